@@ -1,0 +1,142 @@
+/**
+ * Turns schema issues into one message per problem, each naming the `harbor:` key, what is expected
+ * and (unless the key is a secret) the value that was given.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { ALLOWED_KEYS_MARKER } from "./primitives";
+
+/**
+ * Bad configuration. A `RunError`, so Pulumi prints the message alone (no stack trace) and stops
+ * before any resource is registered.
+ */
+export class ConfigError extends pulumi.RunError {
+  constructor(public readonly problems: string[]) {
+    super(
+      `Invalid Harbor configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** `harbor:a.b[0].c`; segments that are not identifiers are quoted. */
+export function keyName(path: readonly PropertyKey[]): string {
+  let out = "harbor:";
+  path.forEach((seg, i) => {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(String(seg))) out += (i === 0 ? "" : ".") + String(seg);
+    else out += `[${JSON.stringify(String(seg))}]`;
+  });
+  return out;
+}
+
+/** A short rendering of the offending value. */
+export function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function levenshtein(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+/** The closest allowed key, when it is close enough to be a likely typo. */
+export function suggest(unknown: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const d = levenshtein(unknown.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3))
+    ? best
+    : undefined;
+}
+
+const GENERIC_MESSAGES: Record<string, string> = {
+  string: "must be a string",
+  number: "must be a number",
+  boolean: "must be true or false",
+  object: "must be an object",
+  array: "must be a list",
+};
+
+/**
+ * One line per problem. `secretKeys` are the top-level keys whose values must never be echoed;
+ * `topLevelKeys` are the known `harbor:` keys, for suggestions on a misspelt one.
+ */
+export function formatIssues(
+  issues: readonly z.core.$ZodIssue[],
+  secretKeys: readonly string[],
+  topLevelKeys: readonly string[],
+): string[] {
+  const lines: string[] = [];
+  for (const issue of issues) {
+    const path = issue.path;
+    const key = keyName(path);
+    const secret = path.length > 0 && secretKeys.includes(String(path[0]));
+    const input = (issue as { input?: unknown }).input;
+
+    if (issue.code === "unrecognized_keys") {
+      const allowed = issue.message.startsWith(ALLOWED_KEYS_MARKER)
+        ? issue.message.slice(ALLOWED_KEYS_MARKER.length).split(",")
+        : [];
+      for (const k of issue.keys) {
+        const full = keyName([...path, k]);
+        if (path.length === 0) {
+          const s = suggest(k, topLevelKeys);
+          lines.push(
+            `${full} is not a known setting${s ? ` (did you mean harbor:${s}?)` : ""}; see the configuration reference in README.md`,
+          );
+        } else {
+          const s = suggest(k, allowed);
+          lines.push(
+            `${full} is not a known key${s ? ` (did you mean ${keyName([...path, s])}?)` : ""}; ${key} takes ${allowed.join(", ")}`,
+          );
+        }
+      }
+      continue;
+    }
+
+    let message = issue.message;
+    if (message.startsWith("Invalid input") || message.startsWith("Invalid option")) {
+      const expected = (issue as { expected?: string }).expected;
+      message = (expected && GENERIC_MESSAGES[expected]) ?? "is not valid";
+    }
+
+    let got: unknown = input;
+    const discriminator = (issue as { discriminator?: string }).discriminator;
+    if (issue.code === "invalid_union" && discriminator && input && typeof input === "object") {
+      got = (input as Record<string, unknown>)[discriminator];
+      if (got === undefined) {
+        lines.push(`${key} is required (${message.replace(/^must be /, "")})`);
+        continue;
+      }
+    }
+
+    if (issue.code === "invalid_type" && got === undefined) {
+      lines.push(`${key} is required (${message.replace(/^must be /, "")})`);
+    } else if (secret) {
+      lines.push(`${key} ${message}`);
+    } else if (got === undefined) {
+      lines.push(`${key} ${message}`);
+    } else {
+      lines.push(`${key} ${message}, got ${show(got)}`);
+    }
+  }
+  return [...new Set(lines)];
+}

@@ -1,0 +1,249 @@
+/**
+ * Zod building blocks for stack configuration. Each carries the "what is expected" half of an error
+ * message; `formatIssues` (errors.ts) adds the key and the offending value.
+ */
+import { isIP, isIPv4, isIPv6 } from "node:net";
+import { z } from "zod";
+
+/** Marker prefix the strict-object error uses to hand its allowed keys to the formatter. */
+export const ALLOWED_KEYS_MARKER = "allowed-keys:";
+
+/**
+ * An object that rejects unknown keys (a typo such as `sise` must never be ignored). The issue
+ * carries the allowed keys so the message can say what was expected.
+ */
+export function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
+  const allowed = Object.keys(shape).join(",");
+  return z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === "unrecognized_keys"
+        ? `${ALLOWED_KEYS_MARKER}${allowed}`
+        : iss.code === "invalid_type"
+          ? "must be an object"
+          : undefined,
+  });
+}
+
+/**
+ * A discriminated union whose discriminator may be omitted when the object sets none of the
+ * variant-specific keys: `{}` becomes `{[field]: fallback}`.
+ */
+export function variants<
+  const Options extends readonly [z.core.$ZodTypeDiscriminable, ...z.core.$ZodTypeDiscriminable[]],
+>(field: string, fallback: string, options: Options) {
+  const names = options.map((o) => optionValue(o, field));
+  const union = z.discriminatedUnion(field, options, {
+    error: (iss) =>
+      iss.code === "invalid_union" ? `must be one of ${names.join(", ")}` : "must be an object",
+  });
+  return z.preprocess((raw) => {
+    if (raw && typeof raw === "object" && !Array.isArray(raw) && !(field in raw)) {
+      return { [field]: fallback, ...(raw as Record<string, unknown>) };
+    }
+    return raw;
+  }, union);
+}
+
+function optionValue(option: z.core.$ZodTypeDiscriminable, field: string): string {
+  const shape = (option as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
+  const literal = shape[field] as z.ZodLiteral<string>;
+  return String(literal.value);
+}
+
+/** Pulumi config values set with `--path` arrive as strings; accept "true"/"false" too. */
+export const bool = () =>
+  z.preprocess(
+    (v) => (v === "true" ? true : v === "false" ? false : v),
+    z.boolean({ error: "must be true or false" }),
+  );
+
+/** An integer in [min, max]; numeric strings are accepted. */
+export const intRange = (min: number, max: number, what = `an integer ${min}-${max}`) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
+    z
+      .number({ error: `must be ${what}` })
+      .int({ error: `must be ${what}` })
+      .min(min, { error: `must be ${what}` })
+      .max(max, { error: `must be ${what}` }),
+  );
+
+export const nonEmpty = (what: string) =>
+  z
+    .string({ error: `must be ${what}` })
+    .trim()
+    .min(1, { error: `must be ${what}` });
+
+export const stringMap = (what = "a map of strings") =>
+  z.record(z.string(), z.string({ error: `must be ${what}` }), { error: `must be ${what}` });
+
+export const list = <T extends z.ZodType>(item: T, what: string) =>
+  z.array(item, { error: `must be a list of ${what}` });
+
+const DNS_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+const DNS_NAME_RE = new RegExp(`^${DNS_LABEL}(\\.${DNS_LABEL})*$`);
+
+export function isDnsName(value: string): boolean {
+  return value.length <= 253 && DNS_NAME_RE.test(value);
+}
+
+export function isIpAddress(value: string): boolean {
+  return isIP(value) !== 0;
+}
+
+/** A lower-case DNS name (RFC 1123). */
+export const dnsName = () =>
+  z
+    .string({ error: "must be a DNS name such as harbor.example.com" })
+    .refine(isDnsName, { error: "must be a lower-case DNS name such as harbor.example.com" });
+
+/** An IPv4 or IPv6 address. */
+export const ipAddress = () =>
+  z
+    .string({ error: "must be an IP address such as 192.168.1.10" })
+    .refine(isIpAddress, { error: "must be an IP address such as 192.168.1.10" });
+
+/** A DNS name or an IP address, without scheme, port or path. */
+export const hostOrIp = () =>
+  z
+    .string({ error: "must be a DNS name or an IP address" })
+    .refine((v) => isDnsName(v) || isIpAddress(v), {
+      error:
+        "must be a lower-case DNS name or an IP address without scheme, port or path (harbor.example.com, 192.168.1.10)",
+    });
+
+/** `host:port` where host is a DNS name, IPv4, or bracketed IPv6. */
+export const hostPort = () =>
+  z.string({ error: "must be host:port" }).refine(
+    (v) => {
+      const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(v);
+      if (!m) return false;
+      const host = m[1].startsWith("[") ? m[1].slice(1, -1) : m[1];
+      const port = Number(m[2]);
+      return (isDnsName(host) || isIPv4(host) || isIPv6(host)) && port > 0 && port < 65536;
+    },
+    { error: "must be host:port such as redis.example.com:6379" },
+  );
+
+/** A DNS-1123 label: Kubernetes namespace and most object names. */
+export const k8sName = (maxLength = 63) =>
+  z
+    .string({ error: "must be a Kubernetes name" })
+    .refine((v) => v.length <= maxLength && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v), {
+      error: `must be a lower-case DNS-1123 label of at most ${maxLength} characters (letters, digits, '-')`,
+    });
+
+/** A DNS-1123 subdomain: StorageClass and Secret names. */
+export const k8sSubdomain = () =>
+  z
+    .string({ error: "must be a Kubernetes object name" })
+    .refine((v) => v.length <= 253 && DNS_NAME_RE.test(v), {
+      error: "must be a lower-case DNS-1123 name (letters, digits, '-', '.')",
+    });
+
+const QUANTITY_RE = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+
+/** A Kubernetes storage quantity; `20GB` is a common mistake for `20Gi`. */
+export const quantity = () =>
+  z
+    .string({ error: "must be a Kubernetes quantity such as 20Gi" })
+    .refine((v) => QUANTITY_RE.test(v) && parseFloat(v) > 0, {
+      error: "must be a Kubernetes quantity such as 20Gi (units Ki, Mi, Gi, Ti)",
+    });
+
+/** An http(s) URL without path, query or fragment (Harbor cannot live under a sub-path). */
+export const originUrl = () =>
+  z.string({ error: "must be a URL such as https://harbor.example.com" }).transform((v, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      ctx.issues.push({
+        code: "custom",
+        message: "must be a URL such as https://harbor.example.com",
+        input: v,
+      });
+      return z.NEVER;
+    }
+    const onlyOrigin = (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash;
+    if (!["http:", "https:"].includes(url.protocol) || !onlyOrigin || url.username) {
+      ctx.issues.push({
+        code: "custom",
+        message:
+          "must be an http:// or https:// URL with only scheme, host and optional port (Harbor cannot be served under a path)",
+        input: v,
+      });
+      return z.NEVER;
+    }
+    return url.origin;
+  });
+
+/** An https URL (OIDC issuer). */
+export const httpsUrl = () =>
+  z.string({ error: "must be an https:// URL" }).refine(
+    (v) => {
+      try {
+        return new URL(v).protocol === "https:";
+      } catch {
+        return false;
+      }
+    },
+    { error: "must be an https:// URL" },
+  );
+
+/** An IPv4/IPv6 CIDR block. */
+export const cidr = () =>
+  z.string({ error: "must be a CIDR such as 10.0.0.0/8" }).refine(
+    (v) => {
+      const [ip, bits, extra] = v.split("/");
+      if (extra !== undefined || bits === undefined || !/^\d+$/.test(bits)) return false;
+      const family = isIP(ip);
+      const n = Number(bits);
+      return family !== 0 && n <= (family === 4 ? 32 : 128);
+    },
+    { error: "must be a CIDR such as 10.0.0.0/8" },
+  );
+
+/** A semantic version such as 1.19.1. */
+export const semver = () =>
+  z
+    .string({ error: "must be a chart version such as 1.19.1" })
+    .refine((v) => /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v), {
+      error: "must be an exact chart version such as 1.19.1 (no ranges)",
+    });
+
+/** An absolute POSIX path. */
+export const absolutePath = () =>
+  z
+    .string({ error: "must be an absolute path such as /exports/harbor" })
+    .refine((v) => v.startsWith("/") && !v.split("/").includes(".."), {
+      error: "must be an absolute path such as /exports/harbor",
+    });
+
+/** A container image registry host, optionally with a path prefix (`mirror.local:5000/dockerhub`). */
+export const registryPrefix = () =>
+  z.string({ error: "must be a registry host such as mirror.example.com" }).refine(
+    (v) => {
+      const [host, ...path] = v.split("/");
+      const hostOk = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?$/.test(host);
+      return hostOk && path.every((p) => /^[a-z0-9]+([._-][a-z0-9]+)*$/.test(p));
+    },
+    {
+      error:
+        "must be a registry host with an optional path, without scheme or trailing slash (mirror.example.com, mirror.local:5000/dockerhub)",
+    },
+  );
+
+/** A container image reference (`busybox:1.37`, `mirror.local/library/busybox:1.37`). */
+export const imageRef = () =>
+  z
+    .string({ error: "must be an image reference such as busybox:1.37" })
+    .refine(
+      (v) => /^[a-z0-9]([-a-z0-9._:/]*[a-z0-9])?(@sha256:[a-f0-9]{64}|:[\w][\w.-]{0,127})$/.test(v),
+      {
+        error: "must be an image reference with a tag or digest, such as busybox:1.37",
+      },
+    );
+
+/** A PEM-encoded block of the given label(s). */
+export const pemText = () => z.string({ error: "must be PEM text" });
