@@ -1,0 +1,89 @@
+/**
+ * Harbor's authentication settings as the JSON Harbor reads from CONFIG_OVERWRITE_JSON (the chart's
+ * `core.configureUserSettings`). Settings given this way become read-only in Harbor's UI.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { AuthSpec, LdapAuth, OidcAuth } from "../config/types";
+
+const LDAP_SCOPE = { base: 0, onelevel: 1, subtree: 2 } as const;
+
+/**
+ * Harbor rejects an LDAP URL that spells out the scheme's default port (`ldaps://host:636`, seed
+ * 000); drop the default port and any trailing slash.
+ */
+export function normalizeLdapUrl(url: string): string {
+  const m = /^(ldaps?):\/\/([^/]+?)\/?$/.exec(url);
+  if (!m) return url;
+  const [, scheme, authority] = m;
+  const defaultPort = scheme === "ldaps" ? "636" : "389";
+  const host = authority.endsWith(`:${defaultPort}`)
+    ? authority.slice(0, -defaultPort.length - 1)
+    : authority;
+  return `${scheme}://${host}`;
+}
+
+type Settings = Record<string, string | number | boolean>;
+
+/** Drops unset entries so Harbor keeps its own defaults for them. */
+function compact(settings: Record<string, string | number | boolean | undefined>): Settings {
+  return Object.fromEntries(
+    Object.entries(settings).filter(
+      (e): e is [string, string | number | boolean] => e[1] !== undefined,
+    ),
+  );
+}
+
+export function ldapSettings(ldap: LdapAuth["ldap"], searchPassword?: string): Settings {
+  return compact({
+    auth_mode: "ldap_auth",
+    ldap_url: normalizeLdapUrl(ldap.url),
+    ldap_base_dn: ldap.baseDn,
+    ldap_search_dn: ldap.searchDn,
+    ldap_search_password: searchPassword,
+    ldap_uid: ldap.uid,
+    ldap_filter: ldap.filter,
+    ldap_scope: LDAP_SCOPE[ldap.scope],
+    ldap_verify_cert: ldap.verifyCert,
+    ldap_group_base_dn: ldap.groupBaseDn,
+    ldap_group_search_filter: ldap.groupSearchFilter,
+    ldap_group_attribute_name: ldap.groupAttributeName,
+    ldap_group_admin_dn: ldap.groupAdminDn,
+  });
+}
+
+export function oidcSettings(oidc: OidcAuth["oidc"], clientSecret: string): Settings {
+  return compact({
+    auth_mode: "oidc_auth",
+    oidc_name: oidc.name,
+    oidc_endpoint: oidc.endpoint,
+    oidc_client_id: oidc.clientId,
+    oidc_client_secret: clientSecret,
+    oidc_scope: oidc.scope,
+    oidc_groups_claim: oidc.groupsClaim,
+    oidc_admin_group: oidc.adminGroup,
+    oidc_auto_onboard: oidc.autoOnboard,
+    oidc_user_claim: oidc.userClaim,
+    oidc_verify_cert: oidc.verifyCert,
+  });
+}
+
+/**
+ * The CONFIG_OVERWRITE_JSON document for `auth`, as a Pulumi secret (it carries the bind password
+ * or client secret); undefined for database authentication, which needs no overrides.
+ */
+export function userSettingsJson(auth: AuthSpec): pulumi.Output<string> | undefined {
+  switch (auth.mode) {
+    case "database":
+      return undefined;
+    case "ldap":
+      return pulumi.secret(
+        pulumi
+          .output(auth.searchPassword)
+          .apply((pw) => JSON.stringify(ldapSettings(auth.ldap, pw))),
+      );
+    case "oidc":
+      return pulumi.secret(
+        auth.clientSecret.apply((secret) => JSON.stringify(oidcSettings(auth.oidc, secret))),
+      );
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Facts about goharbor's `harbor` chart that the program depends on: the chart versions whose
+ * values it was written against, object names the chart derives from the release name, and the
+ * images it runs.
+ */
+
+/** Chart versions this program supports, with the Harbor version each one installs. */
+export const SUPPORTED_CHART_VERSIONS: Readonly<Record<string, string>> = {
+  "1.17.0": "v2.13.0",
+  "1.17.1": "v2.13.1",
+  "1.17.2": "v2.13.2",
+  "1.17.3": "v2.13.3",
+  "1.17.4": "v2.13.4",
+  "1.18.0": "v2.14.0",
+  "1.18.1": "v2.14.1",
+  "1.18.2": "v2.14.2",
+  "1.18.3": "v2.14.3",
+  "1.18.4": "v2.14.4",
+  "1.19.0": "v2.15.0",
+  "1.19.1": "v2.15.1",
+};
+
+export const DEFAULT_CHART_VERSION = "1.19.1";
+export const DEFAULT_CHART_REPOSITORY = "https://helm.goharbor.io";
+
+/** Compares dotted versions numerically: negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map(Number);
+  const pb = b.split(/[.-]/).map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** The chart's `harbor.fullname`: the release name when it contains "harbor", else `<release>-harbor`. */
+export function chartFullname(releaseName: string): string {
+  const full = releaseName.includes("harbor") ? releaseName : `${releaseName}-harbor`;
+  return full.slice(0, 63).replace(/-+$/, "");
+}
+
+/** Names of the PersistentVolumeClaims the chart creates for a release (for `existingClaims`). */
+export function chartClaimNames(
+  releaseName: string,
+): Record<"registry" | "jobservice" | "database" | "redis" | "trivy", string> {
+  const full = chartFullname(releaseName);
+  return {
+    registry: `${full}-registry`,
+    jobservice: `${full}-jobservice`,
+    database: `database-data-${full}-database-0`,
+    redis: `data-${full}-redis-0`,
+    trivy: `data-${full}-trivy-0`,
+  };
+}
+
+/** Harbor's images, by the chart value that holds each repository. */
+export const HARBOR_IMAGES = {
+  nginx: "nginx-photon",
+  portal: "harbor-portal",
+  core: "harbor-core",
+  jobservice: "harbor-jobservice",
+  registry: "registry-photon",
+  registryctl: "harbor-registryctl",
+  trivy: "trivy-adapter-photon",
+  database: "harbor-db",
+  redis: "redis-photon",
+  exporter: "harbor-exporter",
+} as const;
+
+/** `<prefix>/goharbor/<image>`: where a mirror keeps Harbor's images. */
+export function harborImageRepository(prefix: string, image: string): string {
+  return `${prefix}/goharbor/${image}`;
+}
+
+/**
+ * Rewrites an image reference to a mirror: `busybox:1.37.0` -> `mirror/library/busybox:1.37.0`,
+ * `registry.k8s.io/sig-storage/x:v1` -> `mirror/sig-storage/x:v1`.
+ */
+export function mirrorImage(image: string, mirror: string | undefined): string {
+  if (!mirror) return image;
+  const parts = image.split("/");
+  const hasRegistry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]);
+  const path = hasRegistry ? parts.slice(1) : parts.length === 1 ? ["library", ...parts] : parts;
+  return `${mirror}/${path.join("/")}`;
+}
+
+/** Names of the objects the program creates beside the chart's, derived from the release name. */
+export function harborObjectNames(releaseName: string): { tlsSecret: string; s3Secret: string } {
+  const full = chartFullname(releaseName);
+  return { tlsSecret: `${full}-tls`, s3Secret: `${full}-s3` };
+}

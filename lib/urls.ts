@@ -1,0 +1,71 @@
+/**
+ * Addresses derived from the configuration: the externalURL Harbor advertises, the `host[:port]`
+ * clients put in image references, the certificate's subject alternative names and the per-registry
+ * trust directories of docker and containerd.
+ */
+import { isIP } from "node:net";
+import type { ExposeSpec, TlsSpec } from "../config/types";
+
+export interface AddressInput {
+  hostname: string;
+  expose: ExposeSpec;
+  tls: Pick<TlsSpec, "mode" | "dnsNames" | "ipAddresses">;
+  /** Explicit `harbor:externalURL`, if any. */
+  externalURL?: string;
+}
+
+/** A host as it appears in a URL authority: IPv6 addresses are bracketed. */
+export function urlHost(host: string): string {
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+/** The URL Harbor advertises: explicit, or `https://hostname` (`:port` for nodePort). */
+export function deriveExternalURL(input: AddressInput): string {
+  if (input.externalURL) return input.externalURL;
+  const scheme = input.tls.mode === "disabled" ? "http" : "https";
+  const host = urlHost(input.hostname);
+  if (input.expose.type === "nodePort") {
+    const port =
+      input.tls.mode === "disabled" ? input.expose.nodePort.http : input.expose.nodePort.https;
+    return `${scheme}://${host}:${port}`;
+  }
+  return `${scheme}://${host}`;
+}
+
+/**
+ * The registry address in image references and `docker login`: host plus port when the port is not
+ * the scheme's default (`harbor.example.com`, `192.168.1.10:30003`).
+ */
+export function registryAddress(input: AddressInput): string {
+  return new URL(deriveExternalURL(input)).host;
+}
+
+/** Subject alternative names of the server certificate. */
+export function serverSans(input: AddressInput): { dnsNames: string[]; ipAddresses: string[] } {
+  const dns: string[] = [];
+  const ips: string[] = [];
+  const add = (host: string) => {
+    const bare = host.replace(/^\[|\]$/g, "");
+    const list = isIP(bare) !== 0 ? ips : dns;
+    if (!list.includes(bare)) list.push(bare);
+  };
+  add(input.hostname);
+  if (input.externalURL) add(new URL(input.externalURL).hostname);
+  input.tls.dnsNames.forEach(add);
+  input.tls.ipAddresses.forEach(add);
+  return { dnsNames: dns, ipAddresses: ips };
+}
+
+/** Where clients keep the CA for this registry. */
+export function trustPaths(input: AddressInput): {
+  /** `/etc/docker/certs.d/<host[:port]>/ca.crt` */
+  docker: string;
+  /** `/etc/containerd/certs.d/<host[:port]>/` (holds `ca.crt` and `hosts.toml`) */
+  containerd: string;
+} {
+  const address = registryAddress(input);
+  return {
+    docker: `/etc/docker/certs.d/${address}/ca.crt`,
+    containerd: `/etc/containerd/certs.d/${address}/`,
+  };
+}

@@ -1,0 +1,380 @@
+/**
+ * Builds the Harbor chart's values from the validated configuration. Pure: no resources, no
+ * config reads. Every value the chart would otherwise generate at render time (random secrets,
+ * self-signed certificates, a salted htpasswd) comes in through `ValuesContext.credentials`.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ContainerValues, HarborValues, PodPlacement, PvcValues } from "./harbor-values";
+import type { HarborConfig, VolumeName } from "../config/types";
+import { HARBOR_IMAGES, SUPPORTED_CHART_VERSIONS, harborImageRepository } from "./chart";
+import { deriveExternalURL } from "./urls";
+
+/** Credentials Harbor needs, each pinned by @pulumi/random or @pulumi/tls. */
+export interface HarborCredentials {
+  /** Initial password of `admin`. */
+  adminPassword: pulumi.Input<string>;
+  /** Harbor's encryption key; exactly 16 characters and stable forever. */
+  secretKey: pulumi.Input<string>;
+  /** Shared secret core uses with the other components (16 characters). */
+  coreSecret: pulumi.Input<string>;
+  /** Jobservice's secret (16 characters). */
+  jobserviceSecret: pulumi.Input<string>;
+  /** Registry's HTTP secret (16 characters). */
+  registrySecret: pulumi.Input<string>;
+  /** CSRF key of core (32 characters). */
+  xsrfKey: pulumi.Input<string>;
+  /** User core and jobservice use to reach the registry. */
+  registryUsername: string;
+  /** Its password. */
+  registryPassword: pulumi.Input<string>;
+  /** `registryUsername:<bcrypt of registryPassword>`: the registry's htpasswd line. */
+  registryHtpasswd: pulumi.Input<string>;
+  /** Password of the internal PostgreSQL superuser. */
+  databasePassword: pulumi.Input<string>;
+  /** PEM private key core signs registry tokens with. */
+  tokenKey: pulumi.Input<string>;
+  /** PEM certificate of that key, which the registry trusts. */
+  tokenCert: pulumi.Input<string>;
+}
+
+export interface ValuesContext {
+  /** Secret with `tls.crt`, `tls.key` and `ca.crt`; undefined when TLS is disabled. */
+  tlsSecretName?: string;
+  /** SHA-256 of the served certificate: nginx's pod template changes when it is re-issued. */
+  tlsCertificateSha256?: pulumi.Input<string>;
+  credentials: HarborCredentials;
+  /** StorageClass every claim uses. */
+  storageClassName: string;
+  /** Secret with REGISTRY_STORAGE_S3_ACCESSKEY/SECRETKEY, when object storage has keys. */
+  s3SecretName?: string;
+  /** CONFIG_OVERWRITE_JSON for LDAP/OIDC (a Pulumi secret). */
+  userSettings?: pulumi.Input<string>;
+}
+
+/** Ingress annotations for a registry: unlimited body size and long timeouts for big layers. */
+export function defaultIngressAnnotations(tlsEnabled: boolean): Record<string, string> {
+  const redirect = tlsEnabled ? "true" : "false";
+  return {
+    "ingress.kubernetes.io/ssl-redirect": redirect,
+    "ingress.kubernetes.io/proxy-body-size": "0",
+    "nginx.ingress.kubernetes.io/ssl-redirect": redirect,
+    "nginx.ingress.kubernetes.io/proxy-body-size": "0",
+    "nginx.ingress.kubernetes.io/proxy-read-timeout": "900",
+    "nginx.ingress.kubernetes.io/proxy-send-timeout": "900",
+    "nginx.ingress.kubernetes.io/proxy-request-buffering": "off",
+  };
+}
+
+/** Annotation on nginx's pod template carrying the served certificate's hash. */
+export const TLS_CHECKSUM_ANNOTATION = "checksum/tls-certificate";
+
+/** Node selector, tolerations and affinity every Harbor pod gets. */
+export function podPlacement(config: HarborConfig): PodPlacement {
+  const nodeSelector: Record<string, string> = { ...(config.scheduling?.nodeSelector ?? {}) };
+  if (config.storage.variant === "local-path" && config.storage.localPath.node !== undefined) {
+    nodeSelector["kubernetes.io/hostname"] = config.storage.localPath.node;
+  }
+  const placement: PodPlacement = {};
+  if (Object.keys(nodeSelector).length > 0) placement.nodeSelector = nodeSelector;
+  if (config.scheduling && config.scheduling.tolerations.length > 0) {
+    placement.tolerations = config.scheduling.tolerations;
+  }
+  if (config.scheduling?.affinity) placement.affinity = config.scheduling.affinity;
+  return placement;
+}
+
+function claim(config: HarborConfig, volume: VolumeName, storageClass: string): PvcValues {
+  const shared = volume === "registry" || volume === "jobservice";
+  const pvc: PvcValues = {
+    storageClass,
+    size: config.storage.sizes[volume],
+    accessMode: shared ? config.storage.accessMode : "ReadWriteOnce",
+  };
+  const existing = config.storage.existingClaims[volume];
+  if (existing !== undefined) pvc.existingClaim = existing;
+  return pvc;
+}
+
+/**
+ * Init container that hands the PostgreSQL data directory back to the postgres user (uid 999) with
+ * mode 0700 on network storage, where a restore, root-owned export or fsGroup change otherwise
+ * stops postgres with "data directory has group or world access" or "wrong ownership". It runs
+ * after the chart's own `data-permissions-ensurer` (which can only chmod as uid 999) and needs
+ * only CHOWN/FOWNER/DAC_OVERRIDE, not a privileged container.
+ */
+export function pgdataOwnershipContainer(image: string): ContainerValues {
+  return {
+    name: "pgdata-ownership",
+    image,
+    command: ["/bin/sh", "-c"],
+    args: [
+      'd=/var/lib/postgresql/data/pgdata; if [ -d "$d" ]; then chown -R 999:999 "$d" && chmod 0700 "$d" || echo "warning: could not fix ownership of $d (root squashed by the NFS export?)"; fi',
+    ],
+    securityContext: {
+      runAsUser: 0,
+      runAsNonRoot: false,
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"], add: ["CHOWN", "FOWNER", "DAC_OVERRIDE"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    volumeMounts: [{ name: "database-data", mountPath: "/var/lib/postgresql/data" }],
+  };
+}
+
+/** Image repositories rewritten to `harbor:imageRegistry`, per component. */
+function images(mirror: string | undefined) {
+  const repo = (image: string) =>
+    mirror === undefined ? undefined : { repository: harborImageRepository(mirror, image) };
+  return {
+    nginx: repo(HARBOR_IMAGES.nginx),
+    portal: repo(HARBOR_IMAGES.portal),
+    core: repo(HARBOR_IMAGES.core),
+    jobservice: repo(HARBOR_IMAGES.jobservice),
+    registry: repo(HARBOR_IMAGES.registry),
+    registryctl: repo(HARBOR_IMAGES.registryctl),
+    trivy: repo(HARBOR_IMAGES.trivy),
+    database: repo(HARBOR_IMAGES.database),
+    redis: repo(HARBOR_IMAGES.redis),
+    exporter: repo(HARBOR_IMAGES.exporter),
+  };
+}
+
+/** Adds `image` only when a mirror is configured, so chart defaults stay untouched otherwise. */
+function withImage<T extends object>(
+  values: T,
+  image: { repository: string } | undefined,
+): T & { image?: { repository: string } } {
+  return image === undefined ? values : { ...values, image };
+}
+
+export function buildHarborValues(config: HarborConfig, ctx: ValuesContext): HarborValues {
+  const tlsEnabled = config.tls.mode !== "disabled";
+  const creds = ctx.credentials;
+  const placement = podPlacement(config);
+  const img = images(config.imageRegistry);
+  const expose = config.expose;
+  const sc = ctx.storageClassName;
+
+  const values: HarborValues = {
+    expose: {
+      type: expose.type,
+      tls: tlsEnabled
+        ? { enabled: true, certSource: "secret", secret: { secretName: ctx.tlsSecretName } }
+        : { enabled: false, certSource: "none" },
+    },
+    externalURL: deriveExternalURL(config),
+    persistence: {
+      enabled: true,
+      resourcePolicy: "keep",
+      persistentVolumeClaim: {
+        registry: claim(config, "registry", sc),
+        jobservice: { jobLog: claim(config, "jobservice", sc) },
+        database: claim(config, "database", sc),
+        redis: claim(config, "redis", sc),
+        trivy: claim(config, "trivy", sc),
+      },
+      imageChartStorage: { type: "filesystem" },
+    },
+    harborAdminPassword: creds.adminPassword,
+    secretKey: creds.secretKey,
+    updateStrategy: {
+      // Registry and jobservice claims are ReadWriteOnce unless shared: a rolling update would
+      // leave the new pod waiting for the old pod's volume.
+      type:
+        config.storage.accessMode === "ReadWriteMany" || config.objectStorage
+          ? "RollingUpdate"
+          : "Recreate",
+    },
+    ipFamily: { ipv4: { enabled: config.ipFamily.ipv4 }, ipv6: { enabled: config.ipFamily.ipv6 } },
+    nginx: withImage({ replicas: config.replicas.nginx, ...placement }, img.nginx),
+    portal: withImage({ replicas: config.replicas.portal, ...placement }, img.portal),
+    core: withImage(
+      {
+        replicas: config.replicas.core,
+        ...placement,
+        secret: creds.coreSecret,
+        xsrfKey: creds.xsrfKey,
+        tokenKey: creds.tokenKey,
+        tokenCert: creds.tokenCert,
+      },
+      img.core,
+    ),
+    jobservice: withImage(
+      { replicas: config.replicas.jobservice, ...placement, secret: creds.jobserviceSecret },
+      img.jobservice,
+    ),
+    registry: {
+      ...(img.registry ? { registry: { image: img.registry } } : {}),
+      ...(img.registryctl ? { controller: { image: img.registryctl } } : {}),
+      replicas: config.replicas.registry,
+      ...placement,
+      secret: creds.registrySecret,
+      credentials: {
+        username: creds.registryUsername,
+        password: creds.registryPassword,
+        htpasswdString: creds.registryHtpasswd,
+      },
+    },
+    trivy: withImage(
+      {
+        enabled: config.trivy.enabled,
+        replicas: config.replicas.trivy,
+        ...placement,
+        skipUpdate: config.trivy.skipUpdate,
+        offlineScan: config.trivy.offlineScan,
+      },
+      img.trivy,
+    ),
+    exporter: withImage({ ...placement }, img.exporter),
+    metrics: {
+      enabled: config.metrics.enabled,
+      serviceMonitor: { enabled: config.metrics.enabled && config.metrics.serviceMonitor },
+    },
+  };
+
+  // Exposure.
+  switch (expose.type) {
+    case "ingress":
+      values.expose!.ingress = {
+        hosts: { core: config.hostname },
+        ...(expose.ingress.className ? { className: expose.ingress.className } : {}),
+        annotations: { ...defaultIngressAnnotations(tlsEnabled), ...expose.ingress.annotations },
+      };
+      break;
+    case "nodePort":
+      values.expose!.nodePort = {
+        ports: {
+          http: { nodePort: expose.nodePort.http },
+          https: { nodePort: expose.nodePort.https },
+        },
+      };
+      break;
+    case "loadBalancer":
+      values.expose!.loadBalancer = {
+        ...(expose.loadBalancer.ip ? { IP: expose.loadBalancer.ip } : {}),
+        annotations: expose.loadBalancer.annotations,
+        sourceRanges: expose.loadBalancer.sourceRanges,
+      };
+      break;
+    case "clusterIP":
+      values.expose!.clusterIP = {
+        ...(expose.clusterIP.ip ? { staticClusterIP: expose.clusterIP.ip } : {}),
+        annotations: expose.clusterIP.annotations,
+      };
+      break;
+    case "route":
+      values.expose!.route = {
+        parentRefs: expose.route.parentRefs,
+        hosts: [config.hostname],
+        annotations: expose.route.annotations,
+      };
+      break;
+  }
+  if (tlsEnabled && ctx.tlsSecretName) {
+    // The portal's "download CA" link, and a secret core's ca-download volume can always find
+    // (for routes the chart renders no certificate secret of its own).
+    values.caSecretName = ctx.tlsSecretName;
+  }
+  if (tlsEnabled && ctx.tlsCertificateSha256 !== undefined && values.nginx) {
+    values.nginx.podAnnotations = { [TLS_CHECKSUM_ANNOTATION]: ctx.tlsCertificateSha256 };
+  }
+
+  // Database.
+  if (config.database.type === "internal") {
+    const fixOwnership = config.storage.variant === "nfs" || config.storage.variant === "rook";
+    const appVersion = SUPPORTED_CHART_VERSIONS[config.chart.version];
+    values.database = {
+      type: "internal",
+      internal: {
+        ...withImage({ ...placement }, img.database),
+        password: creds.databasePassword,
+        ...(fixOwnership
+          ? {
+              extrInitContainers: [
+                pgdataOwnershipContainer(
+                  `${img.database?.repository ?? `docker.io/goharbor/${HARBOR_IMAGES.database}`}:${appVersion}`,
+                ),
+              ],
+            }
+          : {}),
+      },
+    };
+  } else {
+    const db = config.database;
+    values.database = {
+      type: "external",
+      external: {
+        host: db.host,
+        port: String(db.port),
+        username: db.username,
+        password: db.password,
+        coreDatabase: db.coreDatabase,
+        sslmode: db.sslmode,
+      },
+    };
+  }
+
+  // Redis.
+  if (config.redis.type === "internal") {
+    values.redis = { type: "internal", internal: withImage({ ...placement }, img.redis) };
+  } else {
+    const redis = config.redis;
+    values.redis = {
+      type: "external",
+      external: {
+        addr: redis.addr,
+        ...(redis.sentinelMasterSet ? { sentinelMasterSet: redis.sentinelMasterSet } : {}),
+        ...(redis.username ? { username: redis.username } : {}),
+        ...(redis.password ? { password: redis.password } : {}),
+        tlsOptions: { enable: redis.tls },
+      },
+    };
+  }
+
+  // Registry blobs in S3-compatible object storage.
+  if (config.objectStorage) {
+    const s3 = config.objectStorage;
+    values.persistence!.imageChartStorage = {
+      type: "s3",
+      disableredirect: s3.disableRedirect,
+      s3: {
+        bucket: s3.bucket,
+        region: s3.region,
+        ...(s3.regionEndpoint ? { regionendpoint: s3.regionEndpoint } : {}),
+        ...(s3.rootDirectory ? { rootdirectory: s3.rootDirectory } : {}),
+        ...(s3.storageClass ? { storageclass: s3.storageClass } : {}),
+        encrypt: s3.encrypt,
+        secure: s3.secure,
+        skipverify: s3.skipVerify,
+        forcepathstyle: s3.forcePathStyle,
+        v4auth: true,
+        ...(ctx.s3SecretName ? { existingSecret: ctx.s3SecretName } : {}),
+      },
+    };
+  }
+
+  // Directory login.
+  if (ctx.userSettings !== undefined) values.core!.configureUserSettings = ctx.userSettings;
+
+  // Outbound proxy.
+  if (config.proxy) {
+    values.proxy = {
+      ...(config.proxy.httpProxy ? { httpProxy: config.proxy.httpProxy } : {}),
+      ...(config.proxy.httpsProxy ? { httpsProxy: config.proxy.httpsProxy } : {}),
+      ...(config.proxy.noProxy ? { noProxy: config.proxy.noProxy } : {}),
+      components: config.proxy.components,
+    };
+  }
+  return values;
+}
+
+/** The images a mirror must hold for this configuration (for the README and air-gapped checks). */
+export function requiredImages(config: HarborConfig): string[] {
+  const tag = SUPPORTED_CHART_VERSIONS[config.chart.version];
+  const prefix = config.imageRegistry ?? "docker.io";
+  return Object.values(HARBOR_IMAGES).map(
+    (image) => `${harborImageRepository(prefix, image)}:${tag}`,
+  );
+}
