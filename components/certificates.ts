@@ -1,0 +1,156 @@
+import { createHash } from "node:crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import type { CaProvidedTls, GeneratedTls, KeyAlgorithm, ProvidedTls } from "../config/types";
+
+export interface CertificatesArgs {
+  /** Namespace of the TLS Secret. */
+  namespace: pulumi.Input<string>;
+  /** Name of the `kubernetes.io/tls` Secret Harbor serves. */
+  secretName: string;
+  /** TLS mode with its settings and, for `provided`/`ca-provided`, the operator's material. */
+  tls: GeneratedTls | ProvidedTls | CaProvidedTls;
+  /** Common name of the server certificate (the Harbor hostname). */
+  commonName: string;
+  /** Subject alternative names of the server certificate. */
+  sans: { dnsNames: string[]; ipAddresses: string[] };
+  /** Common name of a generated CA; keep it stable, a new name means a new CA. */
+  caCommonName: string;
+  /** Refuse to replace the generated CA (clients would stop trusting Harbor). */
+  protect: boolean;
+}
+
+/** Key usages of the CA certificate. */
+export const CA_USES = ["cert_signing", "crl_signing", "digital_signature"];
+/** Key usages of the server certificate. */
+export const SERVER_USES = ["digital_signature", "key_encipherment", "server_auth"];
+
+/** @pulumi/tls arguments for a key of the given algorithm. */
+export function privateKeyArgs(algorithm: KeyAlgorithm): tls.PrivateKeyArgs {
+  switch (algorithm) {
+    case "ECDSA-P256":
+      return { algorithm: "ECDSA", ecdsaCurve: "P256" };
+    case "ECDSA-P384":
+      return { algorithm: "ECDSA", ecdsaCurve: "P384" };
+    case "RSA-3072":
+      return { algorithm: "RSA", rsaBits: 3072 };
+    case "RSA-4096":
+      return { algorithm: "RSA", rsaBits: 4096 };
+  }
+}
+
+export const hoursFromDays = (days: number) => days * 24;
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * The certificate Harbor serves and the CA clients must trust, as a `kubernetes.io/tls` Secret with
+ * `tls.crt`, `tls.key` and `ca.crt`. In `generated` and `ca-provided` modes the server certificate
+ * is re-issued by a `pulumi up` inside the renewal window, under the same CA.
+ */
+export class Certificates extends pulumi.ComponentResource {
+  /** PEM of the CA clients must trust. */
+  public readonly caCertificate: pulumi.Output<string>;
+  /** PEM of the served certificate (chain). */
+  public readonly certificate: pulumi.Output<string>;
+  /** SHA-256 of the served certificate; changes when it is re-issued. */
+  public readonly certificateSha256: pulumi.Output<string>;
+  public readonly secret: k8s.core.v1.Secret;
+  public readonly secretName: pulumi.Output<string>;
+
+  constructor(name: string, args: CertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("harbor:tls:Certificates", name, {}, opts);
+    const t = args.tls;
+
+    let caCertificate: pulumi.Input<string>;
+    let certificate: pulumi.Input<string>;
+    let privateKey: pulumi.Input<string>;
+    if (t.mode === "provided") {
+      caCertificate = t.caCertificate;
+      certificate = t.certificate;
+      privateKey = t.privateKey;
+    } else {
+      let caKeyPem: pulumi.Input<string>;
+      if (t.mode === "generated") {
+        const caKey = new tls.PrivateKey(`${name}-ca-key`, privateKeyArgs(t.keyAlgorithm), {
+          parent: this,
+          protect: args.protect,
+        });
+        const ca = new tls.SelfSignedCert(
+          `${name}-ca`,
+          {
+            privateKeyPem: caKey.privateKeyPem,
+            subject: { commonName: args.caCommonName, organization: "Harbor" },
+            isCaCertificate: true,
+            validityPeriodHours: hoursFromDays(t.caValidityDays),
+            allowedUses: CA_USES,
+          },
+          { parent: this, protect: args.protect },
+        );
+        caKeyPem = caKey.privateKeyPem;
+        caCertificate = ca.certPem;
+      } else {
+        caKeyPem = t.caPrivateKey;
+        caCertificate = t.caCertificate;
+      }
+      const serverKey = new tls.PrivateKey(`${name}-server-key`, privateKeyArgs(t.keyAlgorithm), {
+        parent: this,
+      });
+      const csr = new tls.CertRequest(
+        `${name}-server-csr`,
+        {
+          privateKeyPem: serverKey.privateKeyPem,
+          subject: { commonName: args.commonName, organization: "Harbor" },
+          dnsNames: args.sans.dnsNames,
+          ipAddresses: args.sans.ipAddresses,
+        },
+        { parent: this },
+      );
+      const server = new tls.LocallySignedCert(
+        `${name}-server`,
+        {
+          certRequestPem: csr.certRequestPem,
+          caPrivateKeyPem: pulumi.secret(caKeyPem),
+          caCertPem: caCertificate,
+          validityPeriodHours: hoursFromDays(t.validityDays),
+          earlyRenewalHours: hoursFromDays(t.renewBeforeDays),
+          allowedUses: SERVER_USES,
+        },
+        { parent: this },
+      );
+      certificate = server.certPem;
+      privateKey = serverKey.privateKeyPem;
+    }
+
+    this.caCertificate = pulumi.output(caCertificate);
+    // A certificate is public; unwrap the secret marking it inherits from secret config.
+    this.certificate = pulumi.unsecret(pulumi.output(certificate));
+    this.certificateSha256 = this.certificate.apply(sha256);
+    this.secret = new k8s.core.v1.Secret(
+      `${name}-secret`,
+      {
+        metadata: {
+          name: args.secretName,
+          namespace: args.namespace,
+          labels: { "app.kubernetes.io/part-of": "harbor", "app.kubernetes.io/component": "tls" },
+        },
+        type: "kubernetes.io/tls",
+        stringData: pulumi.secret({
+          "tls.crt": certificate,
+          "tls.key": privateKey,
+          "ca.crt": caCertificate,
+        }),
+      },
+      { parent: this },
+    );
+    this.secretName = this.secret.metadata.name;
+    this.registerOutputs({
+      caCertificate: this.caCertificate,
+      certificateSha256: this.certificateSha256,
+      secretName: this.secretName,
+    });
+  }
+}

@@ -1,0 +1,158 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { DeployMode, NfsStorage, RookStorage, StorageSpec } from "../config/types";
+
+export interface HarborStorageArgs {
+  /** The storage variant and its settings. */
+  storage: StorageSpec;
+  /** Harbor's namespace; names the provisioner installs so that stacks do not collide. */
+  namespace: string;
+  /** How provisioner charts are deployed (same as Harbor's). */
+  deployMode: DeployMode;
+  /** Registry mirror for provisioner images (air-gapped sites). */
+  imageRegistry?: string;
+  /** Keep the StorageClass when the stack is destroyed. */
+  protect: boolean;
+}
+
+/** Provisioner of an existing rancher local-path-provisioner (k3s, RKE2, kind ship one). */
+export const RANCHER_LOCAL_PATH = "rancher.io/local-path";
+
+/**
+ * Provisioner name of the local-path-provisioner this program installs: its own name, so that it
+ * never races a provisioner the cluster already runs under `rancher.io/local-path`.
+ */
+export function localPathProvisionerName(namespace: string): string {
+  return `${RANCHER_LOCAL_PATH}-${namespace}`;
+}
+
+export const NFS_CSI_PROVISIONER = "nfs.csi.k8s.io";
+
+/** Provisioner name of the nfs-subdir-external-provisioner installed for this namespace. */
+export function nfsSubdirProvisionerName(namespace: string): string {
+  return `k8s-sigs.io/nfs-subdir-external-provisioner-${namespace}`;
+}
+
+/** The RBD CSI provisioner of a Rook operator namespace. */
+export function rookRbdProvisioner(operatorNamespace: string): string {
+  return `${operatorNamespace}.rbd.csi.ceph.com`;
+}
+
+/** The variant-specific part of a StorageClass. */
+export interface StorageClassSpec {
+  provisioner: string;
+  parameters?: Record<string, string>;
+  volumeBindingMode: "Immediate" | "WaitForFirstConsumer";
+  allowVolumeExpansion: boolean;
+  mountOptions?: string[];
+}
+
+/** StorageClass arguments for a variant (pure; tests call it directly). */
+export function storageClassArgs(
+  storage: Exclude<StorageSpec, { variant: "existing" }>,
+  namespace: string,
+): StorageClassSpec {
+  switch (storage.variant) {
+    case "local-path":
+      return {
+        provisioner: storage.localPath.installProvisioner
+          ? localPathProvisionerName(namespace)
+          : RANCHER_LOCAL_PATH,
+        // Bind where the pod lands, so the volume and the pod share a node.
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: false,
+      };
+    case "nfs":
+      return nfsClassArgs(storage, namespace);
+    case "rook":
+      return rookClassArgs(storage);
+  }
+}
+
+function nfsClassArgs(storage: NfsStorage, namespace: string): StorageClassSpec {
+  const nfs = storage.nfs;
+  const mountOptions = nfs.mountOptions.length > 0 ? nfs.mountOptions : undefined;
+  if (nfs.driver === "csi") {
+    return {
+      provisioner: NFS_CSI_PROVISIONER,
+      parameters: {
+        server: nfs.server,
+        share: nfs.path,
+        // Sub-directory per claim, named after the claim so an operator can find Harbor's data.
+        subDir: "${pvc.metadata.namespace}-${pvc.metadata.name}",
+        onDelete: nfs.archiveOnDelete ? "archive" : "delete",
+      },
+      volumeBindingMode: "Immediate",
+      allowVolumeExpansion: true,
+      mountOptions,
+    };
+  }
+  return {
+    provisioner: nfsSubdirProvisionerName(namespace),
+    parameters: {
+      archiveOnDelete: String(nfs.archiveOnDelete),
+      pathPattern: "${.PVC.namespace}-${.PVC.name}",
+    },
+    volumeBindingMode: "Immediate",
+    allowVolumeExpansion: true,
+    mountOptions,
+  };
+}
+
+function rookClassArgs(storage: RookStorage): StorageClassSpec {
+  const r = storage.rook;
+  return {
+    provisioner: rookRbdProvisioner(r.operatorNamespace),
+    parameters: {
+      clusterID: r.clusterNamespace,
+      pool: r.pool,
+      imageFormat: "2",
+      imageFeatures: "layering",
+      "csi.storage.k8s.io/provisioner-secret-name": "rook-csi-rbd-provisioner",
+      "csi.storage.k8s.io/provisioner-secret-namespace": r.clusterNamespace,
+      "csi.storage.k8s.io/controller-expand-secret-name": "rook-csi-rbd-provisioner",
+      "csi.storage.k8s.io/controller-expand-secret-namespace": r.clusterNamespace,
+      "csi.storage.k8s.io/node-stage-secret-name": "rook-csi-rbd-node",
+      "csi.storage.k8s.io/node-stage-secret-namespace": r.clusterNamespace,
+      "csi.storage.k8s.io/fstype": r.fsType,
+    },
+    volumeBindingMode: "Immediate",
+    allowVolumeExpansion: true,
+  };
+}
+
+/**
+ * The StorageClass every Harbor claim uses. For `existing` it only names the operator's class;
+ * otherwise it creates a class of its own (never marked as the cluster default).
+ */
+export class HarborStorage extends pulumi.ComponentResource {
+  /** Name of the StorageClass Harbor's claims use. */
+  public readonly className: pulumi.Output<string>;
+  public readonly storageClass?: k8s.storage.v1.StorageClass;
+
+  constructor(name: string, args: HarborStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("harbor:storage:Storage", name, {}, opts);
+    const storage = args.storage;
+    if (storage.variant === "existing") {
+      this.className = pulumi.output(storage.className);
+    } else {
+      this.storageClass = new k8s.storage.v1.StorageClass(
+        `${name}-class`,
+        {
+          metadata: {
+            name: storage.className,
+            labels: {
+              "app.kubernetes.io/part-of": "harbor",
+              "app.kubernetes.io/managed-by": "pulumi",
+            },
+          },
+          reclaimPolicy: storage.reclaimPolicy,
+          ...storageClassArgs(storage, args.namespace),
+        },
+        { parent: this, protect: args.protect, retainOnDelete: args.protect },
+      );
+      this.className = this.storageClass.metadata.name;
+    }
+    this.registerOutputs({ className: this.className });
+  }
+}
