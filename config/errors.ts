@@ -67,6 +67,17 @@ export function suggest(unknown: string, allowed: readonly string[]): string | u
     : undefined;
 }
 
+/**
+ * The structured key an unknown top-level key probably belongs inside: `storageClass` ->
+ * `storage`, `tlsValidityDays` -> `tls` (the longest known key it starts with, at least 3 letters).
+ */
+export function enclosingKey(unknown: string, allowed: readonly string[]): string | undefined {
+  const lower = unknown.toLowerCase();
+  return allowed
+    .filter((k) => k.length >= 3 && k.length < unknown.length && lower.startsWith(k.toLowerCase()))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
 const GENERIC_MESSAGES: Record<string, string> = {
   string: "must be a string",
   number: "must be a number",
@@ -99,8 +110,14 @@ export function formatIssues(
         const full = keyName([...path, k]);
         if (path.length === 0) {
           const s = suggest(k, topLevelKeys);
+          const within = s ? undefined : enclosingKey(k, topLevelKeys);
+          const hint = s
+            ? ` (did you mean harbor:${s}?)`
+            : within
+              ? ` (settings of this kind go inside harbor:${within})`
+              : "";
           lines.push(
-            `${full} is not a known setting${s ? ` (did you mean harbor:${s}?)` : ""}; see the configuration reference in README.md`,
+            `${full} is not a known setting${hint}; see the configuration reference in README.md`,
           );
         } else {
           const s = suggest(k, allowed);

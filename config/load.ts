@@ -70,7 +70,12 @@ export function loadConfig(source: ConfigSource): HarborConfig {
   }
   const parsed = rawConfigSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    problems.push(...formatIssues(parsed.error.issues, SECRET_KEYS, TOP_LEVEL_KEYS));
+    // Never echo a value the operator stored as a secret, whichever key it is.
+    const secretKeys = [
+      ...SECRET_KEYS,
+      ...Object.keys(source.values).filter((k) => source.isSecret(k)),
+    ];
+    problems.push(...formatIssues(parsed.error.issues, secretKeys, TOP_LEVEL_KEYS));
   }
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(problems);

@@ -36,18 +36,54 @@ export function variants<
     error: (iss) =>
       iss.code === "invalid_union" ? `must be one of ${names.join(", ")}` : "must be an object",
   });
-  return z.preprocess((raw) => {
+  const fallbackKeys = new Set(optionKeys(options[names.indexOf(fallback)]));
+  /** Keys only other variants take, with the variants that take them. */
+  const specific = new Map<string, string[]>();
+  options.forEach((o, i) => {
+    for (const key of optionKeys(o)) {
+      if (key !== field && !fallbackKeys.has(key)) {
+        specific.set(key, [...(specific.get(key) ?? []), names[i]]);
+      }
+    }
+  });
+  return z.preprocess((raw, ctx) => {
     if (raw && typeof raw === "object" && !Array.isArray(raw) && !(field in raw)) {
+      // Settings of another variant without the discriminator: say which variant they need
+      // instead of calling them unknown keys of the default variant.
+      const foreign = Object.keys(raw).filter((k) => specific.has(k));
+      if (foreign.length > 0) {
+        const wanted = [...new Set(foreign.flatMap((k) => specific.get(k)!))];
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `must be set to ${wanted.join(" or ")}: ${foreign.join(", ")} ${foreign.length === 1 ? "is" : "are"} given, but the default ${fallback} takes none of that`,
+          input: undefined,
+        });
+        return z.NEVER;
+      }
       return { [field]: fallback, ...(raw as Record<string, unknown>) };
     }
     return raw;
   }, union);
 }
 
+function optionKeys(option: z.core.$ZodTypeDiscriminable | undefined): string[] {
+  return option ? Object.keys((option as unknown as z.ZodObject).shape) : [];
+}
+
 function optionValue(option: z.core.$ZodTypeDiscriminable, field: string): string {
   const shape = (option as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
   const literal = shape[field] as z.ZodLiteral<string>;
   return String(literal.value);
+}
+
+/**
+ * An object with required keys that may itself be omitted: a missing object is read as `{}`, so
+ * the message names the missing keys (`harbor:storage.nfs.server is required`) instead of only
+ * the object.
+ */
+export function requiredKeysObject<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === undefined ? {} : v), schema);
 }
 
 /** Pulumi config values set with `--path` arrive as strings; accept "true"/"false" too. */

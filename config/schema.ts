@@ -3,6 +3,7 @@
  * with `rawConfigSchema`, then `toHarborConfig` applies derived defaults and wraps secrets.
  */
 import { existsSync } from "node:fs";
+import { posix } from "node:path";
 import { z } from "zod";
 import { SUPPORTED_CHART_VERSIONS, compareVersions } from "../lib/chart";
 import { checkCaProvided, checkProvidedTls } from "../lib/pem";
@@ -26,6 +27,7 @@ import {
   pemText,
   quantity,
   registryPrefix,
+  requiredKeysObject,
   semver,
   strictObject,
   stringMap,
@@ -85,9 +87,16 @@ const exposeSchema = variants("type", "ingress", [
       http: intRange(30000, 32767, PORT_RANGE).default(30002),
       https: intRange(30000, 32767, PORT_RANGE).default(30003),
     })
-      .refine((p) => p.http !== p.https, {
-        error: "must use two different ports for http and https",
-        path: ["https"],
+      .superRefine((p, ctx) => {
+        if (p.http === p.https) {
+          ctx.addIssue({
+            code: "custom",
+            message:
+              "must differ from harbor:expose.nodePort.http (one node port cannot serve both HTTP and HTTPS)",
+            path: ["https"],
+            input: p.https,
+          });
+        }
       })
       .prefault({}),
   }),
@@ -108,17 +117,19 @@ const exposeSchema = variants("type", "ingress", [
   }),
   strictObject({
     type: z.literal("route"),
-    route: strictObject({
-      parentRefs: list(
-        strictObject({
-          name: k8sSubdomain(),
-          namespace: k8sName().optional(),
-          sectionName: k8sSubdomain().optional(),
-        }),
-        "Gateway references ({name, namespace, sectionName})",
-      ).min(1, { error: "must name at least one Gateway ({name, namespace, sectionName})" }),
-      annotations: annotations(),
-    }),
+    route: requiredKeysObject(
+      strictObject({
+        parentRefs: list(
+          strictObject({
+            name: k8sSubdomain(),
+            namespace: k8sName().optional(),
+            sectionName: k8sSubdomain().optional(),
+          }),
+          "Gateway references ({name, namespace, sectionName})",
+        ).min(1, { error: "must name at least one Gateway ({name, namespace, sectionName})" }),
+        annotations: annotations(),
+      }),
+    ),
   }),
 ]).prefault({});
 
@@ -143,9 +154,15 @@ const tlsSchema = variants("mode", "generated", [
   strictObject({ mode: z.literal("ca-provided"), ...tlsCommon }),
   strictObject({ mode: z.literal("disabled"), ...tlsCommon }),
 ])
-  .refine((t) => t.renewBeforeDays < t.validityDays, {
-    error: "must be less than harbor:tls.validityDays",
-    path: ["renewBeforeDays"],
+  .superRefine((t, ctx) => {
+    if (t.renewBeforeDays >= t.validityDays) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be less than harbor:tls.validityDays (${t.validityDays}), or every \`pulumi up\` re-issues the certificate`,
+        path: ["renewBeforeDays"],
+        input: t.renewBeforeDays,
+      });
+    }
   })
   .prefault({});
 
@@ -187,23 +204,30 @@ const storageSchema = variants("variant", "local-path", [
     ...storageCommon,
     localPath: strictObject({
       installProvisioner: bool().default(true),
-      nodePath: absolutePath().default("/opt/local-path-provisioner"),
+      nodePath: absolutePath()
+        .refine((p) => posix.resolve(p) !== "/", {
+          error:
+            "must be a directory below / such as /opt/local-path-provisioner (local-path-provisioner refuses the root directory)",
+        })
+        .default("/opt/local-path-provisioner"),
       node: k8sSubdomain().optional(),
     }).prefault({}),
   }),
   strictObject({
     variant: z.literal("nfs"),
     ...storageCommon,
-    nfs: strictObject({
-      server: hostOrIp(),
-      path: absolutePath(),
-      driver: z.enum(["subdir", "csi"], { error: "must be subdir or csi" }).default("subdir"),
-      installProvisioner: bool().default(true),
-      mountOptions: list(nonEmpty("a mount option"), "mount options such as nfsvers=4.1").default(
-        [],
-      ),
-      archiveOnDelete: bool().default(true),
-    }),
+    nfs: requiredKeysObject(
+      strictObject({
+        server: hostOrIp(),
+        path: absolutePath(),
+        driver: z.enum(["subdir", "csi"], { error: "must be subdir or csi" }).default("subdir"),
+        installProvisioner: bool().default(true),
+        mountOptions: list(nonEmpty("a mount option"), "mount options such as nfsvers=4.1").default(
+          [],
+        ),
+        archiveOnDelete: bool().default(true),
+      }),
+    ),
   }),
   strictObject({
     variant: z.literal("rook"),
@@ -238,39 +262,43 @@ const authSchema = variants("mode", "database", [
   strictObject({ mode: z.literal("database") }),
   strictObject({
     mode: z.literal("ldap"),
-    ldap: strictObject({
-      url: z
-        .string({ error: "must be an ldap:// or ldaps:// URL" })
-        .refine((v) => /^ldaps?:\/\/[^/\s]+\/?$/.test(v), {
-          error: "must be an ldap:// or ldaps:// URL such as ldaps://ldap.example.com",
-        }),
-      baseDn: nonEmpty("a DN such as dc=example,dc=com"),
-      searchDn: nonEmpty("a DN").optional(),
-      uid: nonEmpty("an attribute name").default("uid"),
-      filter: nonEmpty("an LDAP filter").optional(),
-      scope: z
-        .enum(["base", "onelevel", "subtree"], { error: "must be base, onelevel or subtree" })
-        .default("subtree"),
-      verifyCert: bool().default(true),
-      groupBaseDn: nonEmpty("a DN").optional(),
-      groupSearchFilter: nonEmpty("an LDAP filter").optional(),
-      groupAttributeName: nonEmpty("an attribute name").optional(),
-      groupAdminDn: nonEmpty("a DN").optional(),
-    }),
+    ldap: requiredKeysObject(
+      strictObject({
+        url: z
+          .string({ error: "must be an ldap:// or ldaps:// URL" })
+          .refine((v) => /^ldaps?:\/\/[^/\s]+\/?$/.test(v), {
+            error: "must be an ldap:// or ldaps:// URL such as ldaps://ldap.example.com",
+          }),
+        baseDn: nonEmpty("a DN such as dc=example,dc=com"),
+        searchDn: nonEmpty("a DN").optional(),
+        uid: nonEmpty("an attribute name").default("uid"),
+        filter: nonEmpty("an LDAP filter").optional(),
+        scope: z
+          .enum(["base", "onelevel", "subtree"], { error: "must be base, onelevel or subtree" })
+          .default("subtree"),
+        verifyCert: bool().default(true),
+        groupBaseDn: nonEmpty("a DN").optional(),
+        groupSearchFilter: nonEmpty("an LDAP filter").optional(),
+        groupAttributeName: nonEmpty("an attribute name").optional(),
+        groupAdminDn: nonEmpty("a DN").optional(),
+      }),
+    ),
   }),
   strictObject({
     mode: z.literal("oidc"),
-    oidc: strictObject({
-      name: nonEmpty("a display name").default("OIDC"),
-      endpoint: httpsUrl(),
-      clientId: nonEmpty("the client ID registered for Harbor"),
-      scope: nonEmpty("comma-separated scopes").default("openid,profile,email,offline_access"),
-      groupsClaim: nonEmpty("a claim name").optional(),
-      adminGroup: nonEmpty("a group name").optional(),
-      autoOnboard: bool().default(false),
-      userClaim: nonEmpty("a claim name").optional(),
-      verifyCert: bool().default(true),
-    }),
+    oidc: requiredKeysObject(
+      strictObject({
+        name: nonEmpty("a display name").default("OIDC"),
+        endpoint: httpsUrl(),
+        clientId: nonEmpty("the client ID registered for Harbor"),
+        scope: nonEmpty("comma-separated scopes").default("openid,profile,email,offline_access"),
+        groupsClaim: nonEmpty("a claim name").optional(),
+        adminGroup: nonEmpty("a group name").optional(),
+        autoOnboard: bool().default(false),
+        userClaim: nonEmpty("a claim name").optional(),
+        verifyCert: bool().default(true),
+      }),
+    ),
   }),
 ]).prefault({});
 
@@ -309,9 +337,16 @@ const redisSchema = variants("type", "internal", [
     sentinelMasterSet: nonEmpty("a Sentinel master set name").optional(),
     username: nonEmpty("a Redis user name").optional(),
     tls: bool().default(false),
-  }).refine((r) => r.sentinelMasterSet !== undefined || !r.addr.includes(","), {
-    error: "lists several addresses; set harbor:redis.sentinelMasterSet to use Sentinel",
-    path: ["addr"],
+  }).superRefine((r, ctx) => {
+    if (r.sentinelMasterSet === undefined && r.addr.includes(",")) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "must be a single host:port unless harbor:redis.sentinelMasterSet is set (a list of addresses is only valid for Sentinel)",
+        path: ["addr"],
+        input: r.addr,
+      });
+    }
   }),
 ]).prefault({});
 
@@ -385,9 +420,15 @@ const kubernetesSchema = strictObject({
   }).optional(),
   renderToDirectory: nonEmpty("a directory path").optional(),
 })
-  .refine((k) => !(k.context && k.kubeconfigFromStack), {
-    error: "cannot be combined with harbor:kubernetes.context; choose one way to reach the cluster",
-    path: ["kubeconfigFromStack"],
+  .superRefine((k, ctx) => {
+    if (k.context && k.kubeconfigFromStack) {
+      ctx.addIssue({
+        code: "custom",
+        message: `cannot be combined with harbor:kubernetes.context (${JSON.stringify(k.context)}); choose one way to reach the cluster`,
+        path: ["kubeconfigFromStack"],
+        input: k.kubeconfigFromStack.stack,
+      });
+    }
   })
   .prefault({});
 
@@ -432,8 +473,8 @@ export const rawConfigSchema = strictObject({
     ipv6: bool().default(true),
   })
     .refine((f) => f.ipv4 || f.ipv6, {
-      error: "must enable at least one of harbor:ipFamily.ipv4 and harbor:ipFamily.ipv6",
-      path: ["ipv4"],
+      error:
+        "must enable at least one of ipv4 and ipv6 (Harbor needs an address family to serve on)",
     })
     .prefault({}),
   scheduling: schedulingSchema.optional(),
@@ -503,7 +544,7 @@ export const rawConfigSchema = strictObject({
   if (tls.mode === "generated" && tls.validityDays > tls.caValidityDays) {
     issue(
       ["tls", "validityDays"],
-      "must not exceed harbor:tls.caValidityDays (a certificate cannot outlive its CA)",
+      `must not exceed harbor:tls.caValidityDays (${tls.caValidityDays}; a certificate cannot outlive its CA)`,
       tls.validityDays,
     );
   }
@@ -652,7 +693,9 @@ export const rawConfigSchema = strictObject({
   }
 
   // Chart.
-  if (!(c.chart.version in SUPPORTED_CHART_VERSIONS)) {
+  if (!semver().safeParse(c.chart.version).success) {
+    // Already reported by the chart.version rule (a range or a malformed version).
+  } else if (!(c.chart.version in SUPPORTED_CHART_VERSIONS)) {
     issue(
       ["chart", "version"],
       `must be a chart version this program was written against (${Object.keys(SUPPORTED_CHART_VERSIONS).join(", ")}); newer charts are added after their values are reviewed`,
