@@ -6,6 +6,11 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type {
+  RegisterResourceOutputsRequest,
+  RegisterResourceRequest,
+  RegisterResourceResponse,
+} from "@pulumi/pulumi/proto/resource_pb";
 import bcrypt from "bcryptjs";
 import { parse as parseYaml } from "yaml";
 
@@ -59,7 +64,8 @@ export function seeded(seed: string, length: number, alphabet: string): string {
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const BCRYPT_SALT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-function fakePem(label: string, seed: string): string {
+/** The PEM-shaped stand-in the mocks return for keys and certificates. */
+export function fakePem(label: string, seed: string): string {
   const body = Buffer.from(`mock ${label} ${seed}`).toString("base64");
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
@@ -203,6 +209,8 @@ export interface ProgramRun {
   find(type: string, name: string): RecordedResource;
   /** Every resource of that type. */
   ofType(type: string): RecordedResource[];
+  /** Registration requests with their resource options (`RunOptions.captureOptions`). */
+  registrations?: RecordedRegistration[];
 }
 
 export function findIn(
@@ -246,13 +254,26 @@ export function applyConfig(stack: StackConfig): void {
 const INDEX = path.resolve(__dirname, "..", "index.ts");
 
 /** Runs `index.ts` under mocks with the given configuration and collects what it declared. */
-export async function runProgram(stack: StackConfig): Promise<ProgramRun> {
+export async function runProgram(
+  stack: StackConfig,
+  options: RunOptions = {},
+): Promise<ProgramRun> {
   const recorder: MockRecorder = { resources: [] };
   await installMocks(recorder, { stack: stack.stack, stackOutputs: stack.stackOutputs });
+  const registrations = options.captureOptions ? captureRegistrations(options) : undefined;
   applyConfig(stack);
   delete require.cache[INDEX];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(INDEX) as Record<string, pulumi.Input<unknown>>;
+  return collectRun(program, recorder, registrations);
+}
+
+/** Resolves a loaded program's exports and waits for its registrations to finish. */
+async function collectRun(
+  program: Record<string, pulumi.Input<unknown>>,
+  recorder: MockRecorder,
+  registrations: RecordedRegistration[] | undefined,
+): Promise<ProgramRun> {
   const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
   for (const [name, value] of Object.entries(program)) {
@@ -267,7 +288,182 @@ export async function runProgram(stack: StackConfig): Promise<ProgramRun> {
     secretOutputs,
     find: (type, name) => findIn(resources, type, name),
     ofType: (type) => resources.filter((r) => r.type === type),
+    ...(registrations ? { registrations } : {}),
   };
+}
+
+/** Extra capture for `runProgram` / `tryRunProgram`; everything is off by default. */
+export interface RunOptions {
+  /**
+   * Record every registration's resource options (protect, retainOnDelete, aliases) and every
+   * `registerOutputs` call, which the mocks' `newResource` does not see; see `captureRegistrations`.
+   */
+  captureOptions?: boolean;
+  /**
+   * `false` simulates an engine without structured alias specs: the SDK then computes every
+   * alias itself, including the ones a child inherits from a renamed parent, and sends them as
+   * URNs. Only read when `captureOptions` is set.
+   */
+  aliasSpecs?: boolean;
+}
+
+/** One alias of a registration: a full URN, or a structured spec the engine resolves. */
+export interface RecordedAlias {
+  urn?: string;
+  name?: string;
+  type?: string;
+  stack?: string;
+  project?: string;
+  parentUrn?: string;
+  noParent?: boolean;
+}
+
+/** A `RegisterResource` request as the engine received it, with its resource options. */
+export interface RecordedRegistration {
+  type: string;
+  name: string;
+  custom: boolean;
+  /** URN the mock monitor assigned (set once the registration has completed). */
+  urn?: string;
+  /** URN of the parent; empty for a resource without a parent. */
+  parentUrn: string;
+  /** `protect`; undefined when the program did not set it (a child inherits its parent's). */
+  protect?: boolean;
+  /** `retainOnDelete`; undefined when the program did not set it. */
+  retainOnDelete?: boolean;
+  /** Structured aliases, or (without alias specs) the alias URNs the SDK computed. */
+  aliases: RecordedAlias[];
+  /** What a component passed to `registerOutputs`, with secret wrappers kept. */
+  registeredOutputs?: Record<string, unknown>;
+}
+
+interface MonitorCallbacks {
+  registerResource(
+    req: RegisterResourceRequest,
+    callback: (err: unknown, resp?: RegisterResourceResponse) => void,
+  ): unknown;
+  registerResourceOutputs(
+    req: RegisterResourceOutputsRequest,
+    callback: (err: unknown, resp?: unknown) => void,
+  ): unknown;
+}
+
+function recordedAliases(req: RegisterResourceRequest): RecordedAlias[] {
+  const aliases: RecordedAlias[] = req.getAliasesList().map((alias) => {
+    if (alias.hasSpec()) {
+      const spec = alias.getSpec()!;
+      const out: RecordedAlias = {};
+      if (spec.getName()) out.name = spec.getName();
+      if (spec.getType()) out.type = spec.getType();
+      if (spec.getStack()) out.stack = spec.getStack();
+      if (spec.getProject()) out.project = spec.getProject();
+      if (spec.hasParenturn()) out.parentUrn = spec.getParenturn();
+      if (spec.hasNoparent() && spec.getNoparent()) out.noParent = true;
+      return out;
+    }
+    return { urn: alias.getUrn() };
+  });
+  return [...aliases, ...req.getAliasurnsList().map((urn) => ({ urn }))];
+}
+
+/**
+ * Wraps the installed mock monitor (call after `installMocks`) so that every registration's
+ * resource options and every component's `registerOutputs` are recorded. Additive: the mocks see
+ * exactly the same requests.
+ */
+export function captureRegistrations(
+  options: Pick<RunOptions, "aliasSpecs"> = {},
+): RecordedRegistration[] {
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorCallbacks | undefined;
+  if (!monitor) throw new Error("captureRegistrations: install the mocks first");
+  if (options.aliasSpecs === false) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const state = require("@pulumi/pulumi/runtime/state") as {
+      getStore(): { supportsAliasSpecs: boolean };
+    };
+    state.getStore().supportsAliasSpecs = false;
+  }
+  const registrations: RecordedRegistration[] = [];
+  const registerResource = monitor.registerResource.bind(monitor);
+  const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    const entry: RecordedRegistration = {
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parentUrn: req.getParent(),
+      protect: req.hasProtect() ? req.getProtect() : undefined,
+      retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : undefined,
+      aliases: recordedAliases(req),
+    };
+    registrations.push(entry);
+    return registerResource(req, (err, resp) => {
+      if (resp) entry.urn = resp.getUrn();
+      callback(err, resp);
+    });
+  };
+  monitor.registerResourceOutputs = (req, callback) => {
+    const outputs = req.getOutputs();
+    const target = registrations.find((r) => r.urn === req.getUrn());
+    if (target && outputs) {
+      target.registeredOutputs = pulumi.runtime.deserializeProperties(outputs);
+    }
+    return registerResourceOutputs(req, callback);
+  };
+  return registrations;
+}
+
+/** The registration of that type and name; fails when there is none or several. */
+export function registrationOf(
+  registrations: RecordedRegistration[],
+  type: string,
+  name: string,
+): RecordedRegistration {
+  const hits = registrations.filter((r) => r.type === type && r.name === name);
+  if (hits.length !== 1) {
+    const known = registrations.map((r) => `${r.type}::${r.name}`).join("\n  ");
+    throw new Error(
+      `expected one registration of ${type} named ${name}, found ${hits.length}; registered:\n  ${known}`,
+    );
+  }
+  return hits[0];
+}
+
+/** Outcome of `tryRunProgram`: the program's error, or its run. */
+export interface ProgramAttempt {
+  /** What loading `index.ts` threw, if anything. */
+  error?: unknown;
+  /** The completed run, when the program loaded. */
+  run?: ProgramRun;
+  /** Every resource the mocks saw, also when the program failed. */
+  resources: RecordedResource[];
+  /** Every registration request (always captured here). */
+  registrations: RecordedRegistration[];
+}
+
+/**
+ * Like `runProgram`, but a program that throws while loading (bad configuration) is reported in
+ * `error` together with whatever it registered before throwing, instead of rejecting.
+ */
+export async function tryRunProgram(
+  stack: StackConfig,
+  options: Omit<RunOptions, "captureOptions"> = {},
+): Promise<ProgramAttempt> {
+  const recorder: MockRecorder = { resources: [] };
+  await installMocks(recorder, { stack: stack.stack, stackOutputs: stack.stackOutputs });
+  const registrations = captureRegistrations(options);
+  applyConfig(stack);
+  delete require.cache[INDEX];
+  let program: Record<string, pulumi.Input<unknown>>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    program = require(INDEX) as Record<string, pulumi.Input<unknown>>;
+  } catch (error) {
+    await settle(recorder);
+    return { error, resources: recorder.resources, registrations };
+  }
+  const run = await collectRun(program, recorder, registrations);
+  return { run, resources: run.resources, registrations };
 }
 
 /** Reads an example stack file (`Pulumi.<stack>.yaml`) into a StackConfig. */
@@ -287,3 +483,16 @@ export function readStackFile(file: string): StackConfig {
 
 /** Path of a file at the project root. */
 export const projectFile = (name: string) => path.resolve(__dirname, "..", name);
+
+/** The values the program hands to Harbor's chart (Release or Chart), secrets unwrapped. */
+export function harborValues(run: ProgramRun): Record<string, unknown> {
+  const release = run.resources.find(
+    (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name === "harbor-release",
+  );
+  const chart = run.resources.find(
+    (r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.name === "harbor-chart",
+  );
+  const resource = release ?? chart;
+  if (!resource) throw new Error("the program declared no Harbor release or chart");
+  return resource.inputs.values as Record<string, unknown>;
+}
