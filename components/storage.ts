@@ -1,6 +1,10 @@
+import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DeployMode, NfsStorage, RookStorage, StorageSpec } from "../config/types";
+import { CephBlockPool } from "./ceph-block-pool";
+import { LocalPathProvisioner } from "./local-path-provisioner";
+import { NfsProvisioner } from "./nfs-provisioner";
 
 export interface HarborStorageArgs {
   /** The storage variant and its settings. */
@@ -15,6 +19,22 @@ export interface HarborStorageArgs {
   protect: boolean;
 }
 
+/**
+ * Longest DNS-1123 label, label value and name part of a qualified name (`prefix/name`, which is
+ * what a StorageClass `provisioner` must be).
+ */
+export const MAX_NAME_LENGTH = 63;
+
+/**
+ * `name` unchanged when it fits in `max` characters; otherwise its head and an 8-character hash
+ * of the whole name, so that two long names never shorten to the same result.
+ */
+export function fitName(name: string, max = MAX_NAME_LENGTH): string {
+  if (name.length <= max) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  return `${name.slice(0, max - hash.length - 1).replace(/[-.]+$/, "")}-${hash}`;
+}
+
 /** Provisioner of an existing rancher local-path-provisioner (k3s, RKE2, kind ship one). */
 export const RANCHER_LOCAL_PATH = "rancher.io/local-path";
 
@@ -23,14 +43,34 @@ export const RANCHER_LOCAL_PATH = "rancher.io/local-path";
  * never races a provisioner the cluster already runs under `rancher.io/local-path`.
  */
 export function localPathProvisionerName(namespace: string): string {
-  return `${RANCHER_LOCAL_PATH}-${namespace}`;
+  const [prefix, name] = RANCHER_LOCAL_PATH.split("/");
+  return `${prefix}/${fitName(`${name}-${namespace}`)}`;
+}
+
+/** Namespace of the local-path-provisioner installed for a Harbor namespace. */
+export function localPathProvisionerNamespace(namespace: string): string {
+  return fitName(`${namespace}-local-path-provisioner`);
 }
 
 export const NFS_CSI_PROVISIONER = "nfs.csi.k8s.io";
 
+/**
+ * Namespace of csi-driver-nfs: `kube-system`, where upstream installs it. The driver is
+ * cluster-wide (one CSIDriver `nfs.csi.k8s.io`, fixed ClusterRole names, host ports on every
+ * node), so it belongs to the cluster rather than to one Harbor namespace; its pods run with
+ * `system-cluster-critical` priority, hostNetwork and privileged containers, which kube-system
+ * admits on every distribution.
+ */
+export const NFS_CSI_NAMESPACE = "kube-system";
+
 /** Provisioner name of the nfs-subdir-external-provisioner installed for this namespace. */
 export function nfsSubdirProvisionerName(namespace: string): string {
-  return `k8s-sigs.io/nfs-subdir-external-provisioner-${namespace}`;
+  return `k8s-sigs.io/${fitName(`nfs-subdir-external-provisioner-${namespace}`)}`;
+}
+
+/** Namespace of the nfs-subdir-external-provisioner installed for a Harbor namespace. */
+export function nfsProvisionerNamespace(namespace: string): string {
+  return fitName(`${namespace}-nfs-provisioner`);
 }
 
 /** The RBD CSI provisioner of a Rook operator namespace. */
@@ -123,12 +163,17 @@ function rookClassArgs(storage: RookStorage): StorageClassSpec {
 
 /**
  * The StorageClass every Harbor claim uses. For `existing` it only names the operator's class;
- * otherwise it creates a class of its own (never marked as the cluster default).
+ * otherwise it creates a class of its own (never marked as the cluster default), and first what
+ * the class needs: the provisioner (local-path, NFS) or the Ceph pool (rook).
  */
 export class HarborStorage extends pulumi.ComponentResource {
   /** Name of the StorageClass Harbor's claims use. */
   public readonly className: pulumi.Output<string>;
   public readonly storageClass?: k8s.storage.v1.StorageClass;
+  /** The provisioner the program installs (`installProvisioner` of local-path and nfs). */
+  public readonly provisioner?: LocalPathProvisioner | NfsProvisioner;
+  /** The CephBlockPool the program creates (`rook.createPool`). */
+  public readonly pool?: CephBlockPool;
 
   constructor(name: string, args: HarborStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("harbor:storage:Storage", name, {}, opts);
@@ -136,6 +181,54 @@ export class HarborStorage extends pulumi.ComponentResource {
     if (storage.variant === "existing") {
       this.className = pulumi.output(storage.className);
     } else {
+      const classSpec = storageClassArgs(storage, args.namespace);
+      if (storage.variant === "local-path") {
+        if (storage.localPath.installProvisioner) {
+          this.provisioner = new LocalPathProvisioner(
+            `${name}-local-path`,
+            {
+              namespace: localPathProvisionerNamespace(args.namespace),
+              provisionerName: classSpec.provisioner,
+              nodePath: storage.localPath.nodePath,
+              imageRegistry: args.imageRegistry,
+            },
+            { parent: this },
+          );
+        }
+      } else if (storage.variant === "nfs") {
+        const nfs = storage.nfs;
+        if (nfs.installProvisioner) {
+          const csi = nfs.driver === "csi";
+          this.provisioner = new NfsProvisioner(
+            `${name}-nfs`,
+            {
+              driver: nfs.driver,
+              server: nfs.server,
+              path: nfs.path,
+              mountOptions: nfs.mountOptions,
+              namespace: csi ? NFS_CSI_NAMESPACE : nfsProvisionerNamespace(args.namespace),
+              createNamespace: !csi,
+              provisionerName: classSpec.provisioner,
+              deployMode: args.deployMode,
+              imageRegistry: args.imageRegistry,
+            },
+            { parent: this },
+          );
+        }
+      } else if (storage.rook.createPool) {
+        this.pool = new CephBlockPool(
+          `${name}-ceph`,
+          {
+            name: storage.rook.pool,
+            namespace: storage.rook.clusterNamespace,
+            replicas: storage.rook.replicas,
+            failureDomain: storage.rook.failureDomain,
+            protect: args.protect,
+          },
+          { parent: this },
+        );
+      }
+      const prerequisite = this.provisioner ?? this.pool;
       this.storageClass = new k8s.storage.v1.StorageClass(
         `${name}-class`,
         {
@@ -147,9 +240,14 @@ export class HarborStorage extends pulumi.ComponentResource {
             },
           },
           reclaimPolicy: storage.reclaimPolicy,
-          ...storageClassArgs(storage, args.namespace),
+          ...classSpec,
         },
-        { parent: this, protect: args.protect, retainOnDelete: args.protect },
+        {
+          parent: this,
+          protect: args.protect,
+          retainOnDelete: args.protect,
+          dependsOn: prerequisite ? [prerequisite] : [],
+        },
       );
       this.className = this.storageClass.metadata.name;
     }

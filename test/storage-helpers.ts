@@ -1,0 +1,82 @@
+/**
+ * Helpers for the storage tests: typed configurations from raw `harbor:` values, and components
+ * declared under the recording mocks with the resource options each child received.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { HarborConfig, StorageSpec } from "../config/types";
+import { findIn, installMocks, settle, type MockRecorder, type RecordedResource } from "./harness";
+import { configOf, problemsOf as problemsOfConfig } from "./helpers";
+
+/** Validates raw `harbor:` values (with a default hostname) and returns the typed config. */
+export function configWith(raw: Record<string, unknown>, stack = "test"): HarborConfig {
+  return configOf({ hostname: "harbor.example.com", ...raw }, {}, stack);
+}
+
+/** The typed storage spec for a raw `harbor:storage` value. */
+export function storageOf(storage: Record<string, unknown>, namespace?: string): StorageSpec {
+  return configWith({ storage, ...(namespace ? { namespace } : {}) }).storage;
+}
+
+/** The problem lines `loadConfig` reports (fails the test when the configuration is accepted). */
+export function problemsOf(raw: Record<string, unknown>): string[] {
+  return problemsOfConfig({ hostname: "harbor.example.com", ...raw });
+}
+
+/** Resource options a child was declared with, as a transformation sees them. */
+export interface DeclaredOptions {
+  type: string;
+  dependsOn: pulumi.Resource[];
+  protect?: boolean;
+  retainOnDelete?: boolean;
+}
+
+/** What a component declared under the mocks. */
+export interface Declared<T> {
+  component: T;
+  resources: RecordedResource[];
+  /** Options per resource name. */
+  options: Map<string, DeclaredOptions>;
+  find(type: string, name: string): RecordedResource;
+  ofType(type: string): RecordedResource[];
+}
+
+/**
+ * Installs the recording mocks, builds a component through `make` (with a transformation that
+ * records every descendant's options) and waits until every registration has completed.
+ */
+export async function declare<T>(
+  make: (opts: pulumi.ComponentResourceOptions) => T,
+): Promise<Declared<T>> {
+  const recorder: MockRecorder = { resources: [] };
+  await installMocks(recorder);
+  const options = new Map<string, DeclaredOptions>();
+  const component = make({
+    transformations: [
+      (args) => {
+        const deps = args.opts.dependsOn;
+        options.set(args.name, {
+          type: args.type,
+          dependsOn: (Array.isArray(deps) ? deps : deps ? [deps] : []) as pulumi.Resource[],
+          protect: args.opts.protect,
+          retainOnDelete: (args.opts as pulumi.CustomResourceOptions).retainOnDelete,
+        });
+        return undefined;
+      },
+    ],
+  });
+  await settle(recorder);
+  const resources = recorder.resources;
+  return {
+    component,
+    resources,
+    options,
+    find: (type, name) => findIn(resources, type, name),
+    ofType: (type) => resources.filter((r) => r.type === type),
+  };
+}
+
+/** Every label a program-created object carries. */
+export const PROGRAM_LABELS = {
+  "app.kubernetes.io/part-of": "harbor",
+  "app.kubernetes.io/managed-by": "pulumi",
+};

@@ -1,0 +1,133 @@
+import * as assert from "node:assert/strict";
+import type { HarborValues } from "../lib/harbor-values";
+import { projectFile, readStackFile, runProgram, type ProgramRun } from "./harness";
+import { PROGRAM_LABELS } from "./storage-helpers";
+
+const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
+
+/** storageClass of each of Harbor's five claims in the deployed values. */
+function claimClasses(run: ProgramRun): string[] {
+  const harbor = run.find("kubernetes:helm.sh/v3:Release", "harbor-release");
+  const pvc = (harbor.inputs.values as HarborValues).persistence?.persistentVolumeClaim;
+  return [pvc?.registry, pvc?.jobservice?.jobLog, pvc?.database, pvc?.redis, pvc?.trivy].map(
+    (claim) => String(claim?.storageClass),
+  );
+}
+
+describe("example stack Pulumi.nfs.yaml", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await runProgram(readStackFile(projectFile("Pulumi.nfs.yaml")));
+  });
+
+  it("creates a non-default class on the namespace's nfs-subdir provisioner", () => {
+    assert.deepEqual(run.find(STORAGE_CLASS, "harbor-class").inputs, {
+      apiVersion: "storage.k8s.io/v1",
+      kind: "StorageClass",
+      metadata: { name: "harbor-nfs", labels: PROGRAM_LABELS },
+      reclaimPolicy: "Retain",
+      provisioner: "k8s-sigs.io/nfs-subdir-external-provisioner-harbor",
+      parameters: {
+        archiveOnDelete: "true",
+        pathPattern: "${.PVC.namespace}-${.PVC.name}",
+      },
+      volumeBindingMode: "Immediate",
+      allowVolumeExpansion: true,
+      mountOptions: ["nfsvers=4.1"],
+    });
+    assert.equal(run.outputs.storageClassName, "harbor-nfs");
+  });
+
+  it("installs the provisioner chart for the export", () => {
+    const release = run.find("kubernetes:helm.sh/v3:Release", "harbor-nfs-release");
+    assert.equal(release.inputs.chart, "nfs-subdir-external-provisioner");
+    assert.equal(release.inputs.version, "4.0.18");
+    assert.equal(release.inputs.namespace, "harbor-nfs-provisioner");
+    assert.deepEqual(release.inputs.values, {
+      fullnameOverride: "harbor-nfs-provisioner",
+      nfs: {
+        server: "nfs01.lab.example.com",
+        path: "/srv/nfs/harbor",
+        mountOptions: ["nfsvers=4.1"],
+      },
+      storageClass: {
+        create: false,
+        provisionerName: "k8s-sigs.io/nfs-subdir-external-provisioner-harbor",
+      },
+      labels: { "app.kubernetes.io/part-of": "harbor" },
+    });
+  });
+
+  it("puts every Harbor claim on the class", () => {
+    assert.deepEqual(claimClasses(run), Array(5).fill("harbor-nfs"));
+  });
+});
+
+describe("example stack Pulumi.rook.yaml", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await runProgram(readStackFile(projectFile("Pulumi.rook.yaml")));
+  });
+
+  it("creates a non-default class on Rook's RBD provisioner and the harbor pool", () => {
+    assert.deepEqual(run.find(STORAGE_CLASS, "harbor-class").inputs, {
+      apiVersion: "storage.k8s.io/v1",
+      kind: "StorageClass",
+      metadata: { name: "harbor-rook", labels: PROGRAM_LABELS },
+      reclaimPolicy: "Retain",
+      provisioner: "rook-ceph.rbd.csi.ceph.com",
+      parameters: {
+        clusterID: "rook-ceph",
+        pool: "harbor",
+        imageFormat: "2",
+        imageFeatures: "layering",
+        "csi.storage.k8s.io/provisioner-secret-name": "rook-csi-rbd-provisioner",
+        "csi.storage.k8s.io/provisioner-secret-namespace": "rook-ceph",
+        "csi.storage.k8s.io/controller-expand-secret-name": "rook-csi-rbd-provisioner",
+        "csi.storage.k8s.io/controller-expand-secret-namespace": "rook-ceph",
+        "csi.storage.k8s.io/node-stage-secret-name": "rook-csi-rbd-node",
+        "csi.storage.k8s.io/node-stage-secret-namespace": "rook-ceph",
+        "csi.storage.k8s.io/fstype": "ext4",
+      },
+      volumeBindingMode: "Immediate",
+      allowVolumeExpansion: true,
+    });
+    assert.equal(run.outputs.storageClassName, "harbor-rook");
+  });
+
+  it("creates the CephBlockPool: three replicas across hosts", () => {
+    assert.deepEqual(
+      run.find("kubernetes:ceph.rook.io/v1:CephBlockPool", "harbor-ceph-pool").inputs,
+      {
+        apiVersion: "ceph.rook.io/v1",
+        kind: "CephBlockPool",
+        metadata: { name: "harbor", namespace: "rook-ceph", labels: PROGRAM_LABELS },
+        spec: { failureDomain: "host", replicated: { size: 3, requireSafeReplicaSize: true } },
+      },
+    );
+  });
+
+  it("puts every Harbor claim on the class", () => {
+    assert.deepEqual(claimClasses(run), Array(5).fill("harbor-rook"));
+  });
+});
+
+describe("example stack Pulumi.dev.yaml (local-path)", () => {
+  it("runs its own local-path-provisioner under the namespace's provisioner name", async () => {
+    const run = await runProgram(readStackFile(projectFile("Pulumi.dev.yaml")));
+    assert.equal(
+      run.find(STORAGE_CLASS, "harbor-class").inputs.provisioner,
+      "rancher.io/local-path-harbor",
+    );
+    const deployment = run.find("kubernetes:apps/v1:Deployment", "harbor-local-path-deployment");
+    const spec = deployment.inputs.spec as {
+      template: { spec: { containers: { command: string[] }[] } };
+    };
+    const command = spec.template.spec.containers[0].command;
+    assert.equal(
+      command[command.indexOf("--provisioner-name") + 1],
+      "rancher.io/local-path-harbor",
+    );
+    assert.deepEqual(claimClasses(run), Array(5).fill("harbor-local-path"));
+  });
+});
