@@ -1,8 +1,9 @@
-import { createHash } from "node:crypto";
+import { createHash, type X509Certificate } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { CaProvidedTls, GeneratedTls, KeyAlgorithm, ProvidedTls } from "../config/types";
+import { parseCertificates } from "../lib/pem";
 
 export interface CertificatesArgs {
   /** Namespace of the TLS Secret. */
@@ -44,6 +45,31 @@ export const hoursFromDays = (days: number) => days * 24;
 
 export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
+}
+
+/** PEM blocks joined one after another, each ending in a newline. */
+export function joinPem(...blocks: string[]): string {
+  return blocks
+    .map((b) => b.trim())
+    .filter((b) => b !== "")
+    .map((b) => `${b}\n`)
+    .join("");
+}
+
+const selfSigned = (cert: X509Certificate): boolean =>
+  cert.subject === cert.issuer && cert.checkIssued(cert) && cert.verify(cert.publicKey);
+
+/**
+ * The certificates of a CA bundle a server must send after its own certificate: every one that is
+ * not self-signed. An organisation's signing CA is usually an intermediate; clients that trust only
+ * the organisation's root need it in the served chain. A root CA alone yields an empty string.
+ */
+export function issuingChain(caBundle: string): string {
+  return joinPem(
+    ...parseCertificates(caBundle)
+      .filter((c) => !selfSigned(c))
+      .map((c) => c.toString()),
+  );
 }
 
 /**
@@ -121,7 +147,9 @@ export class Certificates extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      certificate = server.certPem;
+      // ca-provided: send the organisation's intermediate CA(s) after the server certificate.
+      const chain = t.mode === "ca-provided" ? issuingChain(t.caCertificate) : "";
+      certificate = chain === "" ? server.certPem : server.certPem.apply((c) => joinPem(c, chain));
       privateKey = serverKey.privateKeyPem;
     }
 

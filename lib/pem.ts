@@ -41,6 +41,9 @@ function validityProblem(cert: X509Certificate, now: Date): string | undefined {
   return undefined;
 }
 
+/** The subject or issuer as one line (`CN=Harbor CA, O=Harbor`). */
+const dn = (name: string) => name.replace(/\n/g, ", ");
+
 /** True when `issuer` signed `cert`. */
 function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
   try {
@@ -50,10 +53,24 @@ function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
   }
 }
 
+/**
+ * Whether the certificate's subject alternative names cover `hostname` the way Go clients (docker,
+ * containerd, kubelet) check it: the common name is never used, and a wildcard must be the whole
+ * left-most label (`*.example.com`, not `h*.example.com`).
+ */
 function covers(cert: X509Certificate, hostname: string): boolean {
   return isIP(hostname) !== 0
     ? cert.checkIP(hostname) !== undefined
-    : cert.checkHost(hostname) !== undefined;
+    : cert.checkHost(hostname, { subject: "never", partialWildcards: false }) !== undefined;
+}
+
+/** Extended key usage OIDs a TLS server certificate may carry. */
+const SERVER_AUTH_OIDS = ["1.3.6.1.5.5.7.3.1", "2.5.29.37.0"];
+
+/** True when the certificate restricts its extended key usage and serverAuth is not among it. */
+function lacksServerAuth(cert: X509Certificate): boolean {
+  const usages = cert.keyUsage as string[] | undefined;
+  return usages !== undefined && !usages.some((u) => SERVER_AUTH_OIDS.includes(u));
 }
 
 /**
@@ -79,9 +96,9 @@ export function checkProvidedTls(input: {
       message: "is not a PEM certificate (expected -----BEGIN CERTIFICATE-----)",
     });
   }
-  let ca: X509Certificate | undefined;
+  let cas: X509Certificate[] | undefined;
   try {
-    ca = parseCertificates(input.caCertificate)[0];
+    cas = parseCertificates(input.caCertificate);
   } catch {
     issues.push({
       key: "tlsCaCertificate",
@@ -100,43 +117,64 @@ export function checkProvidedTls(input: {
       });
     }
     if (!covers(leaf, input.hostname)) {
+      const names = leaf.subjectAltName
+        ? `it covers ${leaf.subjectAltName}`
+        : `it has no subject alternative names, and clients ignore its subject ${dn(leaf.subject)}`;
       issues.push({
         key: "tlsCertificate",
-        message: `does not cover harbor:hostname ${input.hostname} (it covers ${leaf.subjectAltName ?? leaf.subject.replace(/\n/g, ", ")}); issue one with ${isIP(input.hostname) ? "IP" : "DNS"}:${input.hostname} in its subject alternative names`,
+        message: `does not cover harbor:hostname ${input.hostname} (${names}); issue one with ${isIP(input.hostname) ? "IP" : "DNS"}:${input.hostname} in its subject alternative names`,
+      });
+    }
+    if (lacksServerAuth(leaf)) {
+      issues.push({
+        key: "tlsCertificate",
+        message:
+          "is not for server authentication (its extended key usage lacks serverAuth); issue one with extendedKeyUsage = serverAuth",
       });
     }
     const expiry = validityProblem(leaf, now);
-    if (expiry) issues.push({ key: "tlsCertificate", message: `${expiry}; renew it` });
-    if (ca) {
-      // Walk leaf -> intermediates -> CA.
-      let current = leaf;
-      let ok = true;
-      for (const next of chain.slice(1)) {
-        if (next.fingerprint256 === ca.fingerprint256) break;
-        if (!signedBy(current, next)) {
-          ok = false;
-          break;
-        }
-        current = next;
-      }
-      if (!ok || !signedBy(current, ca)) {
+    if (expiry) {
+      const advice = expiry.startsWith("expired") ? "renew it" : "check the clock of this machine";
+      issues.push({ key: "tlsCertificate", message: `${expiry}; ${advice}` });
+    }
+    chain.slice(1).forEach((intermediate, i) => {
+      const problem = validityProblem(intermediate, now);
+      if (problem) {
         issues.push({
           key: "tlsCertificate",
-          message: `is not signed by harbor:tlsCaCertificate (certificate issuer: ${leaf.issuer.replace(/\n/g, ", ")}; CA subject: ${ca.subject.replace(/\n/g, ", ")}); append any intermediate certificates after the server certificate`,
+          message: `has an intermediate certificate (#${i + 2}, ${dn(intermediate.subject)}) that ${problem}`,
+        });
+      }
+    });
+    if (cas && cas.length > 0) {
+      const isCa = (c: X509Certificate) => cas.some((a) => a.fingerprint256 === c.fingerprint256);
+      // Walk leaf -> intermediates until a certificate is signed by one in the CA bundle.
+      let current = leaf;
+      let trusted = cas.some((a) => signedBy(current, a));
+      for (const next of chain.slice(1)) {
+        if (trusted || isCa(next) || !signedBy(current, next)) break;
+        current = next;
+        trusted = cas.some((a) => signedBy(current, a));
+      }
+      if (!trusted) {
+        issues.push({
+          key: "tlsCertificate",
+          message: `is not signed by harbor:tlsCaCertificate (certificate issuer: ${dn(leaf.issuer)}; CA subject: ${cas.map((a) => dn(a.subject)).join(" | ")}); append any intermediate certificates after the server certificate`,
         });
       }
     }
   }
-  if (ca) {
+  (cas ?? []).forEach((ca, i) => {
+    const which = cas && cas.length > 1 ? ` (certificate #${i + 1} of the bundle)` : "";
     if (!ca.ca) {
       issues.push({
         key: "tlsCaCertificate",
-        message: "is not a CA certificate (basicConstraints CA:TRUE is missing)",
+        message: `is not a CA certificate${which} (basicConstraints CA:TRUE is missing)`,
       });
     }
     const expiry = validityProblem(ca, now);
-    if (expiry) issues.push({ key: "tlsCaCertificate", message: expiry });
-  }
+    if (expiry) issues.push({ key: "tlsCaCertificate", message: `${expiry}${which}` });
+  });
   return issues;
 }
 

@@ -1,0 +1,273 @@
+/**
+ * Installs Harbor's CA on every node, in the container runtime's per-registry directory, so that
+ * kubelets pull from Harbor without "x509: certificate signed by unknown authority".
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ContainerRuntime } from "../config/types";
+import { mirrorImage } from "../lib/chart";
+import { sha256 } from "./certificates";
+
+export interface NodeTrustArgs {
+  /**
+   * Namespace the component creates for the DaemonSet (`nodeTrustNamespaceName`). Separate from
+   * Harbor's namespace: a hostPath volume is forbidden by Pod Security `baseline`, which Harbor's
+   * namespace enforces, so this one enforces `privileged`.
+   */
+  namespace: string;
+  /**
+   * Registry address as it appears in image references, `host[:port]` (`registryAddress`): the
+   * name of the per-registry directory on the nodes.
+   */
+  registry: string;
+  /** PEM of the CA to install (`Certificates.caCertificate`). */
+  caCertificate: pulumi.Input<string>;
+  /** Container runtime of the nodes: decides which files are written. */
+  runtime: ContainerRuntime;
+  /** Root of the per-registry directories on the nodes, such as `/etc/containerd/certs.d`. */
+  hostsDir: string;
+  /** Image with a POSIX shell, `cp`, `chmod`, `mv` and `sleep` (`busybox:1.37.0`). */
+  image: string;
+  /** Registry mirror (`harbor:imageRegistry`) the image is pulled from, for air-gapped sites. */
+  imageRegistry?: string;
+}
+
+/** Name of the DaemonSet and its ConfigMap. */
+export const NODE_TRUST_NAME = "harbor-node-trust";
+
+/** Pod template annotation with the CA's SHA-256: a new CA rolls the pods, which rewrite the files. */
+export const CA_CHECKSUM_ANNOTATION = "checksum/ca-certificate";
+
+/** Labels of the DaemonSet, its pods (also the selector) and its ConfigMap. */
+export const NODE_TRUST_LABELS: Readonly<Record<string, string>> = {
+  "app.kubernetes.io/name": NODE_TRUST_NAME,
+  "app.kubernetes.io/component": "node-trust",
+  "app.kubernetes.io/part-of": "harbor",
+};
+
+/** Labels of the component's namespace: Pod Security `privileged`, for the hostPath volume. */
+export const NODE_TRUST_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
+  "app.kubernetes.io/part-of": "harbor",
+  "app.kubernetes.io/managed-by": "pulumi",
+  "pod-security.kubernetes.io/enforce": "privileged",
+};
+
+/** Where the ConfigMap is mounted in the install container. */
+const FILES_MOUNT = "/trust";
+/** Where the node's per-registry directory is mounted in the install container. */
+const TARGET_MOUNT = "/target";
+
+/** `<harbor namespace>-node-trust`, shortened to fit Kubernetes' 63-character limit. */
+export function nodeTrustNamespaceName(harborNamespace: string): string {
+  const suffix = "-node-trust";
+  return `${harborNamespace.slice(0, 63 - suffix.length).replace(/-+$/, "")}${suffix}`;
+}
+
+/** The per-registry directory on the nodes: `<hostsDir>/<host[:port]>`. */
+export function registryTrustDir(hostsDir: string, registry: string): string {
+  return `${hostsDir.replace(/\/+$/, "")}/${registry}`;
+}
+
+/**
+ * containerd's `hosts.toml` for the registry: Harbor itself is the server, verified with the CA
+ * written beside it. Paths are the node's, because containerd reads them.
+ */
+export function hostsToml(registry: string, caPath: string): string {
+  return [
+    `# Written by the ${NODE_TRUST_NAME} DaemonSet (Pulumi); local changes are overwritten.`,
+    `server = ${JSON.stringify(`https://${registry}`)}`,
+    `capabilities = ["pull", "resolve", "push"]`,
+    `ca = ${JSON.stringify(caPath)}`,
+    "",
+  ].join("\n");
+}
+
+/** Files the runtime needs in the per-registry directory, in the order they are written. */
+export function trustFileNames(runtime: ContainerRuntime): string[] {
+  return runtime === "containerd" ? ["ca.crt", "hosts.toml"] : ["ca.crt"];
+}
+
+/** Contents of the files written to the node, by file name (the ConfigMap's data). */
+export function trustFiles(
+  runtime: ContainerRuntime,
+  hostsDir: string,
+  registry: string,
+  caCertificate: pulumi.Input<string>,
+): Record<string, pulumi.Input<string>> {
+  const dir = registryTrustDir(hostsDir, registry);
+  const files: Record<string, pulumi.Input<string>> = { "ca.crt": caCertificate };
+  if (runtime === "containerd") files["hosts.toml"] = hostsToml(registry, `${dir}/ca.crt`);
+  return files;
+}
+
+/**
+ * Script of the install container: copies each file from the ConfigMap into the node's directory
+ * through a temporary name and a rename, so the runtime never reads a half-written file.
+ */
+export function installScript(
+  files: string[],
+  hostDir: string,
+  mounts: { files: string; target: string } = { files: FILES_MOUNT, target: TARGET_MOUNT },
+): string {
+  const copies = files.map((f) => {
+    const tmp = `"${mounts.target}/.${f}.tmp"`;
+    return `cp "${mounts.files}/${f}" ${tmp} && chmod 0644 ${tmp} && mv -f ${tmp} "${mounts.target}/${f}"`;
+  });
+  return [
+    "set -eu",
+    ...copies,
+    `echo ${JSON.stringify(`installed ${files.join(", ")} in ${hostDir}`)}`,
+  ].join("\n");
+}
+
+/** Script of the long-running container: idles until the pod is stopped. */
+export const IDLE_SCRIPT = "trap 'exit 0' TERM INT\nwhile true; do sleep 3600 & wait $!; done";
+
+/** Security context shared by both containers: nothing beyond what each needs. */
+const LOCKED_DOWN = {
+  privileged: false,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+};
+
+export interface NodeTrustSpecInput {
+  /** Image reference, already rewritten to the mirror. */
+  image: string;
+  runtime: ContainerRuntime;
+  hostsDir: string;
+  registry: string;
+  /** Name of the ConfigMap holding the files. */
+  configMapName: pulumi.Input<string>;
+  /** SHA-256 of the CA, for the pod template annotation. */
+  caSha256: pulumi.Input<string>;
+}
+
+/** The DaemonSet's spec (pure; tests call it directly). */
+export function nodeTrustDaemonSetSpec(
+  input: NodeTrustSpecInput,
+): k8s.types.input.apps.v1.DaemonSetSpec {
+  const hostDir = registryTrustDir(input.hostsDir, input.registry);
+  const files = trustFileNames(input.runtime);
+  return {
+    selector: { matchLabels: { ...NODE_TRUST_LABELS } },
+    updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%" } },
+    template: {
+      metadata: {
+        labels: { ...NODE_TRUST_LABELS },
+        annotations: { [CA_CHECKSUM_ANNOTATION]: input.caSha256 },
+      },
+      spec: {
+        hostNetwork: false,
+        hostPID: false,
+        hostIPC: false,
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        terminationGracePeriodSeconds: 5,
+        nodeSelector: { "kubernetes.io/os": "linux" },
+        // Every node pulls images, tainted ones (GPU, control plane) included.
+        tolerations: [{ operator: "Exists" }],
+        securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+        initContainers: [
+          {
+            name: "install",
+            image: input.image,
+            command: ["/bin/sh", "-c", installScript(files, hostDir)],
+            // Root only to write the root-owned directory; no capability is needed for that.
+            securityContext: { ...LOCKED_DOWN, runAsUser: 0, runAsGroup: 0, runAsNonRoot: false },
+            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
+            volumeMounts: [
+              { name: "trust-files", mountPath: FILES_MOUNT, readOnly: true },
+              { name: "registry-dir", mountPath: TARGET_MOUNT },
+            ],
+          },
+        ],
+        containers: [
+          {
+            name: "idle",
+            image: input.image,
+            command: ["/bin/sh", "-c", IDLE_SCRIPT],
+            securityContext: {
+              ...LOCKED_DOWN,
+              runAsUser: 65534,
+              runAsGroup: 65534,
+              runAsNonRoot: true,
+            },
+            resources: { requests: { cpu: "1m", memory: "4Mi" }, limits: { memory: "16Mi" } },
+          },
+        ],
+        volumes: [
+          { name: "trust-files", configMap: { name: input.configMapName, defaultMode: 0o444 } },
+          { name: "registry-dir", hostPath: { path: hostDir, type: "DirectoryOrCreate" } },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * Opt-in DaemonSet (`harbor:trust.nodes`) that writes the CA, and for containerd a `hosts.toml`,
+ * into `<hostsDir>/<host[:port]>/` on every node. It runs in its own namespace with a single
+ * hostPath volume (the one per-registry directory), no host namespaces, no privilege and no
+ * capabilities; a new CA changes the pod template and the files are rewritten.
+ */
+export class NodeTrust extends pulumi.ComponentResource {
+  /** Namespace of the DaemonSet. */
+  public readonly namespace: pulumi.Output<string>;
+  /** Name of the DaemonSet. */
+  public readonly daemonSetName: pulumi.Output<string>;
+  /** The per-registry directory written on every node. */
+  public readonly hostDirectory: string;
+
+  constructor(name: string, args: NodeTrustArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("harbor:trust:NodeTrust", name, {}, opts);
+    this.hostDirectory = registryTrustDir(args.hostsDir, args.registry);
+
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: args.namespace, labels: { ...NODE_TRUST_NAMESPACE_LABELS } } },
+      { parent: this },
+    );
+    this.namespace = namespace.metadata.name;
+
+    const files = new k8s.core.v1.ConfigMap(
+      `${name}-files`,
+      {
+        metadata: {
+          name: NODE_TRUST_NAME,
+          namespace: this.namespace,
+          labels: { ...NODE_TRUST_LABELS },
+        },
+        data: trustFiles(args.runtime, args.hostsDir, args.registry, args.caCertificate),
+      },
+      { parent: this },
+    );
+
+    const daemonSet = new k8s.apps.v1.DaemonSet(
+      `${name}-daemonset`,
+      {
+        metadata: {
+          name: NODE_TRUST_NAME,
+          namespace: this.namespace,
+          labels: { ...NODE_TRUST_LABELS },
+        },
+        spec: nodeTrustDaemonSetSpec({
+          image: mirrorImage(args.image, args.imageRegistry),
+          runtime: args.runtime,
+          hostsDir: args.hostsDir,
+          registry: args.registry,
+          configMapName: files.metadata.name,
+          caSha256: pulumi.output(args.caCertificate).apply(sha256),
+        }),
+      },
+      { parent: this },
+    );
+    this.daemonSetName = daemonSet.metadata.name;
+
+    this.registerOutputs({
+      namespace: this.namespace,
+      daemonSetName: this.daemonSetName,
+      hostDirectory: this.hostDirectory,
+    });
+  }
+}

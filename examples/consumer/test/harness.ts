@@ -1,0 +1,151 @@
+/**
+ * A small test harness for the consumer program: Pulumi mocks that record every resource, a
+ * StackReference whose outputs come from the test, and a runner for `index.ts`. Local on purpose:
+ * it resolves `@pulumi/pulumi` the same way the consumer's code does, also when the example has its
+ * own node_modules.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Marker the Pulumi SDK uses for secret values in serialized inputs. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  /** Inputs as the engine received them: secrets are wrappers (see `isSecretWrapper`). */
+  rawInputs: Record<string, unknown>;
+  /** Inputs with secret wrappers removed. */
+  inputs: Record<string, unknown>;
+}
+
+export function isSecretWrapper(v: unknown): v is { value: unknown } {
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE
+  );
+}
+
+/** Removes secret wrappers from serialized inputs. */
+export function plain(v: unknown): unknown {
+  if (isSecretWrapper(v)) return plain(v.value);
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  }
+  return v;
+}
+
+/** Installs mocks recording into `resources`; StackReferences read `stackOutputs[stackName]`. */
+export async function installMocks(
+  resources: RecordedResource[],
+  stackOutputs: Record<string, Record<string, unknown>> = {},
+): Promise<void> {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const inputs = plain(args.inputs) as Record<string, unknown>;
+        resources.push({
+          type: args.type,
+          name: args.name,
+          rawInputs: args.inputs as Record<string, unknown>,
+          inputs,
+        });
+        const state =
+          args.type === "pulumi:pulumi:StackReference"
+            ? {
+                name: inputs.name,
+                outputs: stackOutputs[String(inputs.name)] ?? {},
+                secretOutputNames: [],
+              }
+            : inputs;
+        const meta = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+        const id = meta.namespace
+          ? `${meta.namespace}/${meta.name}`
+          : (meta.name ?? `${args.name}-id`);
+        return { id, state };
+      },
+      call: (args) => args.inputs as Record<string, unknown>,
+    },
+    "harbor-consumer",
+    "dev",
+    false,
+  );
+}
+
+/** Resolves any Input, including nested Outputs. */
+export function resolve<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
+  return new Promise((res) => pulumi.output(value).apply((v) => res(v)));
+}
+
+/** Whether an Input is a Pulumi secret. */
+export function isSecret(value: pulumi.Input<unknown>): Promise<boolean> {
+  return pulumi.isSecret(pulumi.output(value));
+}
+
+/** Waits until no resource registration happens for a few event-loop turns. */
+export async function settle(resources: RecordedResource[]): Promise<void> {
+  let stable = 0;
+  let last = -1;
+  while (stable < 5) {
+    await new Promise((r) => setTimeout(r, 5));
+    if (resources.length === last) stable++;
+    else {
+      stable = 0;
+      last = resources.length;
+    }
+  }
+}
+
+/** The resource of that type and name; fails when there is none or several. */
+export function find(resources: RecordedResource[], type: string, name: string): RecordedResource {
+  const hits = resources.filter((r) => r.type === type && r.name === name);
+  if (hits.length !== 1) {
+    const known = resources.map((r) => `${r.type}::${r.name}`).join("\n  ");
+    throw new Error(`expected one ${type} named ${name}, found ${hits.length}:\n  ${known}`);
+  }
+  return hits[0];
+}
+
+export interface ConsumerRun {
+  resources: RecordedResource[];
+  /** Stack outputs, resolved. */
+  outputs: Record<string, unknown>;
+  /** Names of outputs that are Pulumi secrets. */
+  secretOutputs: string[];
+}
+
+const INDEX = path.resolve(__dirname, "..", "index.ts");
+
+/**
+ * Runs the consumer's `index.ts` under mocks: `config` are `consumer:` keys without the prefix,
+ * `secrets` those set with `--secret`, `stackOutputs` the outputs of referenced stacks.
+ */
+export async function runConsumer(
+  config: Record<string, string>,
+  secrets: Record<string, string>,
+  stackOutputs: Record<string, Record<string, unknown>>,
+): Promise<ConsumerRun> {
+  const resources: RecordedResource[] = [];
+  await installMocks(resources, stackOutputs);
+  const all: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...config, ...secrets })) all[`consumer:${k}`] = v;
+  pulumi.runtime.setAllConfig(
+    all,
+    Object.keys(secrets).map((k) => `consumer:${k}`),
+  );
+  delete require.cache[INDEX];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const main = require(INDEX) as () => Promise<Record<string, pulumi.Input<unknown>>>;
+  const program = await main();
+  const outputs: Record<string, unknown> = {};
+  const secretOutputs: string[] = [];
+  for (const [name, value] of Object.entries(program)) {
+    outputs[name] = await resolve(value);
+    if (await isSecret(value)) secretOutputs.push(name);
+  }
+  await settle(resources);
+  return { resources, outputs, secretOutputs };
+}

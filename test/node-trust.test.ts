@@ -1,0 +1,352 @@
+/**
+ * components/node-trust.ts: the namespace, the ConfigMap and the DaemonSet exactly as sent to the
+ * engine, for containerd (node-port key) and docker (mirrored image), plus the install script run
+ * for real against a temporary directory.
+ */
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { sha256 } from "../components/certificates";
+import {
+  CA_CHECKSUM_ANNOTATION,
+  IDLE_SCRIPT,
+  NodeTrust,
+  hostsToml,
+  installScript,
+  nodeTrustNamespaceName,
+  registryTrustDir,
+  trustFileNames,
+  type NodeTrustArgs,
+} from "../components/node-trust";
+import { registryAddress } from "../lib/urls";
+import {
+  findIn,
+  installMocks,
+  resolve,
+  settle,
+  type MockRecorder,
+  type RecordedResource,
+} from "./harness";
+
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+const DAEMON_SET = "kubernetes:apps/v1:DaemonSet";
+
+const CA = "-----BEGIN CERTIFICATE-----\nTUlJQ0FURVNUQ0E=\n-----END CERTIFICATE-----\n";
+const NEW_CA = "-----BEGIN CERTIFICATE-----\nTkVXQ0FURVNUQ0E=\n-----END CERTIFICATE-----\n";
+
+const LABELS = {
+  "app.kubernetes.io/name": "harbor-node-trust",
+  "app.kubernetes.io/component": "node-trust",
+  "app.kubernetes.io/part-of": "harbor",
+};
+
+/** The registry key of a nodePort install: the node port is part of it. */
+const NODE_PORT_REGISTRY = registryAddress({
+  hostname: "192.168.56.10",
+  expose: { type: "nodePort", nodePort: { http: 30002, https: 30003 } },
+  tls: { mode: "generated", dnsNames: [], ipAddresses: [] },
+});
+
+interface Built {
+  trust: NodeTrust;
+  resources: RecordedResource[];
+  find(type: string, name: string): RecordedResource;
+}
+
+async function build(args: NodeTrustArgs): Promise<Built> {
+  const recorder: MockRecorder = { resources: [] };
+  await installMocks(recorder);
+  const trust = new NodeTrust("harbor-node-trust", args);
+  await settle(recorder);
+  return {
+    trust,
+    resources: recorder.resources,
+    find: (type, name) => findIn(recorder.resources, type, name),
+  };
+}
+
+const containerdArgs: NodeTrustArgs = {
+  namespace: "harbor-node-trust",
+  registry: NODE_PORT_REGISTRY,
+  caCertificate: CA,
+  runtime: "containerd",
+  hostsDir: "/etc/containerd/certs.d",
+  image: "busybox:1.37.0",
+};
+
+/** The DaemonSet every test expects, varying only in what the runtime and image change. */
+function expectedDaemonSet(o: {
+  image: string;
+  hostDir: string;
+  script: string;
+  caSha256: string;
+}): Record<string, unknown> {
+  const lockedDown = {
+    privileged: false,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+  };
+  return {
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name: "harbor-node-trust", namespace: "harbor-node-trust", labels: LABELS },
+    spec: {
+      selector: { matchLabels: LABELS },
+      updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%" } },
+      template: {
+        metadata: { labels: LABELS, annotations: { "checksum/ca-certificate": o.caSha256 } },
+        spec: {
+          hostNetwork: false,
+          hostPID: false,
+          hostIPC: false,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          terminationGracePeriodSeconds: 5,
+          nodeSelector: { "kubernetes.io/os": "linux" },
+          tolerations: [{ operator: "Exists" }],
+          securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+          initContainers: [
+            {
+              name: "install",
+              image: o.image,
+              command: ["/bin/sh", "-c", o.script],
+              securityContext: { ...lockedDown, runAsUser: 0, runAsGroup: 0, runAsNonRoot: false },
+              resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
+              volumeMounts: [
+                { name: "trust-files", mountPath: "/trust", readOnly: true },
+                { name: "registry-dir", mountPath: "/target" },
+              ],
+            },
+          ],
+          containers: [
+            {
+              name: "idle",
+              image: o.image,
+              command: ["/bin/sh", "-c", IDLE_SCRIPT],
+              securityContext: {
+                ...lockedDown,
+                runAsUser: 65534,
+                runAsGroup: 65534,
+                runAsNonRoot: true,
+              },
+              resources: { requests: { cpu: "1m", memory: "4Mi" }, limits: { memory: "16Mi" } },
+            },
+          ],
+          volumes: [
+            { name: "trust-files", configMap: { name: "harbor-node-trust", defaultMode: 0o444 } },
+            { name: "registry-dir", hostPath: { path: o.hostDir, type: "DirectoryOrCreate" } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+describe("NodeTrust", function () {
+  describe("pure helpers", function () {
+    it("names its namespace after Harbor's, within 63 characters", function () {
+      assert.equal(nodeTrustNamespaceName("harbor"), "harbor-node-trust");
+      // Cut at 52 characters, which ends in a dash here; the dash is dropped.
+      const long = `${"a".repeat(51)}-${"b".repeat(11)}`;
+      const name = nodeTrustNamespaceName(long);
+      assert.equal(name, `${"a".repeat(51)}-node-trust`);
+      assert.ok(name.length <= 63);
+    });
+
+    it("puts the registry key (with its port) under the hosts directory", function () {
+      assert.equal(NODE_PORT_REGISTRY, "192.168.56.10:30003");
+      assert.equal(
+        registryTrustDir("/etc/containerd/certs.d/", NODE_PORT_REGISTRY),
+        "/etc/containerd/certs.d/192.168.56.10:30003",
+      );
+      assert.equal(
+        registryTrustDir("/etc/docker/certs.d", "harbor.example.com"),
+        "/etc/docker/certs.d/harbor.example.com",
+      );
+    });
+
+    it("writes a hosts.toml that makes Harbor the server, verified with the CA beside it", function () {
+      assert.equal(
+        hostsToml("192.168.56.10:30003", "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"),
+        [
+          "# Written by the harbor-node-trust DaemonSet (Pulumi); local changes are overwritten.",
+          'server = "https://192.168.56.10:30003"',
+          'capabilities = ["pull", "resolve", "push"]',
+          'ca = "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"',
+          "",
+        ].join("\n"),
+      );
+    });
+
+    it("writes ca.crt and hosts.toml for containerd, ca.crt alone for docker", function () {
+      assert.deepEqual(trustFileNames("containerd"), ["ca.crt", "hosts.toml"]);
+      assert.deepEqual(trustFileNames("docker"), ["ca.crt"]);
+    });
+
+    it("the install script replaces each file through a temporary name", function () {
+      assert.equal(
+        installScript(["ca.crt", "hosts.toml"], "/etc/containerd/certs.d/h:1"),
+        [
+          "set -eu",
+          'cp "/trust/ca.crt" "/target/.ca.crt.tmp" && chmod 0644 "/target/.ca.crt.tmp" && mv -f "/target/.ca.crt.tmp" "/target/ca.crt"',
+          'cp "/trust/hosts.toml" "/target/.hosts.toml.tmp" && chmod 0644 "/target/.hosts.toml.tmp" && mv -f "/target/.hosts.toml.tmp" "/target/hosts.toml"',
+          'echo "installed ca.crt, hosts.toml in /etc/containerd/certs.d/h:1"',
+        ].join("\n"),
+      );
+    });
+
+    it("the install script writes the files when run by a POSIX shell", function () {
+      const dir = mkdtempSync(path.join(tmpdir(), "node-trust-"));
+      try {
+        const files = path.join(dir, "files");
+        const target = path.join(dir, "target");
+        mkdirSync(files);
+        mkdirSync(target);
+        writeFileSync(path.join(files, "ca.crt"), CA);
+        writeFileSync(path.join(files, "hosts.toml"), 'server = "https://h:1"\n');
+        writeFileSync(path.join(target, "ca.crt"), "stale");
+        const script = installScript(["ca.crt", "hosts.toml"], "/node/dir", { files, target });
+        const out = execFileSync("/bin/sh", ["-c", script]).toString();
+        assert.equal(out, "installed ca.crt, hosts.toml in /node/dir\n");
+        assert.deepEqual(readdirSync(target).sort(), ["ca.crt", "hosts.toml"]);
+        assert.equal(readFileSync(path.join(target, "ca.crt"), "utf8"), CA);
+        assert.equal(statSync(path.join(target, "ca.crt")).mode & 0o777, 0o644);
+        assert.equal(statSync(path.join(target, "hosts.toml")).mode & 0o777, 0o644);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("containerd, exposed by nodePort", function () {
+    let built: Built;
+    before(async function () {
+      built = await build(containerdArgs);
+    });
+
+    it("creates its namespace, the ConfigMap and the DaemonSet, nothing else", function () {
+      assert.deepEqual(
+        built.resources.map((r) => `${r.type}::${r.name}`),
+        [
+          "harbor:trust:NodeTrust::harbor-node-trust",
+          `${NAMESPACE}::harbor-node-trust-namespace`,
+          `${CONFIG_MAP}::harbor-node-trust-files`,
+          `${DAEMON_SET}::harbor-node-trust-daemonset`,
+        ],
+      );
+    });
+
+    it("the namespace enforces Pod Security privileged, for the hostPath volume", function () {
+      assert.deepEqual(built.find(NAMESPACE, "harbor-node-trust-namespace").inputs, {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: {
+          name: "harbor-node-trust",
+          labels: {
+            "app.kubernetes.io/part-of": "harbor",
+            "app.kubernetes.io/managed-by": "pulumi",
+            "pod-security.kubernetes.io/enforce": "privileged",
+          },
+        },
+      });
+    });
+
+    it("the ConfigMap holds ca.crt and hosts.toml for the node-port key", function () {
+      assert.deepEqual(built.find(CONFIG_MAP, "harbor-node-trust-files").inputs, {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "harbor-node-trust", namespace: "harbor-node-trust", labels: LABELS },
+        data: {
+          "ca.crt": CA,
+          "hosts.toml": [
+            "# Written by the harbor-node-trust DaemonSet (Pulumi); local changes are overwritten.",
+            'server = "https://192.168.56.10:30003"',
+            'capabilities = ["pull", "resolve", "push"]',
+            'ca = "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"',
+            "",
+          ].join("\n"),
+        },
+      });
+    });
+
+    it("the DaemonSet mounts only /etc/containerd/certs.d/<host:port>, locked down", function () {
+      const hostDir = "/etc/containerd/certs.d/192.168.56.10:30003";
+      assert.deepEqual(
+        built.find(DAEMON_SET, "harbor-node-trust-daemonset").inputs,
+        expectedDaemonSet({
+          image: "busybox:1.37.0",
+          hostDir,
+          script: installScript(["ca.crt", "hosts.toml"], hostDir),
+          caSha256: sha256(CA),
+        }),
+      );
+    });
+
+    it("exposes the namespace, the DaemonSet and the node directory", async function () {
+      assert.equal(await resolve(built.trust.namespace), "harbor-node-trust");
+      assert.equal(await resolve(built.trust.daemonSetName), "harbor-node-trust");
+      assert.equal(built.trust.hostDirectory, "/etc/containerd/certs.d/192.168.56.10:30003");
+    });
+
+    it("a new CA changes the pod template, so every node rewrites its files", async function () {
+      const rotated = await build({ ...containerdArgs, caCertificate: NEW_CA });
+      const annotations = (r: RecordedResource) =>
+        (r.inputs as { spec: { template: { metadata: { annotations: Record<string, string> } } } })
+          .spec.template.metadata.annotations;
+      const before = annotations(built.find(DAEMON_SET, "harbor-node-trust-daemonset"));
+      const after = annotations(rotated.find(DAEMON_SET, "harbor-node-trust-daemonset"));
+      assert.deepEqual(before, { [CA_CHECKSUM_ANNOTATION]: sha256(CA) });
+      assert.deepEqual(after, { [CA_CHECKSUM_ANNOTATION]: sha256(NEW_CA) });
+      assert.notEqual(before[CA_CHECKSUM_ANNOTATION], after[CA_CHECKSUM_ANNOTATION]);
+    });
+  });
+
+  describe("docker, behind a mirror", function () {
+    let built: Built;
+    before(async function () {
+      built = await build({
+        namespace: "registry-node-trust",
+        registry: "harbor.example.com",
+        caCertificate: CA,
+        runtime: "docker",
+        hostsDir: "/etc/docker/certs.d",
+        image: "busybox:1.37.0",
+        imageRegistry: "mirror.example.com:5000",
+      });
+    });
+
+    it("the ConfigMap holds ca.crt only", function () {
+      const cm = built.find(CONFIG_MAP, "harbor-node-trust-files");
+      assert.deepEqual(cm.inputs.data, { "ca.crt": CA });
+      assert.deepEqual(cm.inputs.metadata, {
+        name: "harbor-node-trust",
+        namespace: "registry-node-trust",
+        labels: LABELS,
+      });
+    });
+
+    it("the DaemonSet writes /etc/docker/certs.d/<host>/ca.crt with the mirrored image", function () {
+      const hostDir = "/etc/docker/certs.d/harbor.example.com";
+      const expected = expectedDaemonSet({
+        image: "mirror.example.com:5000/library/busybox:1.37.0",
+        hostDir,
+        script: installScript(["ca.crt"], hostDir),
+        caSha256: sha256(CA),
+      });
+      (expected.metadata as { namespace: string }).namespace = "registry-node-trust";
+      assert.deepEqual(built.find(DAEMON_SET, "harbor-node-trust-daemonset").inputs, expected);
+    });
+  });
+});
