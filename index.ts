@@ -7,11 +7,14 @@ import { Certificates } from "./components/certificates";
 import { HarborCredentials } from "./components/credentials";
 import { HarborRelease } from "./components/harbor";
 import { HarborNamespace } from "./components/namespace";
+import { NamespaceTrust } from "./components/namespace-trust";
+import { NodeTrust, nodeTrustNamespaceName } from "./components/node-trust";
 import { kubernetesProvider } from "./components/provider";
+import { RouteCertificateGrant } from "./components/route-grant";
 import { HarborStorage } from "./components/storage";
 import { loadConfig, pulumiConfigSource } from "./config/load";
 import { userSettingsJson } from "./lib/auth";
-import { harborObjectNames } from "./lib/chart";
+import { chartFullname, configMapsWithRedisUrls, harborObjectNames } from "./lib/chart";
 import { deriveExternalURL, registryAddress, serverSans, trustPaths } from "./lib/urls";
 import { buildHarborValues } from "./lib/values";
 
@@ -82,9 +85,54 @@ new HarborRelease(
     deployMode: config.deployMode,
     values,
     s3Credentials: s3Credentials && { secretName: names.s3Secret, ...s3Credentials },
+    sensitiveConfigMaps:
+      config.redis.type === "external" && config.redis.password
+        ? configMapsWithRedisUrls(config.releaseName)
+        : [],
   },
   { ...opts, dependsOn: [harborNamespace, storage, ...(certificates ? [certificates] : [])] },
 );
+
+if (certificates && config.expose.type === "route") {
+  const gatewayNamespaces = config.expose.route.parentRefs
+    .map((ref) => ref.namespace)
+    .filter((ns): ns is string => ns !== undefined && ns !== config.namespace);
+  if (gatewayNamespaces.length > 0) {
+    new RouteCertificateGrant(
+      "harbor",
+      { namespace: harborNamespace.name, secretName: names.tlsSecret, gatewayNamespaces },
+      inNamespace,
+    );
+  }
+}
+
+// Client trust: the CA on every node (opt-in DaemonSet) and in the namespaces that call Harbor.
+if (certificates && config.trust.nodes.enabled) {
+  new NodeTrust(
+    "harbor-node-trust",
+    {
+      namespace: nodeTrustNamespaceName(config.namespace),
+      registry: registryAddress(config),
+      caCertificate: certificates.caCertificate,
+      runtime: config.trust.nodes.runtime,
+      hostsDir: config.trust.nodes.hostsDir,
+      image: config.trust.nodes.image,
+      imageRegistry: config.imageRegistry,
+    },
+    opts,
+  );
+}
+if (certificates && config.trust.namespaces.length > 0) {
+  new NamespaceTrust(
+    "harbor-trust",
+    {
+      namespaces: config.trust.namespaces,
+      caCertificate: certificates.caCertificate,
+      configMapName: `${chartFullname(config.releaseName)}-ca`,
+    },
+    opts,
+  );
+}
 
 const paths = trustPaths(config);
 

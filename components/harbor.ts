@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSpec, DeployMode } from "../config/types";
 import type { HarborValues } from "../lib/harbor-values";
+import { installChart, type HelmInstall } from "./helm";
 
 export interface HarborReleaseArgs {
   /** Namespace to install into (created by the program). */
@@ -14,6 +15,11 @@ export interface HarborReleaseArgs {
   deployMode: DeployMode;
   /** The chart's values, from `buildHarborValues`. */
   values: pulumi.Input<HarborValues>;
+  /**
+   * ConfigMaps the chart writes a credential into (an external Redis password ends up in Redis
+   * URLs): in chart mode their data is marked secret so it is encrypted in Pulumi state.
+   */
+  sensitiveConfigMaps?: string[];
   /** S3 access keys, stored in the Secret named by the values' `s3.existingSecret`. */
   s3Credentials?: {
     secretName: string;
@@ -63,10 +69,28 @@ export function chartSource(chart: ChartSpec): {
   return { chart: "harbor", version: chart.version, repositoryOpts: { repo: chart.repository } };
 }
 
+/**
+ * A transform for helm.v4.Chart's children that marks the `data` of the named ConfigMaps secret
+ * (pure apart from wrapping; tests call it directly).
+ */
+export function secretConfigMapData(names: readonly string[]): pulumi.ResourceTransform {
+  return (args) => {
+    const metadata = args.props.metadata as { name?: string } | undefined;
+    if (
+      args.type !== "kubernetes:core/v1:ConfigMap" ||
+      metadata?.name === undefined ||
+      !names.includes(metadata.name)
+    ) {
+      return undefined;
+    }
+    return { props: { ...args.props, data: pulumi.secret(args.props.data) }, opts: args.opts };
+  };
+}
+
 /** Harbor itself: goharbor's chart with the program's values. */
 export class HarborRelease extends pulumi.ComponentResource {
   /** The Helm release or chart resource. */
-  public readonly resource: k8s.helm.v3.Release | k8s.helm.v4.Chart;
+  public readonly resource: HelmInstall;
   /** Status of the helm.v3.Release (undefined in chart mode). */
   public readonly status?: pulumi.Output<k8s.types.output.helm.v3.ReleaseStatus>;
 
@@ -96,19 +120,19 @@ export class HarborRelease extends pulumi.ComponentResource {
     // Credentials inside the values make the whole values input a secret; wrap explicitly so it
     // stays one even where a provider does not mark its outputs.
     const values = pulumi.secret(args.values);
-    if (args.deployMode === "release") {
-      const release = new k8s.helm.v3.Release(`${name}-release`, releaseArgs({ ...args, values }), {
+    this.resource = installChart(
+      name,
+      args.deployMode,
+      { release: releaseArgs({ ...args, values }), chart: chartArgs({ ...args, values }) },
+      {
         parent: this,
         dependsOn,
-      });
-      this.resource = release;
-      this.status = release.status;
-    } else {
-      this.resource = new k8s.helm.v4.Chart(`${name}-chart`, chartArgs({ ...args, values }), {
-        parent: this,
-        dependsOn,
-      });
-    }
+        chartTransforms: args.sensitiveConfigMaps?.length
+          ? [secretConfigMapData(args.sensitiveConfigMaps)]
+          : undefined,
+      },
+    );
+    if (this.resource instanceof k8s.helm.v3.Release) this.status = this.resource.status;
     this.registerOutputs({});
   }
 }

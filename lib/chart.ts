@@ -90,3 +90,12 @@ export function harborObjectNames(releaseName: string): { tlsSecret: string; s3S
   const full = chartFullname(releaseName);
   return { tlsSecret: `${full}-tls`, s3Secret: `${full}-s3` };
 }
+
+/**
+ * ConfigMaps in which the chart embeds an external Redis password (inside Redis URLs): core's and
+ * jobservice's configuration, the registry's config.yml and the exporter's environment.
+ */
+export function configMapsWithRedisUrls(releaseName: string): string[] {
+  const full = chartFullname(releaseName);
+  return [`${full}-core`, `${full}-jobservice`, `${full}-registry`, `${full}-exporter-env`];
+}

@@ -180,12 +180,9 @@ export function buildHarborValues(config: HarborConfig, ctx: ValuesContext): Har
     harborAdminPassword: creds.adminPassword,
     secretKey: creds.secretKey,
     updateStrategy: {
-      // Registry and jobservice claims are ReadWriteOnce unless shared: a rolling update would
-      // leave the new pod waiting for the old pod's volume.
-      type:
-        config.storage.accessMode === "ReadWriteMany" || config.objectStorage
-          ? "RollingUpdate"
-          : "Recreate",
+      // Applies to registry and jobservice, which mount claims. On ReadWriteOnce a rolling update
+      // starts the new pod before the old one releases the volume and hangs (Multi-Attach).
+      type: config.storage.accessMode === "ReadWriteMany" ? "RollingUpdate" : "Recreate",
     },
     ipFamily: { ipv4: { enabled: config.ipFamily.ipv4 }, ipv6: { enabled: config.ipFamily.ipv6 } },
     nginx: withImage({ replicas: config.replicas.nginx, ...placement }, img.nginx),
@@ -227,7 +224,6 @@ export function buildHarborValues(config: HarborConfig, ctx: ValuesContext): Har
       },
       img.trivy,
     ),
-    exporter: withImage({ ...placement }, img.exporter),
     metrics: {
       enabled: config.metrics.enabled,
       serviceMonitor: { enabled: config.metrics.enabled && config.metrics.serviceMonitor },
@@ -280,6 +276,9 @@ export function buildHarborValues(config: HarborConfig, ctx: ValuesContext): Har
   if (tlsEnabled && ctx.tlsCertificateSha256 !== undefined && values.nginx) {
     values.nginx.podAnnotations = { [TLS_CHECKSUM_ANNOTATION]: ctx.tlsCertificateSha256 };
   }
+
+  // Metrics exporter (deployed by the chart only with metrics enabled).
+  if (config.metrics.enabled) values.exporter = withImage({ ...placement }, img.exporter);
 
   // Database.
   if (config.database.type === "internal") {

@@ -1,0 +1,211 @@
+import { strict as assert } from "node:assert";
+import type { HarborValues } from "../lib/harbor-values";
+import {
+  isSecretWrapper,
+  projectFile,
+  readStackFile,
+  runProgram,
+  type ProgramRun,
+} from "./harness";
+import { stackSecrets } from "./fixtures/stack-secrets";
+import { testChain } from "./fixtures/tls";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const PROVIDER = "pulumi:providers:kubernetes";
+
+async function runStack(stack: string): Promise<ProgramRun> {
+  const config = readStackFile(projectFile(`Pulumi.${stack}.yaml`));
+  return runProgram({ ...config, secrets: stackSecrets(stack, config.config) });
+}
+
+describe("program: dev stack (single-node lab)", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await runStack("dev");
+  });
+
+  it("exports the outputs other stacks read", () => {
+    const { adminPassword, caCertificate, ...rest } = run.outputs;
+    assert.deepEqual(rest, {
+      url: "https://192.168.56.10:30003",
+      registry: "192.168.56.10:30003",
+      hostname: "192.168.56.10",
+      namespace: "harbor",
+      releaseName: "harbor",
+      chartVersion: "1.19.1",
+      storageClassName: "harbor-local-path",
+      tlsSecretName: "harbor-tls",
+      adminUsername: "admin",
+      clientTrustPaths: {
+        docker: "/etc/docker/certs.d/192.168.56.10:30003/ca.crt",
+        containerd: "/etc/containerd/certs.d/192.168.56.10:30003/",
+      },
+    });
+    assert.match(String(adminPassword), /^[A-Za-z0-9]{24}$/);
+    assert.equal(
+      caCertificate,
+      run.find("tls:index/selfSignedCert:SelfSignedCert", "harbor-ca").state.certPem,
+    );
+  });
+
+  it("only the admin password output is secret", () => {
+    assert.deepEqual(run.secretOutputs, ["adminPassword"]);
+  });
+
+  it("creates the namespace under Pod Security baseline, unprotected in dev", () => {
+    const ns = run.find("kubernetes:core/v1:Namespace", "harbor-namespace");
+    assert.deepEqual(ns.inputs.metadata, {
+      name: "harbor",
+      labels: {
+        "app.kubernetes.io/part-of": "harbor",
+        "app.kubernetes.io/managed-by": "pulumi",
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+      },
+    });
+  });
+
+  it("deploys Harbor as a helm.v3.Release whose values are a Pulumi secret", () => {
+    const release = run.find(RELEASE, "harbor-release");
+    assert.ok(isSecretWrapper(release.rawInputs.values));
+    const values = release.inputs.values as Record<string, unknown>;
+    assert.equal(values.externalURL, "https://192.168.56.10:30003");
+    assert.equal((values.expose as { type: string }).type, "nodePort");
+    assert.equal(run.ofType(CHART).length, 0);
+  });
+
+  it("every Kubernetes resource goes through the explicit provider", () => {
+    const provider = run.find(PROVIDER, "kubernetes");
+    assert.deepEqual(provider.inputs, {});
+    for (const r of run.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+      assert.match(
+        String(r.provider),
+        /pulumi:providers:kubernetes::kubernetes::/,
+        `${r.type} ${r.name}`,
+      );
+    }
+  });
+});
+
+describe("program: prod stack (production profile)", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await runStack("prod");
+  });
+
+  it("targets the named kubeconfig context", () => {
+    assert.deepEqual(run.find(PROVIDER, "kubernetes").inputs, { context: "prod-cluster" });
+  });
+
+  it("serves the operator's own chain: no CA generated, PEMs in the TLS secret", () => {
+    const chain = testChain("registry.example.com");
+    assert.equal(
+      run.ofType("tls:index/selfSignedCert:SelfSignedCert").filter((r) => r.name === "harbor-ca")
+        .length,
+      0,
+    );
+    const secret = run.find("kubernetes:core/v1:Secret", "harbor-secret");
+    assert.deepEqual(secret.inputs.stringData, {
+      "tls.crt": chain.certificate,
+      "tls.key": chain.privateKey,
+      "ca.crt": chain.caCertificate,
+    });
+    assert.ok(isSecretWrapper(secret.rawInputs.stringData));
+    assert.equal(run.outputs.caCertificate, chain.caCertificate);
+  });
+
+  it("puts LDAP, external services, object storage and replicas into Harbor's values", () => {
+    const values = run.find(RELEASE, "harbor-release").inputs.values as HarborValues;
+    const settings = JSON.parse(values.core?.configureUserSettings as string) as Record<
+      string,
+      unknown
+    >;
+    assert.equal(settings.auth_mode, "ldap_auth");
+    assert.equal(settings.ldap_url, "ldaps://ldap.example.com");
+    assert.equal(settings.ldap_search_password, "fixture-prod-ldap-bind-Vr8qLm2x");
+    assert.equal(values.database?.external?.password, "fixture-prod-postgres-Qp4nZt7w");
+    assert.equal(values.redis?.external?.sentinelMasterSet, "harbor");
+    assert.equal(values.persistence?.imageChartStorage?.s3?.existingSecret, "harbor-s3");
+    assert.deepEqual(
+      [values.core?.replicas, values.registry?.replicas, values.portal?.replicas],
+      [3, 3, 2],
+    );
+    assert.equal(
+      values.core?.image?.repository,
+      "mirror.example.com/dockerhub/goharbor/harbor-core",
+    );
+  });
+
+  it("stores the S3 keys in their own Secret", () => {
+    const s3 = run.find("kubernetes:core/v1:Secret", "harbor-s3");
+    assert.deepEqual(s3.inputs.stringData, {
+      REGISTRY_STORAGE_S3_ACCESSKEY: "FIXTUREPRODACCESS7K2M",
+      REGISTRY_STORAGE_S3_SECRETKEY: "fixture-prod-s3-secret-Jd6wPb1c",
+    });
+    assert.ok(isSecretWrapper(s3.rawInputs.stringData));
+  });
+
+  it("uses the existing StorageClass without creating one", () => {
+    assert.equal(run.ofType("kubernetes:storage.k8s.io/v1:StorageClass").length, 0);
+    assert.equal(run.outputs.storageClassName, "ceph-block");
+  });
+});
+
+describe("program: gitops stack (render to a directory)", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await runStack("gitops");
+  });
+
+  it("renders through the provider instead of applying", () => {
+    assert.deepEqual(run.find(PROVIDER, "kubernetes").inputs, {
+      renderYamlToDirectory: "rendered",
+    });
+  });
+
+  it("uses helm.v4.Chart so the chart's objects are rendered too", () => {
+    assert.equal(run.ofType(RELEASE).length, 0);
+    const chart = run.find(CHART, "harbor-chart");
+    assert.equal((chart.inputs.values as { expose: { type: string } }).expose.type, "route");
+  });
+
+  it("lets the Gateway's namespace use Harbor's certificate", () => {
+    const grant = run.find(
+      "kubernetes:gateway.networking.k8s.io/v1beta1:ReferenceGrant",
+      "harbor-grant",
+    );
+    assert.deepEqual(grant.inputs, {
+      apiVersion: "gateway.networking.k8s.io/v1beta1",
+      kind: "ReferenceGrant",
+      metadata: {
+        name: "harbor-tls-gateways",
+        namespace: "harbor",
+        labels: { "app.kubernetes.io/part-of": "harbor" },
+      },
+      spec: {
+        from: [{ group: "gateway.networking.k8s.io", kind: "Gateway", namespace: "gateways" }],
+        to: [{ group: "", kind: "Secret", name: "harbor-tls" }],
+      },
+    });
+  });
+});
+
+describe("program: cluster from another stack", () => {
+  it("reads the kubeconfig through a StackReference and keeps it secret", async () => {
+    const run = await runProgram({
+      config: {
+        hostname: "harbor.example.com",
+        kubernetes: { kubeconfigFromStack: { stack: "acme/cluster/prod" } },
+      },
+      stack: "staging",
+      stackOutputs: { "acme/cluster/prod": { kubeconfig: "apiVersion: v1\nkind: Config\n" } },
+    });
+    const ref = run.find("pulumi:pulumi:StackReference", "kubernetes-cluster");
+    assert.equal(ref.inputs.name, "acme/cluster/prod");
+    const provider = run.find(PROVIDER, "kubernetes");
+    assert.deepEqual(provider.inputs, { kubeconfig: "apiVersion: v1\nkind: Config\n" });
+    assert.ok(isSecretWrapper(provider.rawInputs.kubeconfig));
+  });
+});
