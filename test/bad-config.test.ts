@@ -1,0 +1,1132 @@
+/**
+ * Bad configuration never reaches the cluster: every case runs the whole program (`index.ts`) under
+ * the harness mocks and must fail with one `ConfigError` (a `pulumi.RunError`, so Pulumi prints the
+ * message without a stack trace) carrying exactly the expected problem lines, before a single
+ * resource is registered. Each line names the `harbor:` key, what is expected and, unless the key
+ * is a secret, the value that was given.
+ */
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../config/errors";
+import { SECRET_KEYS, rawConfigSchema } from "../config/schema";
+import { tryRunProgram, type StackConfig } from "./harness";
+
+interface BadConfig {
+  /** The part of the configuration the case is about. */
+  key: string;
+  title: string;
+  /** `harbor:` keys as written in the stack file. */
+  config: Record<string, unknown>;
+  /** Keys set with `pulumi config set --secret`. */
+  secrets?: Record<string, string>;
+  /** The exact problem lines of the ConfigError, in order. */
+  expected: string[];
+}
+
+export const BAD_CONFIGS: readonly BadConfig[] = [
+  // hostname
+  {
+    key: "hostname",
+    title: "is required",
+    config: {},
+    expected: ["harbor:hostname is required (a DNS name or an IP address)"],
+  },
+  {
+    key: "hostname",
+    title: "has no scheme",
+    config: { hostname: "https://harbor.example.com" },
+    expected: [
+      'harbor:hostname must be a lower-case DNS name or an IP address without scheme, port or path (harbor.example.com, 192.168.1.10), got "https://harbor.example.com"',
+    ],
+  },
+  {
+    key: "hostname",
+    title: "is lower case",
+    config: { hostname: "Harbor.Example.com" },
+    expected: [
+      'harbor:hostname must be a lower-case DNS name or an IP address without scheme, port or path (harbor.example.com, 192.168.1.10), got "Harbor.Example.com"',
+    ],
+  },
+  {
+    key: "hostname",
+    title: "carries no port",
+    config: { hostname: "harbor.example.com:443" },
+    expected: [
+      'harbor:hostname must be a lower-case DNS name or an IP address without scheme, port or path (harbor.example.com, 192.168.1.10), got "harbor.example.com:443"',
+    ],
+  },
+  {
+    key: "hostname",
+    title: "is a DNS name for an Ingress",
+    config: { hostname: "10.0.0.5" },
+    expected: [
+      'harbor:hostname must be a DNS name when harbor:expose.type is ingress (Ingress rules cannot match an IP address); use a DNS name or expose.type nodePort/loadBalancer, got "10.0.0.5"',
+    ],
+  },
+  {
+    key: "hostname",
+    title: "is a DNS name for an HTTPRoute",
+    config: {
+      hostname: "10.0.0.5",
+      expose: { type: "route", route: { parentRefs: [{ name: "gw" }] } },
+    },
+    expected: [
+      'harbor:hostname must be a DNS name when harbor:expose.type is route (HTTPRoute hostnames cannot match an IP address); use a DNS name or expose.type nodePort/loadBalancer, got "10.0.0.5"',
+    ],
+  },
+  // namespace and releaseName
+  {
+    key: "namespace and releaseName",
+    title: "namespace is a DNS-1123 label",
+    config: { hostname: "harbor.example.com", namespace: "Harbor_NS" },
+    expected: [
+      "harbor:namespace must be a lower-case DNS-1123 label of at most 63 characters (letters, digits, '-'), got \"Harbor_NS\"",
+    ],
+  },
+  {
+    key: "namespace and releaseName",
+    title: "namespace is at most 63 characters",
+    config: {
+      hostname: "harbor.example.com",
+      namespace: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    },
+    expected: [
+      "harbor:namespace must be a lower-case DNS-1123 label of at most 63 characters (letters, digits, '-'), got \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+    ],
+  },
+  {
+    key: "namespace and releaseName",
+    title: "releaseName is at most 53 characters (Helm's limit)",
+    config: {
+      hostname: "harbor.example.com",
+      releaseName: "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr",
+    },
+    expected: [
+      "harbor:releaseName must be a lower-case DNS-1123 label of at most 53 characters (letters, digits, '-'), got \"rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr\"",
+    ],
+  },
+  // externalURL
+  {
+    key: "externalURL",
+    title: "has no path",
+    config: { hostname: "harbor.example.com", externalURL: "https://harbor.example.com/harbor" },
+    expected: [
+      'harbor:externalURL must be an http:// or https:// URL with only scheme, host and optional port (Harbor cannot be served under a path), got "https://harbor.example.com/harbor"',
+    ],
+  },
+  {
+    key: "externalURL",
+    title: "is http or https",
+    config: { hostname: "harbor.example.com", externalURL: "ftp://harbor.example.com" },
+    expected: [
+      'harbor:externalURL must be an http:// or https:// URL with only scheme, host and optional port (Harbor cannot be served under a path), got "ftp://harbor.example.com"',
+    ],
+  },
+  {
+    key: "externalURL",
+    title: "is a URL",
+    config: { hostname: "harbor.example.com", externalURL: "not a url" },
+    expected: [
+      'harbor:externalURL must be a URL such as https://harbor.example.com, got "not a url"',
+    ],
+  },
+  {
+    key: "externalURL",
+    title: "is https while Harbor serves TLS",
+    config: { hostname: "harbor.example.com", externalURL: "http://harbor.example.com" },
+    expected: [
+      'harbor:externalURL must use https:// when harbor:tls.mode is generated (Harbor serves HTTPS); use harbor:tls.mode disabled for plain HTTP, got "http://harbor.example.com"',
+    ],
+  },
+  {
+    key: "externalURL",
+    title: "is required when TLS is terminated in front of Harbor",
+    config: { hostname: "harbor.example.com", tls: { mode: "disabled" } },
+    expected: [
+      "harbor:externalURL is required when harbor:tls.mode is disabled: give the URL of the proxy that terminates TLS in front of Harbor, such as https://harbor.example.com",
+    ],
+  },
+  // expose
+  {
+    key: "expose",
+    title: "is a map",
+    config: { hostname: "harbor.example.com", expose: "ingress" },
+    expected: [
+      'harbor:expose must be an object (write it as a YAML map in the stack file), got "ingress"',
+    ],
+  },
+  {
+    key: "expose",
+    title: "type is one of the five",
+    config: { hostname: "harbor.example.com", expose: { type: "nodeport" } },
+    expected: [
+      'harbor:expose.type must be one of ingress, nodePort, loadBalancer, clusterIP, route, got "nodeport"',
+    ],
+  },
+  {
+    key: "expose",
+    title: "misspelt key is not ignored",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "ingress", ingres: { className: "nginx" } },
+    },
+    expected: [
+      "harbor:expose.ingres is not a known key (did you mean harbor:expose.ingress?); harbor:expose takes type, ingress",
+    ],
+  },
+  {
+    key: "expose",
+    title: "nodePort.http is in the node port range",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "nodePort", nodePort: { http: 80 } },
+    },
+    expected: ["harbor:expose.nodePort.http must be 30000-32767, got 80"],
+  },
+  {
+    key: "expose",
+    title: "nodePort.https is a number",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "nodePort", nodePort: { https: "3o003" } },
+    },
+    expected: ['harbor:expose.nodePort.https must be 30000-32767, got "3o003"'],
+  },
+  {
+    key: "expose",
+    title: "nodePort ports differ",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "nodePort", nodePort: { http: 30080, https: 30080 } },
+    },
+    expected: [
+      "harbor:expose.nodePort.https must differ from harbor:expose.nodePort.http (one node port cannot serve both HTTP and HTTPS), got 30080",
+    ],
+  },
+  {
+    key: "expose",
+    title: "route needs parentRefs",
+    config: { hostname: "harbor.example.com", expose: { type: "route" } },
+    expected: [
+      "harbor:expose.route.parentRefs is required (a list of Gateway references ({name, namespace, sectionName}))",
+    ],
+  },
+  {
+    key: "expose",
+    title: "route parentRefs is not empty",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "route", route: { parentRefs: [] } },
+    },
+    expected: [
+      "harbor:expose.route.parentRefs must name at least one Gateway ({name, namespace, sectionName}), got []",
+    ],
+  },
+  {
+    key: "expose",
+    title: "route parentRef name is a Kubernetes name",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "route", route: { parentRefs: [{ name: "Gateway_1" }] } },
+    },
+    expected: [
+      "harbor:expose.route.parentRefs[0].name must be a lower-case DNS-1123 name (letters, digits, '-', '.'), got \"Gateway_1\"",
+    ],
+  },
+  {
+    key: "expose",
+    title: "route parentRef has a name",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "route", route: { parentRefs: [{ namespace: "gateways" }] } },
+    },
+    expected: ["harbor:expose.route.parentRefs[0].name is required (a Kubernetes object name)"],
+  },
+  {
+    key: "expose",
+    title: "route needs a chart with HTTPRoute",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "route", route: { parentRefs: [{ name: "gw" }] } },
+      chart: { version: "1.17.4" },
+    },
+    expected: [
+      'harbor:chart.version must be 1.18.0 or later for harbor:expose.type route (older charts have no HTTPRoute), got "1.17.4"',
+    ],
+  },
+  {
+    key: "expose",
+    title: "loadBalancer.sourceRanges are CIDRs",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "loadBalancer", loadBalancer: { sourceRanges: ["10.0.0.0/33"] } },
+    },
+    expected: [
+      'harbor:expose.loadBalancer.sourceRanges[0] must be a CIDR such as 10.0.0.0/8, got "10.0.0.0/33"',
+    ],
+  },
+  {
+    key: "expose",
+    title: "loadBalancer.ip is an IP address",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "loadBalancer", loadBalancer: { ip: "10.0.0.300" } },
+    },
+    expected: [
+      'harbor:expose.loadBalancer.ip must be an IP address such as 192.168.1.10, got "10.0.0.300"',
+    ],
+  },
+  {
+    key: "expose",
+    title: "variant settings without their type",
+    config: { hostname: "harbor.example.com", expose: { nodePort: { https: 30443 } } },
+    expected: [
+      "harbor:expose.type must be set to nodePort: nodePort is given, but the default ingress takes none of that",
+    ],
+  },
+  // tls
+  {
+    key: "tls",
+    title: "mode is one of the four",
+    config: { hostname: "harbor.example.com", tls: { mode: "self-signed" } },
+    expected: [
+      'harbor:tls.mode must be one of generated, provided, ca-provided, disabled, got "self-signed"',
+    ],
+  },
+  {
+    key: "tls",
+    title: "validityDays is at most 397",
+    config: { hostname: "harbor.example.com", tls: { validityDays: 825 } },
+    expected: [
+      "harbor:tls.validityDays must be 1-397 days (browsers reject longer server certificates), got 825",
+    ],
+  },
+  {
+    key: "tls",
+    title: "validityDays is a number of days",
+    config: { hostname: "harbor.example.com", tls: { validityDays: "1y" } },
+    expected: [
+      'harbor:tls.validityDays must be 1-397 days (browsers reject longer server certificates), got "1y"',
+    ],
+  },
+  {
+    key: "tls",
+    title: "renewBeforeDays is less than validityDays",
+    config: { hostname: "harbor.example.com", tls: { validityDays: 90, renewBeforeDays: 90 } },
+    expected: [
+      "harbor:tls.renewBeforeDays must be less than harbor:tls.validityDays (90), or every `pulumi up` re-issues the certificate, got 90",
+    ],
+  },
+  {
+    key: "tls",
+    title: "a certificate does not outlive its CA",
+    config: { hostname: "harbor.example.com", tls: { validityDays: 365, caValidityDays: 100 } },
+    expected: [
+      "harbor:tls.validityDays must not exceed harbor:tls.caValidityDays (100; a certificate cannot outlive its CA), got 365",
+    ],
+  },
+  {
+    key: "tls",
+    title: "keyAlgorithm is a strong one",
+    config: { hostname: "harbor.example.com", tls: { keyAlgorithm: "RSA-2048" } },
+    expected: [
+      'harbor:tls.keyAlgorithm must be one of ECDSA-P256, ECDSA-P384, RSA-3072, RSA-4096, got "RSA-2048"',
+    ],
+  },
+  {
+    key: "tls",
+    title: "dnsNames are lower-case DNS names",
+    config: { hostname: "harbor.example.com", tls: { dnsNames: ["Registry.Example.com"] } },
+    expected: [
+      'harbor:tls.dnsNames[0] must be a lower-case DNS name such as harbor.example.com, got "Registry.Example.com"',
+    ],
+  },
+  {
+    key: "tls",
+    title: "provided mode needs its three secrets",
+    config: { hostname: "harbor.example.com", tls: { mode: "provided" } },
+    expected: [
+      "harbor:tlsCertificate is required when harbor:tls.mode is provided: set it with `pulumi config set --secret harbor:tlsCertificate <value>`",
+      "harbor:tlsPrivateKey is required when harbor:tls.mode is provided: set it with `pulumi config set --secret harbor:tlsPrivateKey <value>`",
+      "harbor:tlsCaCertificate is required when harbor:tls.mode is provided: set it with `pulumi config set --secret harbor:tlsCaCertificate <value>`",
+    ],
+  },
+  {
+    key: "tls",
+    title: "provided material is checked without echoing it",
+    config: { hostname: "harbor.example.com", tls: { mode: "provided" } },
+    secrets: {
+      tlsCertificate: "fixture-not-a-certificate",
+      tlsPrivateKey:
+        "-----BEGIN PRIVATE KEY-----\nZml4dHVyZS1ub3QtYS1yZWFsLWtleS1kby1ub3QtZWNobw==\n-----END PRIVATE KEY-----\n",
+      tlsCaCertificate: "fixture-not-a-ca",
+    },
+    expected: [
+      "harbor:tlsCertificate is not a PEM certificate (expected -----BEGIN CERTIFICATE-----)",
+      "harbor:tlsCaCertificate is not a PEM certificate (expected -----BEGIN CERTIFICATE-----)",
+      "harbor:tlsPrivateKey is not a PEM private key (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA/EC PRIVATE KEY-----)",
+    ],
+  },
+  {
+    key: "tls",
+    title: "tlsCertificate contradicts a generated certificate",
+    config: { hostname: "harbor.example.com" },
+    secrets: {
+      tlsCertificate: "-----BEGIN CERTIFICATE-----\nZml4dHVyZQ==\n-----END CERTIFICATE-----\n",
+    },
+    expected: [
+      "harbor:tlsCertificate is only used when harbor:tls.mode is provided (it is generated)",
+    ],
+  },
+  {
+    key: "tls",
+    title: "ca-provided mode needs the CA and its key",
+    config: { hostname: "harbor.example.com", tls: { mode: "ca-provided" } },
+    expected: [
+      'harbor:caCertificate is required when harbor:tls.mode is ca-provided: set it with `pulumi config set harbor:caCertificate -- "$(cat ca.crt)"`',
+      "harbor:caPrivateKey is required when harbor:tls.mode is ca-provided: set it with `pulumi config set --secret harbor:caPrivateKey <value>`",
+    ],
+  },
+  {
+    key: "tls",
+    title: "caPrivateKey contradicts a generated CA",
+    config: { hostname: "harbor.example.com" },
+    secrets: {
+      caPrivateKey:
+        "-----BEGIN PRIVATE KEY-----\nZml4dHVyZS1ub3QtYS1yZWFsLWtleS1kby1ub3QtZWNobw==\n-----END PRIVATE KEY-----\n",
+    },
+    expected: [
+      "harbor:caPrivateKey is only used when harbor:tls.mode is ca-provided (it is generated)",
+    ],
+  },
+  // storage
+  {
+    key: "storage",
+    title: "variant is known",
+    config: { hostname: "harbor.example.com", storage: { variant: "ceph" } },
+    expected: ['harbor:storage.variant must be one of local-path, nfs, rook, existing, got "ceph"'],
+  },
+  {
+    key: "storage",
+    title: "sizes are Kubernetes quantities (20Gi, not 20GB)",
+    config: { hostname: "harbor.example.com", storage: { sizes: { registry: "20GB" } } },
+    expected: [
+      'harbor:storage.sizes.registry must be a Kubernetes quantity such as 20Gi (units Ki, Mi, Gi, Ti), got "20GB"',
+    ],
+  },
+  {
+    key: "storage",
+    title: "a misspelt key (sise) is not ignored",
+    config: { hostname: "harbor.example.com", storage: { sise: { registry: "20Gi" } } },
+    expected: [
+      "harbor:storage.sise is not a known key (did you mean harbor:storage.sizes?); harbor:storage takes variant, className, reclaimPolicy, sizes, existingClaims, accessMode, localPath",
+    ],
+  },
+  {
+    key: "storage",
+    title: "a misspelt volume is not ignored",
+    config: { hostname: "harbor.example.com", storage: { sizes: { regsitry: "20Gi" } } },
+    expected: [
+      "harbor:storage.sizes.regsitry is not a known key (did you mean harbor:storage.sizes.registry?); harbor:storage.sizes takes registry, jobservice, database, redis, trivy",
+    ],
+  },
+  {
+    key: "storage",
+    title: "nfs needs a server",
+    config: {
+      hostname: "harbor.example.com",
+      storage: { variant: "nfs", nfs: { path: "/exports/harbor" } },
+    },
+    expected: ["harbor:storage.nfs.server is required (a DNS name or an IP address)"],
+  },
+  {
+    key: "storage",
+    title: "nfs needs its settings",
+    config: { hostname: "harbor.example.com", storage: { variant: "nfs" } },
+    expected: [
+      "harbor:storage.nfs.server is required (a DNS name or an IP address)",
+      "harbor:storage.nfs.path is required (an absolute path such as /exports/harbor)",
+    ],
+  },
+  {
+    key: "storage",
+    title: "existing needs className",
+    config: { hostname: "harbor.example.com", storage: { variant: "existing" } },
+    expected: [
+      "harbor:storage.className is required when harbor:storage.variant is existing: name the StorageClass Harbor's claims use",
+    ],
+  },
+  {
+    key: "storage",
+    title: "local-path volumes cannot be ReadWriteMany",
+    config: { hostname: "harbor.example.com", storage: { accessMode: "ReadWriteMany" } },
+    expected: [
+      'harbor:storage.accessMode must be ReadWriteOnce for harbor:storage.variant local-path (its volumes cannot be shared between nodes), got "ReadWriteMany"',
+    ],
+  },
+  {
+    key: "storage",
+    title: "reclaimPolicy is Retain or Delete",
+    config: { hostname: "harbor.example.com", storage: { reclaimPolicy: "Recycle" } },
+    expected: ['harbor:storage.reclaimPolicy must be Retain or Delete, got "Recycle"'],
+  },
+  {
+    key: "storage",
+    title: "localPath.nodePath is absolute",
+    config: { hostname: "harbor.example.com", storage: { localPath: { nodePath: "opt/harbor" } } },
+    expected: [
+      'harbor:storage.localPath.nodePath must be an absolute path such as /exports/harbor, got "opt/harbor"',
+    ],
+  },
+  {
+    key: "storage",
+    title: "rook.replicas is at least 1",
+    config: { hostname: "harbor.example.com", storage: { variant: "rook", rook: { replicas: 0 } } },
+    expected: ["harbor:storage.rook.replicas must be an integer 1-9, got 0"],
+  },
+  {
+    key: "storage",
+    title: "nfs settings without variant nfs",
+    config: {
+      hostname: "harbor.example.com",
+      storage: { nfs: { server: "nfs.example.com", path: "/exports/harbor" } },
+    },
+    expected: [
+      "harbor:storage.variant must be set to nfs: nfs is given, but the default local-path takes none of that",
+    ],
+  },
+  // chart
+  {
+    key: "chart",
+    title: "version is one the program supports",
+    config: { hostname: "harbor.example.com", chart: { version: "1.20.0" } },
+    expected: [
+      'harbor:chart.version must be a chart version this program was written against (1.17.0, 1.17.1, 1.17.2, 1.17.3, 1.17.4, 1.18.0, 1.18.1, 1.18.2, 1.18.3, 1.18.4, 1.19.0, 1.19.1); newer charts are added after their values are reviewed, got "1.20.0"',
+    ],
+  },
+  {
+    key: "chart",
+    title: "version is exact, not a range",
+    config: { hostname: "harbor.example.com", chart: { version: "^1.19.0" } },
+    expected: [
+      'harbor:chart.version must be an exact chart version such as 1.19.1 (no ranges), got "^1.19.0"',
+    ],
+  },
+  {
+    key: "chart",
+    title: "repository has a scheme",
+    config: { hostname: "harbor.example.com", chart: { repository: "helm.goharbor.io" } },
+    expected: [
+      'harbor:chart.repository must be an https:// or oci:// Helm repository URL, got "helm.goharbor.io"',
+    ],
+  },
+  {
+    key: "chart",
+    title: "path exists",
+    config: { hostname: "harbor.example.com", chart: { path: "./charts/harbor-1.19.1.tgz" } },
+    expected: [
+      'harbor:chart.path must point to an existing chart archive (.tgz) or directory, relative to the project directory, got "./charts/harbor-1.19.1.tgz"',
+    ],
+  },
+  {
+    key: "chart",
+    title: "deployMode is release or chart",
+    config: { hostname: "harbor.example.com", deployMode: "helm" },
+    expected: ['harbor:deployMode must be release or chart, got "helm"'],
+  },
+  // adminPassword
+  {
+    key: "adminPassword",
+    title: "is 8-128 characters",
+    config: { hostname: "harbor.example.com" },
+    secrets: { adminPassword: "Ab1cdE" },
+    expected: ["harbor:adminPassword must be 8-128 characters (Harbor's rule)"],
+  },
+  {
+    key: "adminPassword",
+    title: "mixes upper case, lower case and digits",
+    config: { hostname: "harbor.example.com" },
+    secrets: { adminPassword: "abcdefghiJKLmno" },
+    expected: [
+      "harbor:adminPassword must contain an upper-case letter, a lower-case letter and a digit (Harbor's rule)",
+    ],
+  },
+  {
+    key: "adminPassword",
+    title: "is not the chart's default",
+    config: { hostname: "harbor.example.com" },
+    secrets: { adminPassword: "Harbor12345" },
+    expected: ["harbor:adminPassword must not be the chart's default password"],
+  },
+  {
+    key: "adminPassword",
+    title: "is never stored in plain text",
+    config: { hostname: "harbor.example.com", adminPassword: "PlainText-Passw0rd" },
+    expected: [
+      "harbor:adminPassword is stored in plain text in the stack file; remove it and set it with `pulumi config set --secret harbor:adminPassword <value>`",
+    ],
+  },
+  // auth
+  {
+    key: "auth",
+    title: "mode is database, ldap or oidc",
+    config: { hostname: "harbor.example.com", auth: { mode: "saml" } },
+    expected: ['harbor:auth.mode must be one of database, ldap, oidc, got "saml"'],
+  },
+  {
+    key: "auth",
+    title: "ldap needs its settings",
+    config: { hostname: "harbor.example.com", auth: { mode: "ldap" } },
+    expected: [
+      "harbor:auth.ldap.url is required (an ldap:// or ldaps:// URL)",
+      "harbor:auth.ldap.baseDn is required (a DN such as dc=example,dc=com)",
+    ],
+  },
+  {
+    key: "auth",
+    title: "ldap url is ldap:// or ldaps://",
+    config: {
+      hostname: "harbor.example.com",
+      auth: { mode: "ldap", ldap: { url: "http://ldap.example.com", baseDn: "dc=example,dc=com" } },
+    },
+    expected: [
+      'harbor:auth.ldap.url must be an ldap:// or ldaps:// URL such as ldaps://ldap.example.com, got "http://ldap.example.com"',
+    ],
+  },
+  {
+    key: "auth",
+    title: "ldap searchDn needs ldapSearchPassword",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: {
+          url: "ldaps://ldap.example.com",
+          baseDn: "dc=example,dc=com",
+          searchDn: "cn=harbor,dc=example,dc=com",
+        },
+      },
+    },
+    expected: [
+      "harbor:ldapSearchPassword is required when harbor:auth.ldap.searchDn is set: set it with `pulumi config set --secret harbor:ldapSearchPassword <value>`",
+    ],
+  },
+  {
+    key: "auth",
+    title: "ldap scope is known",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: { url: "ldaps://ldap.example.com", baseDn: "dc=example,dc=com", scope: "sub" },
+      },
+    },
+    expected: ['harbor:auth.ldap.scope must be base, onelevel or subtree, got "sub"'],
+  },
+  {
+    key: "auth",
+    title: "ldapSearchPassword without LDAP",
+    config: { hostname: "harbor.example.com" },
+    secrets: { ldapSearchPassword: "fixture-ldap-secret-value" },
+    expected: ["harbor:ldapSearchPassword is only used when harbor:auth.mode is ldap"],
+  },
+  {
+    key: "auth",
+    title: "oidc needs its settings",
+    config: { hostname: "harbor.example.com", auth: { mode: "oidc" } },
+    expected: [
+      "harbor:auth.oidc.endpoint is required (an https:// URL)",
+      "harbor:auth.oidc.clientId is required (the client ID registered for Harbor)",
+    ],
+  },
+  {
+    key: "auth",
+    title: "oidc needs oidcClientSecret",
+    config: {
+      hostname: "harbor.example.com",
+      auth: { mode: "oidc", oidc: { endpoint: "https://id.example.com", clientId: "harbor" } },
+    },
+    expected: [
+      "harbor:oidcClientSecret is required when harbor:auth.mode is oidc: set it with `pulumi config set --secret harbor:oidcClientSecret <value>`",
+    ],
+  },
+  {
+    key: "auth",
+    title: "oidc endpoint is https",
+    config: {
+      hostname: "harbor.example.com",
+      auth: { mode: "oidc", oidc: { endpoint: "http://id.example.com", clientId: "harbor" } },
+    },
+    secrets: { oidcClientSecret: "fixture-oidc-secret-value" },
+    expected: ['harbor:auth.oidc.endpoint must be an https:// URL, got "http://id.example.com"'],
+  },
+  {
+    key: "auth",
+    title: "ldap settings without mode ldap",
+    config: {
+      hostname: "harbor.example.com",
+      auth: { ldap: { url: "ldaps://ldap.example.com", baseDn: "dc=example,dc=com" } },
+    },
+    expected: [
+      "harbor:auth.mode must be set to ldap: ldap is given, but the default database takes none of that",
+    ],
+  },
+  // database and redis
+  {
+    key: "database and redis",
+    title: "external database needs databasePassword",
+    config: {
+      hostname: "harbor.example.com",
+      database: { type: "external", host: "db.example.com", username: "harbor" },
+    },
+    expected: [
+      "harbor:databasePassword is required when harbor:database.type is external: set it with `pulumi config set --secret harbor:databasePassword <value>`",
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "external database host has no port",
+    config: {
+      hostname: "harbor.example.com",
+      database: { type: "external", host: "db.example.com:5432", username: "harbor" },
+    },
+    secrets: { databasePassword: "fixture-db-secret-value" },
+    expected: [
+      'harbor:database.host must be a lower-case DNS name or an IP address without scheme, port or path (harbor.example.com, 192.168.1.10), got "db.example.com:5432"',
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "external database sslmode is known",
+    config: {
+      hostname: "harbor.example.com",
+      database: { type: "external", host: "db.example.com", username: "harbor", sslmode: "prefer" },
+    },
+    secrets: { databasePassword: "fixture-db-secret-value" },
+    expected: [
+      'harbor:database.sslmode must be one of disable, require, verify-ca, verify-full, got "prefer"',
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "databasePassword without an external database",
+    config: { hostname: "harbor.example.com" },
+    secrets: { databasePassword: "fixture-db-secret-value" },
+    expected: ["harbor:databasePassword is only used when harbor:database.type is external"],
+  },
+  {
+    key: "database and redis",
+    title: "external redis addr has a port",
+    config: {
+      hostname: "harbor.example.com",
+      redis: { type: "external", addr: "redis.example.com" },
+    },
+    expected: [
+      'harbor:redis.addr must be host:port, or a comma-separated list of Sentinel host:port addresses, got "redis.example.com"',
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "external redis lists addresses only for Sentinel",
+    config: {
+      hostname: "harbor.example.com",
+      redis: { type: "external", addr: "r1.example.com:26379,r2.example.com:26379" },
+    },
+    expected: [
+      'harbor:redis.addr must be a single host:port unless harbor:redis.sentinelMasterSet is set (a list of addresses is only valid for Sentinel), got "r1.example.com:26379,r2.example.com:26379"',
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "redisPassword without an external redis",
+    config: { hostname: "harbor.example.com" },
+    secrets: { redisPassword: "fixture-redis-secret-value" },
+    expected: ["harbor:redisPassword is only used when harbor:redis.type is external"],
+  },
+  {
+    key: "database and redis",
+    title: "external database settings without type external",
+    config: {
+      hostname: "harbor.example.com",
+      database: { host: "db.example.com", username: "harbor" },
+    },
+    expected: [
+      "harbor:database.type must be set to external: host, username are given, but the default internal takes none of that",
+    ],
+  },
+  // objectStorage
+  {
+    key: "objectStorage",
+    title: "needs a bucket",
+    config: { hostname: "harbor.example.com", objectStorage: { region: "eu-west-1" } },
+    expected: ["harbor:objectStorage.bucket is required (a bucket name)"],
+  },
+  {
+    key: "objectStorage",
+    title: "s3AccessKey needs s3SecretKey",
+    config: { hostname: "harbor.example.com", objectStorage: { bucket: "harbor" } },
+    secrets: { s3AccessKey: "FIXTUREACCESSKEY0001" },
+    expected: [
+      "harbor:s3SecretKey is required together with its pair (harbor:s3AccessKey and harbor:s3SecretKey); leave both unset to use the pod's cloud identity",
+    ],
+  },
+  {
+    key: "objectStorage",
+    title: "s3SecretKey needs s3AccessKey",
+    config: { hostname: "harbor.example.com", objectStorage: { bucket: "harbor" } },
+    secrets: { s3SecretKey: "fixture-s3-secret-value" },
+    expected: [
+      "harbor:s3AccessKey is required together with its pair (harbor:s3AccessKey and harbor:s3SecretKey); leave both unset to use the pod's cloud identity",
+    ],
+  },
+  {
+    key: "objectStorage",
+    title: "regionEndpoint is a URL",
+    config: {
+      hostname: "harbor.example.com",
+      objectStorage: { bucket: "harbor", regionEndpoint: "minio.example.com:9000" },
+    },
+    expected: [
+      'harbor:objectStorage.regionEndpoint must be an http:// or https:// URL with only scheme, host and optional port (Harbor cannot be served under a path), got "minio.example.com:9000"',
+    ],
+  },
+  {
+    key: "objectStorage",
+    title: "S3 keys without objectStorage",
+    config: { hostname: "harbor.example.com" },
+    secrets: { s3AccessKey: "FIXTUREACCESSKEY0001", s3SecretKey: "fixture-s3-secret-value" },
+    expected: ["harbor:s3AccessKey is only used when harbor:objectStorage is set"],
+  },
+  // replicas
+  {
+    key: "replicas",
+    title: "registry HA on ReadWriteOnce needs object storage",
+    config: { hostname: "harbor.example.com", replicas: { registry: 2 } },
+    expected: [
+      "harbor:replicas.registry must be 1 unless registry blobs are shared: set harbor:objectStorage, or use ReadWriteMany storage (harbor:storage.variant nfs), got 2",
+    ],
+  },
+  {
+    key: "replicas",
+    title: "jobservice HA needs ReadWriteMany",
+    config: { hostname: "harbor.example.com", replicas: { jobservice: 3 } },
+    expected: [
+      "harbor:replicas.jobservice must be 1 unless the job log volume is shared: use ReadWriteMany storage (harbor:storage.variant nfs), got 3",
+    ],
+  },
+  {
+    key: "replicas",
+    title: "are at least 1",
+    config: { hostname: "harbor.example.com", replicas: { core: 0 } },
+    expected: ["harbor:replicas.core must be an integer 1-20, got 0"],
+  },
+  {
+    key: "replicas",
+    title: "misspelt component is not ignored",
+    config: { hostname: "harbor.example.com", replicas: { portl: 2 } },
+    expected: [
+      "harbor:replicas.portl is not a known key (did you mean harbor:replicas.portal?); harbor:replicas takes core, portal, registry, jobservice, nginx, trivy",
+    ],
+  },
+  {
+    key: "replicas",
+    title: "is a map",
+    config: { hostname: "harbor.example.com", replicas: 3 },
+    expected: ["harbor:replicas must be an object, got 3"],
+  },
+  // trivy, metrics, protect
+  {
+    key: "trivy, metrics, protect",
+    title: "trivy.enabled is a boolean",
+    config: { hostname: "harbor.example.com", trivy: { enabled: "yes" } },
+    expected: ['harbor:trivy.enabled must be true or false, got "yes"'],
+  },
+  {
+    key: "trivy, metrics, protect",
+    title: "metrics.serviceMonitor is a boolean",
+    config: { hostname: "harbor.example.com", metrics: { serviceMonitor: "on" } },
+    expected: ['harbor:metrics.serviceMonitor must be true or false, got "on"'],
+  },
+  {
+    key: "trivy, metrics, protect",
+    title: "protect is a boolean",
+    config: { hostname: "harbor.example.com", protect: "maybe" },
+    expected: ['harbor:protect must be true or false, got "maybe"'],
+  },
+  // proxy and ipFamily
+  {
+    key: "proxy and ipFamily",
+    title: "httpProxy is a URL",
+    config: { hostname: "harbor.example.com", proxy: { httpProxy: "proxy.example.com:3128" } },
+    expected: [
+      'harbor:proxy.httpProxy must be an http:// or https:// URL with only scheme, host and optional port (Harbor cannot be served under a path), got "proxy.example.com:3128"',
+    ],
+  },
+  {
+    key: "proxy and ipFamily",
+    title: "components are the ones that use a proxy",
+    config: {
+      hostname: "harbor.example.com",
+      proxy: { httpsProxy: "http://proxy.example.com:3128", components: ["registry"] },
+    },
+    expected: ['harbor:proxy.components[0] must be core, jobservice or trivy, got "registry"'],
+  },
+  {
+    key: "proxy and ipFamily",
+    title: "at least one IP family",
+    config: { hostname: "harbor.example.com", ipFamily: { ipv4: false, ipv6: false } },
+    expected: [
+      'harbor:ipFamily must enable at least one of ipv4 and ipv6 (Harbor needs an address family to serve on), got {"ipv4":false,"ipv6":false}',
+    ],
+  },
+  // scheduling and imageRegistry
+  {
+    key: "scheduling and imageRegistry",
+    title: "toleration effect is known",
+    config: {
+      hostname: "harbor.example.com",
+      scheduling: {
+        tolerations: [
+          { key: "dedicated", operator: "Equal", value: "harbor", effect: "NoSchedul" },
+        ],
+      },
+    },
+    expected: [
+      'harbor:scheduling.tolerations[0].effect must be NoSchedule, PreferNoSchedule or NoExecute, got "NoSchedul"',
+    ],
+  },
+  {
+    key: "scheduling and imageRegistry",
+    title: "tolerations is a list",
+    config: { hostname: "harbor.example.com", scheduling: { tolerations: { key: "dedicated" } } },
+    expected: [
+      'harbor:scheduling.tolerations must be a list of tolerations, got {"key":"dedicated"}',
+    ],
+  },
+  {
+    key: "scheduling and imageRegistry",
+    title: "nodeSelector does not contradict localPath.node",
+    config: {
+      hostname: "harbor.example.com",
+      storage: { localPath: { node: "node-1" } },
+      scheduling: { nodeSelector: { "kubernetes.io/hostname": "node-2" } },
+    },
+    expected: [
+      'harbor:scheduling.nodeSelector["kubernetes.io/hostname"] contradicts harbor:storage.localPath.node (node-1); set the node in one place, got "node-2"',
+    ],
+  },
+  {
+    key: "scheduling and imageRegistry",
+    title: "imageRegistry has no scheme",
+    config: { hostname: "harbor.example.com", imageRegistry: "https://mirror.example.com" },
+    expected: [
+      'harbor:imageRegistry must be a registry host with an optional path, without scheme or trailing slash (mirror.example.com, mirror.local:5000/dockerhub), got "https://mirror.example.com"',
+    ],
+  },
+  // trust
+  {
+    key: "trust",
+    title: "nodes cannot trust a CA when TLS is disabled",
+    config: {
+      hostname: "harbor.example.com",
+      externalURL: "https://harbor.example.com",
+      tls: { mode: "disabled" },
+      trust: { nodes: { enabled: true } },
+    },
+    expected: [
+      "harbor:trust.nodes.enabled must be false when harbor:tls.mode is disabled (there is no CA for nodes to trust), got true",
+    ],
+  },
+  {
+    key: "trust",
+    title: "namespaces get no CA when TLS is disabled",
+    config: {
+      hostname: "harbor.example.com",
+      externalURL: "https://harbor.example.com",
+      tls: { mode: "disabled" },
+      trust: { namespaces: ["ci"] },
+    },
+    expected: [
+      'harbor:trust.namespaces must be empty when harbor:tls.mode is disabled (there is no CA to distribute), got ["ci"]',
+    ],
+  },
+  {
+    key: "trust",
+    title: "nodes.image has a tag",
+    config: {
+      hostname: "harbor.example.com",
+      trust: { nodes: { enabled: true, image: "busybox" } },
+    },
+    expected: [
+      'harbor:trust.nodes.image must be an image reference with a tag or digest, such as busybox:1.37, got "busybox"',
+    ],
+  },
+  {
+    key: "trust",
+    title: "nodes.runtime is containerd or docker",
+    config: {
+      hostname: "harbor.example.com",
+      trust: { nodes: { enabled: true, runtime: "cri-o" } },
+    },
+    expected: ['harbor:trust.nodes.runtime must be containerd or docker, got "cri-o"'],
+  },
+  {
+    key: "trust",
+    title: "nodes is a map",
+    config: { hostname: "harbor.example.com", trust: { nodes: "yes" } },
+    expected: ['harbor:trust.nodes must be an object, got "yes"'],
+  },
+  // kubernetes
+  {
+    key: "kubernetes",
+    title: "context and kubeconfigFromStack exclude each other",
+    config: {
+      hostname: "harbor.example.com",
+      kubernetes: { context: "lab", kubeconfigFromStack: { stack: "acme/cluster/prod" } },
+    },
+    expected: [
+      'harbor:kubernetes.kubeconfigFromStack cannot be combined with harbor:kubernetes.context ("lab"); choose one way to reach the cluster, got "acme/cluster/prod"',
+    ],
+  },
+  {
+    key: "kubernetes",
+    title: "renderToDirectory needs deployMode chart",
+    config: { hostname: "harbor.example.com", kubernetes: { renderToDirectory: "out" } },
+    expected: [
+      'harbor:kubernetes.renderToDirectory requires harbor:deployMode chart (a helm.v3.Release cannot be rendered to files), got "out"',
+    ],
+  },
+  {
+    key: "kubernetes",
+    title: "kubeconfigFromStack.stack is a stack name",
+    config: {
+      hostname: "harbor.example.com",
+      kubernetes: { kubeconfigFromStack: { stack: "acme cluster" } },
+    },
+    expected: [
+      'harbor:kubernetes.kubeconfigFromStack.stack must be a stack name such as acme/cluster/prod, got "acme cluster"',
+    ],
+  },
+  // unknown keys
+  {
+    key: "unknown keys",
+    title: "a misspelt top-level key gets a suggestion",
+    config: { hostname: "harbor.example.com", hostnmae: "harbor.example.com" },
+    expected: [
+      "harbor:hostnmae is not a known setting (did you mean harbor:hostname?); see the configuration reference in README.md",
+    ],
+  },
+  {
+    key: "unknown keys",
+    title: "an unknown top-level key is not ignored",
+    config: { hostname: "harbor.example.com", storageClass: "fast" },
+    expected: [
+      "harbor:storageClass is not a known setting (settings of this kind go inside harbor:storage); see the configuration reference in README.md",
+    ],
+  },
+];
+
+const TOP_LEVEL_KEYS = Object.keys(rawConfigSchema.shape);
+const SECRETS: readonly string[] = SECRET_KEYS;
+
+/** The top-level key a problem line names (`harbor:storage.sizes.registry ...` -> `storage`). */
+export function namedTopLevelKey(line: string): string | undefined {
+  return /^harbor:([A-Za-z][\w-]*)(?:[.[][^\s]*)? /.exec(line)?.[1];
+}
+
+/** Whether a line names a `harbor:` key the program knows, or says that the key is unknown. */
+export function namesKey(line: string): boolean {
+  const key = namedTopLevelKey(line);
+  if (key === undefined) return false;
+  return TOP_LEVEL_KEYS.includes(key) || / is not a known (setting|key)\b/.test(line);
+}
+
+/** Every value that must never appear in a message: secrets, also when stored in plain text. */
+function secretValues(c: BadConfig): string[] {
+  const plainText = Object.entries(c.config)
+    .filter(([k]) => SECRETS.includes(k))
+    .map(([, v]) => String(v));
+  return [...Object.values(c.secrets ?? {}), ...plainText];
+}
+
+const describeError = (e: unknown) =>
+  e instanceof Error ? (e.stack ?? e.message) : JSON.stringify(e);
+
+async function rejection(stack: StackConfig): Promise<{ error: ConfigError; registered: number }> {
+  const attempt = await tryRunProgram(stack);
+  if (!(attempt.error instanceof ConfigError)) {
+    assert.fail(
+      `expected a ConfigError, got ${attempt.error === undefined ? "a successful run" : describeError(attempt.error)}`,
+    );
+  }
+  return {
+    error: attempt.error,
+    registered: attempt.resources.length + attempt.registrations.length,
+  };
+}
+
+describe("bad configuration is rejected before anything is registered", () => {
+  for (const c of BAD_CONFIGS) {
+    it(`${c.key}: ${c.title}`, async () => {
+      const { error, registered } = await rejection({
+        config: c.config,
+        secrets: c.secrets,
+        stack: "dev",
+      });
+      assert.deepEqual(error.problems, c.expected);
+      assert.equal(registered, 0, "no resource may be registered before validation passes");
+      assert.ok(pulumi.RunError.isInstance(error), "ConfigError must be a pulumi.RunError");
+      for (const line of error.problems) {
+        assert.ok(namesKey(line), `problem does not name a harbor: key: ${line}`);
+      }
+      for (const value of secretValues(c)) {
+        assert.ok(!error.message.includes(value), `the message echoes a secret value: ${value}`);
+      }
+    });
+  }
+
+  it("has at least 45 cases, and a case naming every top-level key", () => {
+    assert.ok(BAD_CONFIGS.length >= 45, `only ${BAD_CONFIGS.length} cases`);
+    const named = new Set(BAD_CONFIGS.flatMap((c) => c.expected.map(namedTopLevelKey)));
+    const missing = TOP_LEVEL_KEYS.filter((k) => !named.has(k));
+    assert.deepEqual(missing, [], `keys without a bad-configuration case: ${missing.join(", ")}`);
+  });
+
+  it("recognises lines that do not name a key", () => {
+    assert.equal(namesKey("Invalid input: expected string"), false);
+    assert.equal(namesKey("harbor:nosuchkey must be a string"), false);
+    assert.equal(namesKey("harbor:nosuchkey is not a known setting"), true);
+    assert.equal(namesKey('harbor:scheduling.nodeSelector["a/b"] must be x'), true);
+  });
+
+  it("reports several problems together in one ConfigError", async () => {
+    const { error, registered } = await rejection({
+      stack: "dev",
+      config: {
+        hostname: "Harbor!",
+        namespace: "Bad_NS",
+        hostnmae: "harbor.example.com",
+        adminPassword: "PlainText-Passw0rd",
+        tls: { validityDays: 500 },
+        storage: { sise: { registry: "20Gi" } },
+        database: { type: "external", host: "db.example.com", username: "harbor" },
+      },
+    });
+    const expected = [
+      "harbor:adminPassword is stored in plain text in the stack file; remove it and set it with `pulumi config set --secret harbor:adminPassword <value>`",
+      'harbor:hostname must be a lower-case DNS name or an IP address without scheme, port or path (harbor.example.com, 192.168.1.10), got "Harbor!"',
+      "harbor:namespace must be a lower-case DNS-1123 label of at most 63 characters (letters, digits, '-'), got \"Bad_NS\"",
+      "harbor:tls.validityDays must be 1-397 days (browsers reject longer server certificates), got 500",
+      "harbor:storage.sise is not a known key (did you mean harbor:storage.sizes?); harbor:storage takes variant, className, reclaimPolicy, sizes, existingClaims, accessMode, localPath",
+      "harbor:hostnmae is not a known setting (did you mean harbor:hostname?); see the configuration reference in README.md",
+      "harbor:databasePassword is required when harbor:database.type is external: set it with `pulumi config set --secret harbor:databasePassword <value>`",
+    ];
+    assert.deepEqual(error.problems, expected);
+    assert.equal(
+      error.message,
+      `Invalid Harbor configuration (7 problems):\n${expected.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    assert.equal(registered, 0);
+    assert.ok(!error.message.includes("PlainText-Passw0rd"));
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * The example stacks (`Pulumi.<stack>.yaml` at the project root), found anew on every run so that a
+ * stack file added later is covered without touching the tests, each with the secret configuration
+ * an operator would set (test/fixtures/stack-secrets.ts).
+ */
+import { readdirSync } from "node:fs";
+import * as path from "node:path";
+import { readStackFile, type StackConfig } from "../harness";
+import { stackSecrets } from "../fixtures/stack-secrets";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+/** Absolute paths of every `Pulumi.<stack>.yaml` at the project root, sorted. */
+export function exampleStackFiles(): string[] {
+  return readdirSync(PROJECT_ROOT)
+    .filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f))
+    .sort()
+    .map((f) => path.join(PROJECT_ROOT, f));
+}
+
+export interface ExampleStack extends StackConfig {
+  stack: string;
+  file: string;
+}
+
+/** Fixture kubeconfig for a stack that reads its kubeconfig from another stack. */
+export function kubeconfigFixture(stack: string): string {
+  return `apiVersion: v1\nkind: Config\n# fixture kubeconfig for ${stack}\nusers:\n- name: admin\n  user:\n    token: fixture-kubeconfig-token-${stack}-Wb7mKq2z\n`;
+}
+
+/** A stack file with its secrets and, when it reads a kubeconfig from another stack, that output. */
+export function loadExampleStack(file: string): ExampleStack {
+  const base = readStackFile(file);
+  const stack = base.stack ?? path.basename(file);
+  const secrets = stackSecrets(stack, base.config);
+  const kubernetes = base.config.kubernetes as
+    { kubeconfigFromStack?: { stack?: string; output?: string } } | undefined;
+  const from = kubernetes?.kubeconfigFromStack;
+  const stackOutputs =
+    from?.stack !== undefined
+      ? { [from.stack]: { [from.output ?? "kubeconfig"]: kubeconfigFixture(stack) } }
+      : undefined;
+  return { ...base, stack, file, secrets, ...(stackOutputs ? { stackOutputs } : {}) };
+}
+
+/** Every example stack, loaded. */
+export function exampleStacks(): ExampleStack[] {
+  return exampleStackFiles().map(loadExampleStack);
+}
+
+/** A path relative to the project root, for test titles. */
+export function projectRelative(file: string): string {
+  return path.relative(PROJECT_ROOT, file);
+}
