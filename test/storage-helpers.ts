@@ -80,3 +80,27 @@ export const PROGRAM_LABELS = {
   "app.kubernetes.io/part-of": "harbor",
   "app.kubernetes.io/managed-by": "pulumi",
 };
+
+/** StorageClass inputs for the default rook settings (Rook in rook-ceph, pool harbor, ext4). */
+export const ROOK_CLASS_INPUTS = {
+  apiVersion: "storage.k8s.io/v1",
+  kind: "StorageClass",
+  metadata: { name: "harbor-rook", labels: PROGRAM_LABELS },
+  reclaimPolicy: "Retain",
+  provisioner: "rook-ceph.rbd.csi.ceph.com",
+  parameters: {
+    clusterID: "rook-ceph",
+    pool: "harbor",
+    imageFormat: "2",
+    imageFeatures: "layering",
+    "csi.storage.k8s.io/provisioner-secret-name": "rook-csi-rbd-provisioner",
+    "csi.storage.k8s.io/provisioner-secret-namespace": "rook-ceph",
+    "csi.storage.k8s.io/controller-expand-secret-name": "rook-csi-rbd-provisioner",
+    "csi.storage.k8s.io/controller-expand-secret-namespace": "rook-ceph",
+    "csi.storage.k8s.io/node-stage-secret-name": "rook-csi-rbd-node",
+    "csi.storage.k8s.io/node-stage-secret-namespace": "rook-ceph",
+    "csi.storage.k8s.io/fstype": "ext4",
+  },
+  volumeBindingMode: "Immediate",
+  allowVolumeExpansion: true,
+};

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { HarborValues } from "../lib/harbor-values";
 import { projectFile, readStackFile, runProgram, type ProgramRun } from "./harness";
-import { PROGRAM_LABELS } from "./storage-helpers";
+import { PROGRAM_LABELS, ROOK_CLASS_INPUTS } from "./storage-helpers";
 
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
 
@@ -70,28 +70,7 @@ describe("example stack Pulumi.rook.yaml", () => {
   });
 
   it("creates a non-default class on Rook's RBD provisioner and the harbor pool", () => {
-    assert.deepEqual(run.find(STORAGE_CLASS, "harbor-class").inputs, {
-      apiVersion: "storage.k8s.io/v1",
-      kind: "StorageClass",
-      metadata: { name: "harbor-rook", labels: PROGRAM_LABELS },
-      reclaimPolicy: "Retain",
-      provisioner: "rook-ceph.rbd.csi.ceph.com",
-      parameters: {
-        clusterID: "rook-ceph",
-        pool: "harbor",
-        imageFormat: "2",
-        imageFeatures: "layering",
-        "csi.storage.k8s.io/provisioner-secret-name": "rook-csi-rbd-provisioner",
-        "csi.storage.k8s.io/provisioner-secret-namespace": "rook-ceph",
-        "csi.storage.k8s.io/controller-expand-secret-name": "rook-csi-rbd-provisioner",
-        "csi.storage.k8s.io/controller-expand-secret-namespace": "rook-ceph",
-        "csi.storage.k8s.io/node-stage-secret-name": "rook-csi-rbd-node",
-        "csi.storage.k8s.io/node-stage-secret-namespace": "rook-ceph",
-        "csi.storage.k8s.io/fstype": "ext4",
-      },
-      volumeBindingMode: "Immediate",
-      allowVolumeExpansion: true,
-    });
+    assert.deepEqual(run.find(STORAGE_CLASS, "harbor-class").inputs, ROOK_CLASS_INPUTS);
     assert.equal(run.outputs.storageClassName, "harbor-rook");
   });
 

@@ -17,7 +17,7 @@ import {
 } from "../components/storage";
 import type { StorageSpec } from "../config/types";
 import { resolve } from "./harness";
-import { PROGRAM_LABELS, declare, storageOf } from "./storage-helpers";
+import { PROGRAM_LABELS, ROOK_CLASS_INPUTS, declare, storageOf } from "./storage-helpers";
 
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -298,28 +298,7 @@ describe("storage: HarborStorage component", () => {
       storageOf({ variant: "rook", rook: { replicas: 2, failureDomain: "rack" } }),
       { protect: true },
     );
-    assert.deepEqual(run.find(STORAGE_CLASS, "harbor-class").inputs, {
-      apiVersion: "storage.k8s.io/v1",
-      kind: "StorageClass",
-      metadata: { name: "harbor-rook", labels: PROGRAM_LABELS },
-      reclaimPolicy: "Retain",
-      provisioner: "rook-ceph.rbd.csi.ceph.com",
-      parameters: {
-        clusterID: "rook-ceph",
-        pool: "harbor",
-        imageFormat: "2",
-        imageFeatures: "layering",
-        "csi.storage.k8s.io/provisioner-secret-name": "rook-csi-rbd-provisioner",
-        "csi.storage.k8s.io/provisioner-secret-namespace": "rook-ceph",
-        "csi.storage.k8s.io/controller-expand-secret-name": "rook-csi-rbd-provisioner",
-        "csi.storage.k8s.io/controller-expand-secret-namespace": "rook-ceph",
-        "csi.storage.k8s.io/node-stage-secret-name": "rook-csi-rbd-node",
-        "csi.storage.k8s.io/node-stage-secret-namespace": "rook-ceph",
-        "csi.storage.k8s.io/fstype": "ext4",
-      },
-      volumeBindingMode: "Immediate",
-      allowVolumeExpansion: true,
-    });
+    assert.deepEqual(run.find(STORAGE_CLASS, "harbor-class").inputs, ROOK_CLASS_INPUTS);
     assert.ok(run.component.pool instanceof CephBlockPool);
     assert.deepEqual(run.options.get("harbor-class")?.dependsOn, [run.component.pool]);
     const pool = run.find("kubernetes:ceph.rook.io/v1:CephBlockPool", "harbor-ceph-pool");
