@@ -20,6 +20,8 @@ import { buildHarborValues } from "./lib/values";
 
 const config = loadConfig(pulumiConfigSource());
 const names = harborObjectNames(config.releaseName);
+/** Host (and port) for `docker login` and image references. */
+const registry = registryAddress(config);
 
 const provider = kubernetesProvider("kubernetes", config.kubernetes);
 const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
@@ -112,7 +114,7 @@ if (certificates && config.trust.nodes.enabled) {
     "harbor-node-trust",
     {
       namespace: nodeTrustNamespaceName(config.namespace),
-      registry: registryAddress(config),
+      registry,
       caCertificate: certificates.caCertificate,
       runtime: config.trust.nodes.runtime,
       hostsDir: config.trust.nodes.hostsDir,
@@ -138,8 +140,7 @@ const paths = trustPaths(config);
 
 /** URL of Harbor's portal and API. */
 export const url = deriveExternalURL(config);
-/** Host (and port) for `docker login` and image references. */
-export const registry = registryAddress(config);
+export { registry };
 export const hostname = config.hostname;
 export const namespace = config.namespace;
 export const releaseName = config.releaseName;
