@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { CaProvidedTls, GeneratedTls, KeyAlgorithm, ProvidedTls } from "../config/types";
-import { parseCertificates } from "../lib/pem";
+import { lifetimeWarnings, parseCertificates } from "../lib/pem";
 
 export interface CertificatesArgs {
   /** Namespace of the TLS Secret. */
@@ -154,6 +154,17 @@ export class Certificates extends pulumi.ComponentResource {
     }
 
     this.caCertificate = pulumi.output(caCertificate);
+    // An expiring CA or operator certificate is the operator's to replace: say so in every preview.
+    pulumi.all([caCertificate, t.mode === "provided" ? t.certificate : ""]).apply(([ca, cert]) => {
+      const warnings = lifetimeWarnings({
+        mode: t.mode,
+        caCertificate: ca,
+        certificate: t.mode === "provided" ? cert : undefined,
+        validityDays: t.validityDays,
+        renewBeforeDays: t.renewBeforeDays,
+      });
+      for (const warning of warnings) void pulumi.log.warn(warning, this);
+    });
     // A certificate is public; unwrap the secret marking it inherits from secret config.
     this.certificate = pulumi.unsecret(pulumi.output(certificate));
     this.certificateSha256 = this.certificate.apply(sha256);

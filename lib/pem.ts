@@ -215,3 +215,68 @@ export function checkCaProvided(input: {
   }
   return issues;
 }
+
+const DAY_MS = 86_400_000;
+const daysBetween = (from: Date, to: Date) => Math.floor((to.getTime() - from.getTime()) / DAY_MS);
+
+/**
+ * Lifetimes the program cannot fix by itself, as warnings for `pulumi preview` (never errors: an
+ * approaching expiry must not block an unrelated change):
+ * - the CA expires before a server certificate issued now would (`generated`, `ca-provided`):
+ *   clients reject Harbor from the CA's last day, whatever the server certificate says;
+ * - a `provided` server certificate is inside the renewal window (the program cannot renew it).
+ * What does not parse yields no warning: the loader has refused operator PEMs that do not.
+ */
+export function lifetimeWarnings(input: {
+  mode: "generated" | "provided" | "ca-provided";
+  /** The CA bundle clients trust. */
+  caCertificate: string;
+  /** The served certificate and its intermediates (`provided` only). */
+  certificate?: string;
+  validityDays: number;
+  renewBeforeDays: number;
+  now?: Date;
+}): string[] {
+  const now = input.now ?? new Date();
+  const warnings: string[] = [];
+  /** The certificate of a bundle that expires first (the whole chain fails on its last day). */
+  const soonest = (pem: string) => {
+    try {
+      return parseCertificates(pem).reduce((a, b) => (b.validToDate < a.validToDate ? b : a));
+    } catch {
+      return undefined;
+    }
+  };
+  const ca = soonest(input.caCertificate);
+  if (ca === undefined) return warnings;
+  const caEnd = ca.validToDate;
+  const caKey = input.mode === "generated" ? "the generated CA" : "harbor:caCertificate";
+  if (input.mode !== "provided" && daysBetween(now, caEnd) < input.validityDays) {
+    warnings.push(
+      `${caKey} (${dn(ca.subject)}) expires on ${day(caEnd)}, ${daysBetween(now, caEnd)} days from now, ` +
+        `before a server certificate issued now would (harbor:tls.validityDays is ${input.validityDays}): ` +
+        "clients reject Harbor from that day on. Replace the CA before then (docs/tls-and-trust.md, " +
+        '"Replacing the CA").',
+    );
+  }
+  if (input.mode === "provided" && input.certificate !== undefined) {
+    const leaf = soonest(input.certificate);
+    if (leaf === undefined) return warnings;
+    const leafEnd = leaf.validToDate;
+    const left = daysBetween(now, leafEnd);
+    if (left < input.renewBeforeDays) {
+      warnings.push(
+        `harbor:tlsCertificate (${dn(leaf.subject)}) expires on ${day(leafEnd)}, ${left} days from now ` +
+          `(harbor:tls.renewBeforeDays is ${input.renewBeforeDays}): issue a new one and set it with ` +
+          "`pulumi config set --secret harbor:tlsCertificate`.",
+      );
+    }
+    if (caEnd < leafEnd) {
+      warnings.push(
+        `harbor:tlsCaCertificate (${dn(ca.subject)}) expires on ${day(caEnd)}, before ` +
+          `harbor:tlsCertificate (${day(leafEnd)}): clients reject Harbor from the CA's last day on.`,
+      );
+    }
+  }
+  return warnings;
+}

@@ -4,6 +4,7 @@
  * protected. `disabled` runs the whole program: it must create no certificate at all.
  */
 import * as assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import {
   CA_USES,
@@ -343,6 +344,30 @@ describe("Certificates", function () {
       assert.equal(assertSecretData(built)["ca.crt"], bundle);
       assert.equal(await resolve(built.certs.certificate), chain);
       assert.equal(await resolve(built.certs.certificateSha256), sha256(chain));
+    });
+
+    it("warns in the preview when the CA expires before the server certificate would", async function () {
+      const shortCa = pki.root("short-org-root", "Short Org CA", 60);
+      const warned: string[] = [];
+      const original = pulumi.log.warn;
+      (pulumi.log as { warn: typeof pulumi.log.warn }).warn = (message) => {
+        warned.push(message);
+        return Promise.resolve();
+      };
+      try {
+        const built = await build(args(tlsOf(shortCa.cert, shortCa.key)));
+        await resolve(built.certs.certificate);
+        const longCa = await build(args(tlsOf(root.cert, root.key)));
+        await resolve(longCa.certs.certificate);
+      } finally {
+        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = original;
+      }
+      const end = new X509Certificate(shortCa.cert).validToDate.toISOString().slice(0, 10);
+      assert.deepEqual(warned, [
+        `harbor:caCertificate (CN=Short Org CA) expires on ${end}, 59 days from now, before a ` +
+          "server certificate issued now would (harbor:tls.validityDays is 90): clients reject " +
+          'Harbor from that day on. Replace the CA before then (docs/tls-and-trust.md, "Replacing the CA").',
+      ]);
     });
 
     it("issuingChain keeps only the certificates that are not self-signed", function () {

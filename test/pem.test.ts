@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { ConfigError } from "../config/errors";
 import { loadConfig } from "../config/load";
-import { checkCaProvided, checkProvidedTls, parseCertificates } from "../lib/pem";
+import { checkCaProvided, checkProvidedTls, lifetimeWarnings, parseCertificates } from "../lib/pem";
 import { installMocks, isSecret, resolve } from "./harness";
 import { Pki, daysFromNow, type Issued } from "./fixtures/openssl";
 
@@ -312,6 +312,122 @@ describe("lib/pem.ts with openssl-made certificates", function () {
       assert.deepEqual(check(root.cert, root.key, daysFromNow(3651)), [
         { key: "caCertificate", message: `expired on ${validTo(root.cert)}` },
       ]);
+    });
+  });
+
+  describe("lifetimeWarnings", function () {
+    const now = () => new Date();
+    const at = (days: number) => daysFromNow(days);
+
+    it("says nothing while the CA outlives a new server certificate", function () {
+      for (const mode of ["generated", "ca-provided"] as const) {
+        assert.deepEqual(
+          lifetimeWarnings({
+            mode,
+            caCertificate: root.cert,
+            validityDays: 365,
+            renewBeforeDays: 30,
+          }),
+          [],
+        );
+      }
+      assert.deepEqual(
+        lifetimeWarnings({
+          mode: "provided",
+          caCertificate: root.cert,
+          certificate: server.cert,
+          validityDays: 365,
+          renewBeforeDays: 30,
+          now: now(),
+        }),
+        [],
+      );
+    });
+
+    it("warns when the CA ends before a server certificate issued now would", function () {
+      // root lives 3650 days: 3300 days on, a 365-day certificate would outlive it.
+      assert.deepEqual(
+        lifetimeWarnings({
+          mode: "generated",
+          caCertificate: root.cert,
+          validityDays: 365,
+          renewBeforeDays: 30,
+          now: at(3300),
+        }),
+        [
+          `the generated CA (CN=Test Root CA) expires on ${validTo(root.cert)}, 349 days from now, ` +
+            "before a server certificate issued now would (harbor:tls.validityDays is 365): clients " +
+            'reject Harbor from that day on. Replace the CA before then (docs/tls-and-trust.md, "Replacing the CA").',
+        ],
+      );
+    });
+
+    it("ca-provided: the bundle's first expiry counts (an intermediate before its root)", function () {
+      const [warning] = lifetimeWarnings({
+        mode: "ca-provided",
+        caCertificate: intermediate.cert + root.cert,
+        validityDays: 397,
+        renewBeforeDays: 30,
+        now: at(1500),
+      });
+      assert.match(
+        warning,
+        new RegExp(
+          `^harbor:caCertificate \\(CN=Test Issuing CA\\) expires on ${validTo(intermediate.cert)}, 324 days from now`,
+        ),
+      );
+    });
+
+    it("provided: warns inside the renewal window, which the program cannot act on", function () {
+      assert.deepEqual(
+        lifetimeWarnings({
+          mode: "provided",
+          caCertificate: root.cert,
+          certificate: server.cert,
+          validityDays: 365,
+          renewBeforeDays: 30,
+          now: at(75),
+        }),
+        [
+          `harbor:tlsCertificate (CN=${HOST}) expires on ${validTo(server.cert)}, 14 days from now ` +
+            "(harbor:tls.renewBeforeDays is 30): issue a new one and set it with " +
+            "`pulumi config set --secret harbor:tlsCertificate`.",
+        ],
+      );
+    });
+
+    it("provided: warns when the CA expires before the served certificate", function () {
+      const shortRoot = pki.root("short-lived-root", "Short Root CA", 30);
+      const longLeaf = pki.leaf(shortRoot, "outlives-its-ca", {
+        cn: HOST,
+        sans: [`DNS:${HOST}`],
+        days: 90,
+      });
+      assert.deepEqual(
+        lifetimeWarnings({
+          mode: "provided",
+          caCertificate: shortRoot.cert,
+          certificate: longLeaf.cert,
+          validityDays: 365,
+          renewBeforeDays: 30,
+        }),
+        [
+          `harbor:tlsCaCertificate (CN=Short Root CA) expires on ${validTo(shortRoot.cert)}, before ` +
+            `harbor:tlsCertificate (${validTo(longLeaf.cert)}): clients reject Harbor from the CA's last day on.`,
+        ],
+      );
+    });
+
+    it("says nothing about what is not a certificate (the loader refuses those)", function () {
+      assert.deepEqual(
+        lifetimeWarnings({
+          mode: "generated",
+          caCertificate: "-----BEGIN CERTIFICATE-----\nbW9jaw==\n-----END CERTIFICATE-----\n",
+          validityDays: 365,
+          renewBeforeDays: 30,
+        }),
+        [],
+      );
     });
   });
 
