@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerRuntime } from "../config/types";
 import { mirrorImage } from "../lib/chart";
+import { fitName } from "../lib/names";
 import { sha256 } from "./certificates";
 
 export interface NodeTrustArgs {
@@ -57,10 +58,12 @@ const FILES_MOUNT = "/trust";
 /** Where the node's per-registry directory is mounted in the install container. */
 const TARGET_MOUNT = "/target";
 
-/** `<harbor namespace>-node-trust`, shortened to fit Kubernetes' 63-character limit. */
+/**
+ * `<harbor namespace>-node-trust`; a name over 63 characters keeps its head and a hash of the whole
+ * (`fitName`), so two long Harbor namespaces never share one trust namespace.
+ */
 export function nodeTrustNamespaceName(harborNamespace: string): string {
-  const suffix = "-node-trust";
-  return `${harborNamespace.slice(0, 63 - suffix.length).replace(/-+$/, "")}${suffix}`;
+  return fitName(`${harborNamespace}-node-trust`);
 }
 
 /** The per-registry directory on the nodes: `<hostsDir>/<host[:port]>`. */

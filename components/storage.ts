@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DeployMode, NfsStorage, RookStorage, StorageSpec } from "../config/types";
+import { fitName } from "../lib/names";
 import { CephBlockPool } from "./ceph-block-pool";
 import { LocalPathProvisioner } from "./local-path-provisioner";
 import { NfsProvisioner } from "./nfs-provisioner";
@@ -17,22 +17,6 @@ export interface HarborStorageArgs {
   imageRegistry?: string;
   /** Keep the StorageClass when the stack is destroyed. */
   protect: boolean;
-}
-
-/**
- * Longest DNS-1123 label, label value and name part of a qualified name (`prefix/name`, which is
- * what a StorageClass `provisioner` must be).
- */
-export const MAX_NAME_LENGTH = 63;
-
-/**
- * `name` unchanged when it fits in `max` characters; otherwise its head and an 8-character hash
- * of the whole name, so that two long names never shorten to the same result.
- */
-export function fitName(name: string, max = MAX_NAME_LENGTH): string {
-  if (name.length <= max) return name;
-  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
-  return `${name.slice(0, max - hash.length - 1).replace(/[-.]+$/, "")}-${hash}`;
 }
 
 /** Provisioner of an existing rancher local-path-provisioner (k3s, RKE2, kind ship one). */

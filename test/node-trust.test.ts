@@ -4,6 +4,7 @@
  * for real against a temporary directory.
  */
 import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import {
   mkdirSync,
@@ -158,11 +159,17 @@ describe("NodeTrust", function () {
   describe("pure helpers", function () {
     it("names its namespace after Harbor's, within 63 characters", function () {
       assert.equal(nodeTrustNamespaceName("harbor"), "harbor-node-trust");
-      // Cut at 52 characters, which ends in a dash here; the dash is dropped.
+      assert.equal(nodeTrustNamespaceName("a".repeat(52)), `${"a".repeat(52)}-node-trust`);
+      // Over 63 characters: the head and a hash of the whole name, so namespaces that differ
+      // only past the cut still get different trust namespaces.
       const long = `${"a".repeat(51)}-${"b".repeat(11)}`;
-      const name = nodeTrustNamespaceName(long);
-      assert.equal(name, `${"a".repeat(51)}-node-trust`);
-      assert.ok(name.length <= 63);
+      const hash = createHash("sha256").update(`${long}-node-trust`).digest("hex").slice(0, 8);
+      assert.equal(nodeTrustNamespaceName(long), `${"a".repeat(51)}-bb-${hash}`);
+      assert.equal(nodeTrustNamespaceName(long).length, 63);
+      assert.notEqual(
+        nodeTrustNamespaceName(long),
+        nodeTrustNamespaceName(`${"a".repeat(51)}-${"c".repeat(11)}`),
+      );
     });
 
     it("puts the registry key (with its port) under the hosts directory", function () {

@@ -6,7 +6,6 @@ import {
   HarborStorage,
   NFS_CSI_NAMESPACE,
   RANCHER_LOCAL_PATH,
-  fitName,
   localPathProvisionerName,
   localPathProvisionerNamespace,
   nfsProvisionerNamespace,
@@ -16,6 +15,7 @@ import {
   type HarborStorageArgs,
 } from "../components/storage";
 import type { StorageSpec } from "../config/types";
+import { fitName } from "../lib/names";
 import { resolve } from "./harness";
 import { PROGRAM_LABELS, ROOK_CLASS_INPUTS, declare, storageOf } from "./storage-helpers";
 
