@@ -14,9 +14,14 @@ import { RouteCertificateGrant } from "./components/route-grant";
 import { HarborStorage } from "./components/storage";
 import { loadConfig, pulumiConfigSource } from "./config/load";
 import { userSettingsJson } from "./lib/auth";
-import { chartFullname, configMapsWithRedisUrls, harborObjectNames } from "./lib/chart";
+import {
+  chartFullname,
+  configMapsWithRedisUrls,
+  harborObjectNames,
+  stackImages,
+} from "./lib/chart";
 import { deriveExternalURL, registryAddress, serverSans, trustPaths } from "./lib/urls";
-import { buildHarborValues } from "./lib/values";
+import { buildHarborValues, harborImages } from "./lib/values";
 
 const config = loadConfig(pulumiConfigSource());
 const names = harborObjectNames(config.releaseName);
@@ -109,21 +114,22 @@ if (certificates && config.expose.type === "route") {
 }
 
 // Client trust: the CA on every node (opt-in DaemonSet) and in the namespaces that call Harbor.
-if (certificates && config.trust.nodes.enabled) {
-  new NodeTrust(
-    "harbor-node-trust",
-    {
-      namespace: nodeTrustNamespaceName(config.namespace),
-      registry,
-      caCertificate: certificates.caCertificate,
-      runtime: config.trust.nodes.runtime,
-      hostsDir: config.trust.nodes.hostsDir,
-      image: config.trust.nodes.image,
-      imageRegistry: config.imageRegistry,
-    },
-    opts,
-  );
-}
+const nodeTrust =
+  certificates && config.trust.nodes.enabled
+    ? new NodeTrust(
+        "harbor-node-trust",
+        {
+          namespace: nodeTrustNamespaceName(config.namespace),
+          registry,
+          caCertificate: certificates.caCertificate,
+          runtime: config.trust.nodes.runtime,
+          hostsDir: config.trust.nodes.hostsDir,
+          image: config.trust.nodes.image,
+          imageRegistry: config.imageRegistry,
+        },
+        opts,
+      )
+    : undefined;
 if (certificates && config.trust.namespaces.length > 0) {
   new NamespaceTrust(
     "harbor-trust",
@@ -153,3 +159,8 @@ export const adminUsername = "admin";
 export const adminPassword = pulumi.secret(credentials.adminPassword);
 /** Where docker and containerd look for this registry's CA. */
 export const clientTrustPaths = paths;
+/** Every image the stack runs; an air-gapped site copies each `source` to its `mirror` first. */
+export const images = stackImages(
+  [...harborImages(config), ...storage.images, ...(nodeTrust?.images ?? [])],
+  config.imageRegistry,
+);

@@ -181,6 +181,8 @@ export class LocalPathProvisioner extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   /** Provisioner name StorageClasses use. */
   public readonly provisionerName: string;
+  /** Images it runs, as published (before any `imageRegistry` rewrite). */
+  public readonly images: string[] = [LOCAL_PATH_PROVISIONER_IMAGE, LOCAL_PATH_HELPER_IMAGE];
 
   constructor(
     name: string,

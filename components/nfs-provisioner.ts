@@ -149,6 +149,13 @@ export function csiDriverNfsValues(args: NfsProvisionerArgs): CsiDriverNfsValues
   };
 }
 
+/** The images a driver's chart runs, as published (before any `imageRegistry` rewrite). */
+export function nfsImages(driver: NfsProvisionerArgs["driver"]): string[] {
+  const images: ChartImage[] =
+    driver === "csi" ? Object.values(CSI_DRIVER_NFS_IMAGES) : [NFS_SUBDIR_IMAGE];
+  return images.map((image) => `${image.repository}:${image.tag}`);
+}
+
 /** The pinned chart for a driver. */
 export function nfsChart(driver: NfsProvisionerArgs["driver"]): PinnedChart {
   return driver === "csi" ? CSI_DRIVER_NFS_CHART : NFS_SUBDIR_CHART;
@@ -202,6 +209,8 @@ export class NfsProvisioner extends pulumi.ComponentResource {
   public readonly resource: HelmInstall;
   /** Provisioner name StorageClasses use. */
   public readonly provisionerName: string;
+  /** Images it runs, as published (before any `imageRegistry` rewrite). */
+  public readonly images: string[];
 
   constructor(name: string, args: NfsProvisionerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("harbor:storage:NfsProvisioner", name, {}, opts);
@@ -234,6 +243,7 @@ export class NfsProvisioner extends pulumi.ComponentResource {
       { parent: this, dependsOn },
     );
     this.provisionerName = args.provisionerName;
+    this.images = nfsImages(args.driver);
     this.registerOutputs({ provisionerName: this.provisionerName });
   }
 }

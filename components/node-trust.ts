@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerRuntime } from "../config/types";
-import { mirrorImage } from "../lib/chart";
+import { fullImageRef, mirrorImage } from "../lib/chart";
 import { fitName } from "../lib/names";
 import { sha256 } from "./certificates";
 
@@ -221,10 +221,13 @@ export class NodeTrust extends pulumi.ComponentResource {
   public readonly daemonSetName: pulumi.Output<string>;
   /** The per-registry directory written on every node. */
   public readonly hostDirectory: string;
+  /** Images it runs, as published (before any `imageRegistry` rewrite). */
+  public readonly images: string[];
 
   constructor(name: string, args: NodeTrustArgs, opts?: pulumi.ComponentResourceOptions) {
     super("harbor:trust:NodeTrust", name, {}, opts);
     this.hostDirectory = registryTrustDir(args.hostsDir, args.registry);
+    this.images = [fullImageRef(args.image)];
 
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,

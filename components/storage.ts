@@ -156,6 +156,8 @@ export class HarborStorage extends pulumi.ComponentResource {
   public readonly storageClass?: k8s.storage.v1.StorageClass;
   /** The provisioner the program installs (`installProvisioner` of local-path and nfs). */
   public readonly provisioner?: LocalPathProvisioner | NfsProvisioner;
+  /** Images the installed provisioner runs, as published; empty when none is installed. */
+  public readonly images: string[];
   /** The CephBlockPool the program creates (`rook.createPool`). */
   public readonly pool?: CephBlockPool;
 
@@ -235,6 +237,7 @@ export class HarborStorage extends pulumi.ComponentResource {
       );
       this.className = this.storageClass.metadata.name;
     }
+    this.images = this.provisioner?.images ?? [];
     this.registerOutputs({ className: this.className });
   }
 }

@@ -74,6 +74,17 @@ export function harborImageRepository(prefix: string, image: string): string {
 }
 
 /**
+ * An image reference with its registry spelled out, as a mirror tool (`skopeo copy`, `crane copy`)
+ * needs it: `busybox:1.37.0` -> `docker.io/library/busybox:1.37.0`.
+ */
+export function fullImageRef(image: string): string {
+  const parts = image.split("/");
+  const hasRegistry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]);
+  if (hasRegistry) return image;
+  return `docker.io/${parts.length === 1 ? "library/" : ""}${image}`;
+}
+
+/**
  * Rewrites an image reference to a mirror: `busybox:1.37.0` -> `mirror/library/busybox:1.37.0`,
  * `registry.k8s.io/sig-storage/x:v1` -> `mirror/sig-storage/x:v1`.
  */
@@ -83,6 +94,22 @@ export function mirrorImage(image: string, mirror: string | undefined): string {
   const hasRegistry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]);
   const path = hasRegistry ? parts.slice(1) : parts.length === 1 ? ["library", ...parts] : parts;
   return `${mirror}/${path.join("/")}`;
+}
+
+/** An image the stack runs and where it is pulled from. */
+export interface StackImage {
+  /** The image as published, registry included. */
+  source: string;
+  /** Where the cluster pulls it: `source` rewritten to `harbor:imageRegistry`, or `source`. */
+  mirror: string;
+}
+
+/** Each image once, in order, with the reference the cluster pulls (copy `source` to `mirror`). */
+export function stackImages(sources: string[], mirror: string | undefined): StackImage[] {
+  return [...new Set(sources.map(fullImageRef))].map((source) => ({
+    source,
+    mirror: mirrorImage(source, mirror),
+  }));
 }
 
 /** Names of the objects the program creates beside the chart's, derived from the release name. */

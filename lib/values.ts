@@ -369,11 +369,26 @@ export function buildHarborValues(config: HarborConfig, ctx: ValuesContext): Har
   return values;
 }
 
-/** The images a mirror must hold for this configuration (for the README and air-gapped checks). */
-export function requiredImages(config: HarborConfig): string[] {
+/**
+ * The images Harbor's chart runs for this configuration, as published (`docker.io/goharbor/...`):
+ * nginx only when Harbor exposes itself (not behind an Ingress or a route), Trivy when enabled,
+ * the database and Redis when internal, the exporter with metrics.
+ */
+export function harborImages(config: HarborConfig): string[] {
   const tag = SUPPORTED_CHART_VERSIONS[config.chart.version];
-  const prefix = config.imageRegistry ?? "docker.io";
-  return Object.values(HARBOR_IMAGES).map(
-    (image) => `${harborImageRepository(prefix, image)}:${tag}`,
-  );
+  const inUse: Record<keyof typeof HARBOR_IMAGES, boolean> = {
+    nginx: config.expose.type !== "ingress" && config.expose.type !== "route",
+    portal: true,
+    core: true,
+    jobservice: true,
+    registry: true,
+    registryctl: true,
+    trivy: config.trivy.enabled,
+    database: config.database.type === "internal",
+    redis: config.redis.type === "internal",
+    exporter: config.metrics.enabled,
+  };
+  return (Object.keys(HARBOR_IMAGES) as (keyof typeof HARBOR_IMAGES)[])
+    .filter((component) => inUse[component])
+    .map((component) => `${harborImageRepository("docker.io", HARBOR_IMAGES[component])}:${tag}`);
 }

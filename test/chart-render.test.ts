@@ -1,7 +1,8 @@
 /**
  * Acceptance against the real chart: for every example stack, render goharbor's chart twice with
  * the values the program declares and require byte-identical manifests, no chart default
- * credential, and every claim on the program's StorageClass.
+ * credential, every claim on the program's StorageClass, and exactly the Harbor images the stack's
+ * `images` output lists (where the cluster pulls them).
  *
  * Needs the chart and a helm binary, which CI cannot download:
  *   HARBOR_CHART=/path/to/harbor-1.19.1.tgz (or an unpacked chart directory) HELM=/path/to/helm npm test
@@ -102,6 +103,23 @@ describe("chart render (goharbor/harbor, real chart)", function () {
         for (const t of doc.spec?.volumeClaimTemplates ?? []) classes.push(t.spec.storageClassName);
       }
       for (const c of classes) assert.equal(c, run.outputs.storageClassName);
+
+      // The `images` output names every image the chart runs, and no Harbor image it does not.
+      const rendered = new Set<string>();
+      const collect = (node: unknown): void => {
+        if (Array.isArray(node)) node.forEach(collect);
+        else if (node !== null && typeof node === "object") {
+          for (const [key, value] of Object.entries(node)) {
+            if (key === "image" && typeof value === "string") rendered.add(value);
+            else collect(value);
+          }
+        }
+      };
+      docs.forEach(collect);
+      const listed = (run.outputs.images as { source: string; mirror: string }[])
+        .filter((image) => image.source.startsWith("docker.io/goharbor/"))
+        .map((image) => image.mirror);
+      assert.deepEqual([...rendered].sort(), [...listed].sort());
     });
   }
 });

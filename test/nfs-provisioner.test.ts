@@ -7,6 +7,7 @@ import {
   NfsProvisioner,
   csiDriverNfsValues,
   nfsChartArgs,
+  nfsImages,
   nfsReleaseArgs,
   nfsSubdirValues,
   type NfsProvisionerArgs,
@@ -73,6 +74,21 @@ describe("NfsProvisioner: pinned charts", () => {
 });
 
 describe("NfsProvisioner: chart values (pure)", () => {
+  it("lists the images each driver's chart runs, as published", () => {
+    assert.deepEqual(nfsImages("subdir"), [
+      "registry.k8s.io/sig-storage/nfs-subdir-external-provisioner:v4.0.2",
+    ]);
+    assert.deepEqual(nfsImages("csi"), [
+      "registry.k8s.io/sig-storage/nfsplugin:v4.13.4",
+      "registry.k8s.io/sig-storage/csi-provisioner:v6.3.0",
+      "registry.k8s.io/sig-storage/csi-resizer:v2.2.0",
+      "registry.k8s.io/sig-storage/csi-snapshotter:v8.6.0",
+      "registry.k8s.io/sig-storage/livenessprobe:v2.19.0",
+      "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.17.0",
+      "registry.k8s.io/sig-storage/snapshot-controller:v8.6.0",
+    ]);
+  });
+
   it("subdir: no StorageClass of its own, the namespace's provisioner name, the export", () => {
     assert.deepEqual(nfsSubdirValues(SUBDIR), SUBDIR_VALUES);
   });

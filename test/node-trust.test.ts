@@ -305,6 +305,7 @@ describe("NodeTrust", function () {
       assert.equal(await resolve(built.trust.namespace), "harbor-node-trust");
       assert.equal(await resolve(built.trust.daemonSetName), "harbor-node-trust");
       assert.equal(built.trust.hostDirectory, "/etc/containerd/certs.d/192.168.56.10:30003");
+      assert.deepEqual(built.trust.images, ["docker.io/library/busybox:1.37.0"]);
     });
 
     it("a new CA changes the pod template, so every node rewrites its files", async function () {

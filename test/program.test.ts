@@ -41,6 +41,23 @@ describe("program: dev stack (single-node lab)", () => {
         docker: "/etc/docker/certs.d/192.168.56.10:30003/ca.crt",
         containerd: "/etc/containerd/certs.d/192.168.56.10:30003/",
       },
+      // nodePort: nginx runs; the provisioner and its helper; the trust DaemonSet's busybox is
+      // the helper's image, listed once. No mirror: each is pulled from where it is published.
+      images: [
+        ...[
+          "nginx-photon",
+          "harbor-portal",
+          "harbor-core",
+          "harbor-jobservice",
+          "registry-photon",
+          "harbor-registryctl",
+          "trivy-adapter-photon",
+          "harbor-db",
+          "redis-photon",
+        ].map((name) => `docker.io/goharbor/${name}:v2.15.1`),
+        "docker.io/rancher/local-path-provisioner:v0.0.37",
+        "docker.io/library/busybox:1.37.0",
+      ].map((source) => ({ source, mirror: source })),
     });
     assert.match(String(adminPassword), /^[A-Za-z0-9]{24}$/);
     assert.equal(
@@ -97,6 +114,24 @@ describe("program: prod stack (production profile)", () => {
 
   it("targets the named kubeconfig context", () => {
     assert.deepEqual(run.find(PROVIDER, "kubernetes").inputs, { context: "prod-cluster" });
+  });
+
+  it("lists the images to copy to the mirror: Harbor's only, no internal database or Redis", () => {
+    assert.deepEqual(
+      run.outputs.images,
+      [
+        "harbor-portal",
+        "harbor-core",
+        "harbor-jobservice",
+        "registry-photon",
+        "harbor-registryctl",
+        "trivy-adapter-photon",
+        "harbor-exporter",
+      ].map((name) => ({
+        source: `docker.io/goharbor/${name}:v2.15.1`,
+        mirror: `mirror.example.com/dockerhub/goharbor/${name}:v2.15.1`,
+      })),
+    );
   });
 
   it("serves the operator's own chain: no CA generated, PEMs in the TLS secret", () => {

@@ -188,6 +188,10 @@ describe("storage: HarborStorage component", () => {
       allowVolumeExpansion: false,
     });
     assert.ok(run.component.provisioner instanceof LocalPathProvisioner);
+    assert.deepEqual(run.component.images, [
+      "docker.io/rancher/local-path-provisioner:v0.0.37",
+      "docker.io/library/busybox:1.37.0",
+    ]);
     assert.deepEqual(run.options.get("harbor-class")?.dependsOn, [run.component.provisioner]);
     assert.equal(await resolve(run.component.className), "harbor-local-path");
     run.find("harbor:storage:LocalPathProvisioner", "harbor-local-path");
@@ -200,6 +204,7 @@ describe("storage: HarborStorage component", () => {
       storageOf({ variant: "local-path", localPath: { installProvisioner: false } }),
     );
     assert.equal(run.component.provisioner, undefined);
+    assert.deepEqual(run.component.images, []);
     assert.deepEqual(
       run.resources.map((r) => r.type),
       ["harbor:storage:Storage", STORAGE_CLASS],
@@ -234,6 +239,9 @@ describe("storage: HarborStorage component", () => {
       mountOptions: ["nfsvers=4.1", "hard"],
     });
     assert.ok(run.component.provisioner instanceof NfsProvisioner);
+    assert.deepEqual(run.component.images, [
+      "registry.k8s.io/sig-storage/nfs-subdir-external-provisioner:v4.0.2",
+    ]);
     assert.deepEqual(run.options.get("harbor-class")?.dependsOn, [run.component.provisioner]);
     const release = run.find("kubernetes:helm.sh/v3:Release", "harbor-nfs-release");
     assert.equal(release.inputs.namespace, "harbor-nfs-provisioner");
@@ -335,6 +343,7 @@ describe("storage: HarborStorage component", () => {
     );
     assert.equal(await resolve(run.component.className), "fast-ssd");
     assert.equal(run.component.storageClass, undefined);
+    assert.deepEqual(run.component.images, []);
   });
 
   it("no class is ever marked as the cluster default", async () => {

@@ -4,7 +4,7 @@ import {
   buildHarborValues,
   defaultIngressAnnotations,
   podPlacement,
-  requiredImages,
+  harborImages,
 } from "../lib/values";
 import { resolve } from "./harness";
 import { configOf, contextOf } from "./helpers";
@@ -350,10 +350,44 @@ describe("buildHarborValues: placement and images", () => {
     assert.equal(v.registry?.registry, undefined);
   });
 
-  it("lists the images a mirror must hold", () => {
-    const images = requiredImages(configOf({ ...host, imageRegistry: "mirror.lan" }));
-    assert.equal(images.length, 10);
-    assert.ok(images.includes("mirror.lan/goharbor/harbor-core:v2.15.1"));
+  it("lists the images the chart runs for the configuration, as published", () => {
+    const g = (name: string) => `docker.io/goharbor/${name}:v2.15.1`;
+    // Defaults: behind an Ingress (no nginx), Trivy on, internal database and Redis, no metrics.
+    assert.deepEqual(harborImages(configOf(host)), [
+      g("harbor-portal"),
+      g("harbor-core"),
+      g("harbor-jobservice"),
+      g("registry-photon"),
+      g("harbor-registryctl"),
+      g("trivy-adapter-photon"),
+      g("harbor-db"),
+      g("redis-photon"),
+    ]);
+    assert.deepEqual(
+      harborImages(
+        configOf(
+          {
+            ...host,
+            expose: { type: "nodePort" },
+            chart: { version: "1.18.2" },
+            trivy: { enabled: false },
+            metrics: { enabled: true },
+            database: { type: "external", host: "pg.lan", username: "harbor" },
+            redis: { type: "external", addr: "redis.lan:6379" },
+          },
+          { databasePassword: "pg-password-Hq8s" },
+        ),
+      ),
+      [
+        "nginx-photon",
+        "harbor-portal",
+        "harbor-core",
+        "harbor-jobservice",
+        "registry-photon",
+        "harbor-registryctl",
+        "harbor-exporter",
+      ].map((name) => `docker.io/goharbor/${name}:v2.14.2`),
+    );
   });
 });
 
