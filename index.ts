@@ -21,7 +21,8 @@ import {
   stackImages,
 } from "./lib/chart";
 import { deriveExternalURL, registryAddress, serverSans, trustPaths } from "./lib/urls";
-import { buildHarborValues, harborImages } from "./lib/values";
+import { reviewableValues } from "./lib/review";
+import { buildHarborValues, harborImages, type ValuesContext } from "./lib/values";
 
 const config = loadConfig(pulumiConfigSource());
 const names = harborObjectNames(config.releaseName);
@@ -74,14 +75,15 @@ const storage = new HarborStorage(
 );
 
 const s3Credentials = config.objectStorage?.credentials;
-const values = buildHarborValues(config, {
+const valuesContext: ValuesContext = {
   tlsSecretName: certificates ? names.tlsSecret : undefined,
   tlsCertificateSha256: certificates?.certificateSha256,
   credentials: credentials.values,
   storageClassName: config.storage.className,
   s3SecretName: s3Credentials ? names.s3Secret : undefined,
   userSettings: userSettingsJson(config.auth),
-});
+};
+const values = buildHarborValues(config, valuesContext);
 
 new HarborRelease(
   "harbor",
@@ -159,6 +161,11 @@ export const adminUsername = "admin";
 export const adminPassword = pulumi.secret(credentials.adminPassword);
 /** Where docker and containerd look for this registry's CA. */
 export const clientTrustPaths = paths;
+/**
+ * Harbor's chart values with every credential shown as "(secret)": the Release's own `values` are
+ * one secret, so this is where `pulumi preview` shows what changes in them.
+ */
+export const chartValues = reviewableValues(config, valuesContext);
 /** Every image the stack runs; an air-gapped site copies each `source` to its `mirror` first. */
 export const images = stackImages(
   [...harborImages(config), ...storage.images, ...(nodeTrust?.images ?? [])],

@@ -26,7 +26,9 @@ describe("program: dev stack (single-node lab)", () => {
   });
 
   it("exports the outputs other stacks read", () => {
-    const { adminPassword, caCertificate, ...rest } = run.outputs;
+    // chartValues is asserted against the Release's values in review.test.ts.
+    const { adminPassword, caCertificate, chartValues, ...rest } = run.outputs;
+    assert.equal(typeof chartValues, "object");
     assert.deepEqual(rest, {
       url: "https://192.168.56.10:30003",
       registry: "192.168.56.10:30003",
