@@ -61,3 +61,34 @@ export function contextOf(overrides: Partial<ValuesContext> = {}): ValuesContext
     ...overrides,
   };
 }
+
+/** Harbor's image references by image name: `<registry>/goharbor/<name>:<tag>`. */
+export function goharborImages(
+  names: readonly string[],
+  tag = "v2.15.1",
+  registry = "docker.io",
+): string[] {
+  return names.map((name) => `${registry}/goharbor/${name}:${tag}`);
+}
+
+/** The Harbor images every configuration runs, in the chart's order. */
+export const CORE_HARBOR_IMAGE_NAMES = [
+  "harbor-portal",
+  "harbor-core",
+  "harbor-jobservice",
+  "registry-photon",
+  "harbor-registryctl",
+] as const;
+
+/** The internal database and Redis. */
+export const INTERNAL_SERVICE_IMAGE_NAMES = ["harbor-db", "redis-photon"] as const;
+
+/**
+ * The Harbor images Pulumi.prod.yaml runs: behind an Ingress (no nginx), Trivy, external
+ * PostgreSQL and Redis (no harbor-db, no redis-photon), metrics on (the exporter).
+ */
+export const PROD_HARBOR_IMAGE_NAMES = [
+  ...CORE_HARBOR_IMAGE_NAMES,
+  "trivy-adapter-photon",
+  "harbor-exporter",
+] as const;

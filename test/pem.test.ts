@@ -316,58 +316,39 @@ describe("lib/pem.ts with openssl-made certificates", function () {
   });
 
   describe("lifetimeWarnings", function () {
-    const now = () => new Date();
     const at = (days: number) => daysFromNow(days);
+    /** A provided root-signed chain, 365-day validity, 30-day window, unless overridden. */
+    const warnings = (overrides: Partial<Parameters<typeof lifetimeWarnings>[0]>) =>
+      lifetimeWarnings({
+        mode: "provided",
+        caCertificate: root.cert,
+        certificate: server.cert,
+        validityDays: 365,
+        renewBeforeDays: 30,
+        ...overrides,
+      });
 
     it("says nothing while the CA outlives a new server certificate", function () {
-      for (const mode of ["generated", "ca-provided"] as const) {
-        assert.deepEqual(
-          lifetimeWarnings({
-            mode,
-            caCertificate: root.cert,
-            validityDays: 365,
-            renewBeforeDays: 30,
-          }),
-          [],
-        );
-      }
-      assert.deepEqual(
-        lifetimeWarnings({
-          mode: "provided",
-          caCertificate: root.cert,
-          certificate: server.cert,
-          validityDays: 365,
-          renewBeforeDays: 30,
-          now: now(),
-        }),
-        [],
-      );
+      assert.deepEqual(warnings({ mode: "generated", certificate: undefined }), []);
+      assert.deepEqual(warnings({ mode: "ca-provided", certificate: undefined }), []);
+      assert.deepEqual(warnings({}), []);
     });
 
     it("warns when the CA ends before a server certificate issued now would", function () {
       // root lives 3650 days: 3300 days on, a 365-day certificate would outlive it.
-      assert.deepEqual(
-        lifetimeWarnings({
-          mode: "generated",
-          caCertificate: root.cert,
-          validityDays: 365,
-          renewBeforeDays: 30,
-          now: at(3300),
-        }),
-        [
-          `the generated CA (CN=Test Root CA) expires on ${validTo(root.cert)}, 349 days from now, ` +
-            "before a server certificate issued now would (harbor:tls.validityDays is 365): clients " +
-            'reject Harbor from that day on. Replace the CA before then (docs/tls-and-trust.md, "Replacing the CA").',
-        ],
-      );
+      assert.deepEqual(warnings({ mode: "generated", certificate: undefined, now: at(3300) }), [
+        `the generated CA (CN=Test Root CA) expires on ${validTo(root.cert)}, 349 days from now, ` +
+          "before a server certificate issued now would (harbor:tls.validityDays is 365): clients " +
+          'reject Harbor from that day on. Replace the CA before then (docs/tls-and-trust.md, "Replacing the CA").',
+      ]);
     });
 
     it("ca-provided: the bundle's first expiry counts (an intermediate before its root)", function () {
-      const [warning] = lifetimeWarnings({
+      const [warning] = warnings({
         mode: "ca-provided",
         caCertificate: intermediate.cert + root.cert,
+        certificate: undefined,
         validityDays: 397,
-        renewBeforeDays: 30,
         now: at(1500),
       });
       assert.match(
@@ -379,21 +360,11 @@ describe("lib/pem.ts with openssl-made certificates", function () {
     });
 
     it("provided: warns inside the renewal window, which the program cannot act on", function () {
-      assert.deepEqual(
-        lifetimeWarnings({
-          mode: "provided",
-          caCertificate: root.cert,
-          certificate: server.cert,
-          validityDays: 365,
-          renewBeforeDays: 30,
-          now: at(75),
-        }),
-        [
-          `harbor:tlsCertificate (CN=${HOST}) expires on ${validTo(server.cert)}, 14 days from now ` +
-            "(harbor:tls.renewBeforeDays is 30): issue a new one and set it with " +
-            "`pulumi config set --secret harbor:tlsCertificate`.",
-        ],
-      );
+      assert.deepEqual(warnings({ now: at(75) }), [
+        `harbor:tlsCertificate (CN=${HOST}) expires on ${validTo(server.cert)}, 14 days from now ` +
+          "(harbor:tls.renewBeforeDays is 30): issue a new one and set it with " +
+          "`pulumi config set --secret harbor:tlsCertificate`.",
+      ]);
     });
 
     it("provided: warns when the CA expires before the served certificate", function () {
@@ -403,31 +374,16 @@ describe("lib/pem.ts with openssl-made certificates", function () {
         sans: [`DNS:${HOST}`],
         days: 90,
       });
-      assert.deepEqual(
-        lifetimeWarnings({
-          mode: "provided",
-          caCertificate: shortRoot.cert,
-          certificate: longLeaf.cert,
-          validityDays: 365,
-          renewBeforeDays: 30,
-        }),
-        [
-          `harbor:tlsCaCertificate (CN=Short Root CA) expires on ${validTo(shortRoot.cert)}, before ` +
-            `harbor:tlsCertificate (${validTo(longLeaf.cert)}): clients reject Harbor from the CA's last day on.`,
-        ],
-      );
+      assert.deepEqual(warnings({ caCertificate: shortRoot.cert, certificate: longLeaf.cert }), [
+        `harbor:tlsCaCertificate (CN=Short Root CA) expires on ${validTo(shortRoot.cert)}, before ` +
+          `harbor:tlsCertificate (${validTo(longLeaf.cert)}): clients reject Harbor from the CA's last day on.`,
+      ]);
     });
 
     it("says nothing about what is not a certificate (the loader refuses those)", function () {
-      assert.deepEqual(
-        lifetimeWarnings({
-          mode: "generated",
-          caCertificate: "-----BEGIN CERTIFICATE-----\nbW9jaw==\n-----END CERTIFICATE-----\n",
-          validityDays: 365,
-          renewBeforeDays: 30,
-        }),
-        [],
-      );
+      const notACertificate = "-----BEGIN CERTIFICATE-----\nbW9jaw==\n-----END CERTIFICATE-----\n";
+      assert.deepEqual(warnings({ mode: "generated", caCertificate: notACertificate }), []);
+      assert.deepEqual(warnings({ certificate: notACertificate }), []);
     });
   });
 

@@ -8,6 +8,15 @@ import {
   type ProgramRun,
 } from "./harness";
 import { stackSecrets } from "./fixtures/stack-secrets";
+import {
+  CORE_HARBOR_IMAGE_NAMES,
+  INTERNAL_SERVICE_IMAGE_NAMES,
+  PROD_HARBOR_IMAGE_NAMES,
+  goharborImages,
+} from "./helpers";
+
+/** `harbor:imageRegistry` of Pulumi.prod.yaml. */
+const MIRROR = "mirror.example.com/dockerhub";
 import { testChain } from "./fixtures/tls";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -46,17 +55,12 @@ describe("program: dev stack (single-node lab)", () => {
       // nodePort: nginx runs; the provisioner and its helper; the trust DaemonSet's busybox is
       // the helper's image, listed once. No mirror: each is pulled from where it is published.
       images: [
-        ...[
+        ...goharborImages([
           "nginx-photon",
-          "harbor-portal",
-          "harbor-core",
-          "harbor-jobservice",
-          "registry-photon",
-          "harbor-registryctl",
+          ...CORE_HARBOR_IMAGE_NAMES,
           "trivy-adapter-photon",
-          "harbor-db",
-          "redis-photon",
-        ].map((name) => `docker.io/goharbor/${name}:v2.15.1`),
+          ...INTERNAL_SERVICE_IMAGE_NAMES,
+        ]),
         "docker.io/rancher/local-path-provisioner:v0.0.37",
         "docker.io/library/busybox:1.37.0",
       ].map((source) => ({ source, mirror: source })),
@@ -119,20 +123,11 @@ describe("program: prod stack (production profile)", () => {
   });
 
   it("lists the images to copy to the mirror: Harbor's only, no internal database or Redis", () => {
+    const sources = goharborImages(PROD_HARBOR_IMAGE_NAMES);
+    const mirrors = goharborImages(PROD_HARBOR_IMAGE_NAMES, "v2.15.1", MIRROR);
     assert.deepEqual(
       run.outputs.images,
-      [
-        "harbor-portal",
-        "harbor-core",
-        "harbor-jobservice",
-        "registry-photon",
-        "harbor-registryctl",
-        "trivy-adapter-photon",
-        "harbor-exporter",
-      ].map((name) => ({
-        source: `docker.io/goharbor/${name}:v2.15.1`,
-        mirror: `mirror.example.com/dockerhub/goharbor/${name}:v2.15.1`,
-      })),
+      sources.map((source, i) => ({ source, mirror: mirrors[i] })),
     );
   });
 

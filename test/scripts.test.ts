@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { PROD_HARBOR_IMAGE_NAMES, goharborImages } from "./helpers";
 import { PROJECT_ROOT } from "./support/example-stacks";
 
 function script(name: string, ...args: string[]): string {
@@ -23,20 +24,14 @@ describe("scripts", function () {
 
   it("images.ts prints `<source> <mirror>` for every image the prod stack runs", () => {
     const lines = script("images.ts", "Pulumi.prod.yaml").trimEnd().split("\n");
+    const mirrors = goharborImages(
+      PROD_HARBOR_IMAGE_NAMES,
+      "v2.15.1",
+      "mirror.example.com/dockerhub",
+    );
     assert.deepEqual(
       lines,
-      [
-        "harbor-portal",
-        "harbor-core",
-        "harbor-jobservice",
-        "registry-photon",
-        "harbor-registryctl",
-        "trivy-adapter-photon",
-        "harbor-exporter",
-      ].map(
-        (name) =>
-          `docker.io/goharbor/${name}:v2.15.1 mirror.example.com/dockerhub/goharbor/${name}:v2.15.1`,
-      ),
+      goharborImages(PROD_HARBOR_IMAGE_NAMES).map((source, i) => `${source} ${mirrors[i]}`),
     );
   });
 

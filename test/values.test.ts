@@ -7,7 +7,13 @@ import {
   harborImages,
 } from "../lib/values";
 import { resolve } from "./harness";
-import { configOf, contextOf } from "./helpers";
+import {
+  CORE_HARBOR_IMAGE_NAMES,
+  INTERNAL_SERVICE_IMAGE_NAMES,
+  configOf,
+  contextOf,
+  goharborImages,
+} from "./helpers";
 
 /** Builds Harbor's values for a raw config and resolves every Output in them. */
 async function valuesOf(
@@ -351,18 +357,15 @@ describe("buildHarborValues: placement and images", () => {
   });
 
   it("lists the images the chart runs for the configuration, as published", () => {
-    const g = (name: string) => `docker.io/goharbor/${name}:v2.15.1`;
     // Defaults: behind an Ingress (no nginx), Trivy on, internal database and Redis, no metrics.
-    assert.deepEqual(harborImages(configOf(host)), [
-      g("harbor-portal"),
-      g("harbor-core"),
-      g("harbor-jobservice"),
-      g("registry-photon"),
-      g("harbor-registryctl"),
-      g("trivy-adapter-photon"),
-      g("harbor-db"),
-      g("redis-photon"),
-    ]);
+    assert.deepEqual(
+      harborImages(configOf(host)),
+      goharborImages([
+        ...CORE_HARBOR_IMAGE_NAMES,
+        "trivy-adapter-photon",
+        ...INTERNAL_SERVICE_IMAGE_NAMES,
+      ]),
+    );
     assert.deepEqual(
       harborImages(
         configOf(
@@ -378,15 +381,7 @@ describe("buildHarborValues: placement and images", () => {
           { databasePassword: "pg-password-Hq8s" },
         ),
       ),
-      [
-        "nginx-photon",
-        "harbor-portal",
-        "harbor-core",
-        "harbor-jobservice",
-        "registry-photon",
-        "harbor-registryctl",
-        "harbor-exporter",
-      ].map((name) => `docker.io/goharbor/${name}:v2.14.2`),
+      goharborImages(["nginx-photon", ...CORE_HARBOR_IMAGE_NAMES, "harbor-exporter"], "v2.14.2"),
     );
   });
 });
