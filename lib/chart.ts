@@ -74,14 +74,25 @@ export function harborImageRepository(prefix: string, image: string): string {
 }
 
 /**
+ * An image reference split into its registry (undefined for Docker Hub's short forms) and its
+ * repository path with tag, Docker's way: the first part names a registry only when it has a dot,
+ * a colon or is `localhost`; a single name is an official image under `library/`.
+ */
+function splitImage(image: string): { registry?: string; path: string } {
+  const parts = image.split("/");
+  if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0])) {
+    return { registry: parts[0], path: parts.slice(1).join("/") };
+  }
+  return { path: parts.length === 1 ? `library/${image}` : image };
+}
+
+/**
  * An image reference with its registry spelled out, as a mirror tool (`skopeo copy`, `crane copy`)
  * needs it: `busybox:1.37.0` -> `docker.io/library/busybox:1.37.0`.
  */
 export function fullImageRef(image: string): string {
-  const parts = image.split("/");
-  const hasRegistry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]);
-  if (hasRegistry) return image;
-  return `docker.io/${parts.length === 1 ? "library/" : ""}${image}`;
+  const { registry, path } = splitImage(image);
+  return `${registry ?? "docker.io"}/${path}`;
 }
 
 /**
@@ -90,10 +101,7 @@ export function fullImageRef(image: string): string {
  */
 export function mirrorImage(image: string, mirror: string | undefined): string {
   if (!mirror) return image;
-  const parts = image.split("/");
-  const hasRegistry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]);
-  const path = hasRegistry ? parts.slice(1) : parts.length === 1 ? ["library", ...parts] : parts;
-  return `${mirror}/${path.join("/")}`;
+  return `${mirror}/${splitImage(image).path}`;
 }
 
 /** An image the stack runs and where it is pulled from. */
