@@ -71,21 +71,32 @@ export interface ContainerValues {
   resources?: ResourceRequirements;
 }
 
-/** Fields of the stateless Deployments (core, portal, jobservice, registry, nginx, exporter). */
-export interface DeploymentValues extends PodPlacement, PodMeta {
+/** One container's image, environment, resources and probes. */
+export interface ContainerSettings {
   image?: ImageValues;
-  serviceAccountName?: string;
-  automountServiceAccountToken?: boolean;
-  replicas?: number;
-  podDisruptionBudget?: PdbValues;
-  revisionHistoryLimit?: number;
   extraEnvVars?: EnvVar[];
-  topologySpreadConstraints?: Record<string, unknown>[];
   resources?: ResourceRequirements;
   livenessProbe?: ProbeValues;
   readinessProbe?: ProbeValues;
+}
+
+/** The service account a workload's pods run as. */
+export interface ServiceAccountValues {
+  serviceAccountName?: string;
+  automountServiceAccountToken?: boolean;
+}
+
+/** Fields of every Deployment, whatever its containers. */
+export interface WorkloadValues extends PodPlacement, PodMeta, ServiceAccountValues {
+  replicas?: number;
+  podDisruptionBudget?: PdbValues;
+  revisionHistoryLimit?: number;
+  topologySpreadConstraints?: Record<string, unknown>[];
   initContainers?: ContainerValues[];
 }
+
+/** Fields of the single-container Deployments (core, portal, jobservice, nginx, exporter, trivy). */
+export interface DeploymentValues extends WorkloadValues, ContainerSettings {}
 
 export interface PvcValues {
   existingClaim?: string;
@@ -266,43 +277,25 @@ export interface HarborValues {
     existingSecretKey?: string;
     registryHttpClientTimeout?: number;
   };
-  registry?: PodPlacement &
-    PodMeta & {
-      registry?: {
-        image?: ImageValues;
-        extraEnvVars?: EnvVar[];
-        resources?: ResourceRequirements;
-        livenessProbe?: ProbeValues;
-        readinessProbe?: ProbeValues;
-      };
-      controller?: {
-        image?: ImageValues;
-        extraEnvVars?: EnvVar[];
-        resources?: ResourceRequirements;
-        livenessProbe?: ProbeValues;
-        readinessProbe?: ProbeValues;
-      };
-      serviceAccountName?: string;
-      automountServiceAccountToken?: boolean;
-      replicas?: number;
-      podDisruptionBudget?: PdbValues;
-      revisionHistoryLimit?: number;
-      topologySpreadConstraints?: Record<string, unknown>[];
-      initContainers?: ContainerValues[];
-      secret?: S;
+  registry?: WorkloadValues & {
+    /** The registry container. */
+    registry?: ContainerSettings;
+    /** The registryctl container beside it. */
+    controller?: ContainerSettings;
+    secret?: S;
+    existingSecret?: string;
+    existingSecretKey?: string;
+    relativeurls?: boolean;
+    credentials?: {
+      username?: string;
+      password?: S;
       existingSecret?: string;
-      existingSecretKey?: string;
-      relativeurls?: boolean;
-      credentials?: {
-        username?: string;
-        password?: S;
-        existingSecret?: string;
-        /** `user:bcrypt-hash`; pins the htpasswd line the chart would salt randomly. */
-        htpasswdString?: S;
-      };
-      middleware?: { enabled?: boolean };
-      upload_purging?: { enabled?: boolean; age?: string; interval?: string; dryrun?: boolean };
+      /** `user:bcrypt-hash`; pins the htpasswd line the chart would salt randomly. */
+      htpasswdString?: S;
     };
+    middleware?: { enabled?: boolean };
+    upload_purging?: { enabled?: boolean; age?: string; interval?: string; dryrun?: boolean };
+  };
   trivy?: DeploymentValues & {
     enabled?: boolean;
     debugMode?: boolean;
@@ -321,23 +314,18 @@ export interface HarborValues {
   };
   database?: PodMeta & {
     type?: "internal" | "external";
-    internal?: PodPlacement & {
-      image?: ImageValues;
-      serviceAccountName?: string;
-      automountServiceAccountToken?: boolean;
-      livenessProbe?: ProbeValues;
-      readinessProbe?: ProbeValues;
-      extraEnvVars?: EnvVar[];
-      resources?: ResourceRequirements;
-      /** Spelt `extrInitContainers` by the chart. */
-      extrInitContainers?: ContainerValues[];
-      password?: S;
-      shmSizeLimit?: string;
-      initContainer?: {
-        migrator?: { resources?: ResourceRequirements };
-        permissions?: { resources?: ResourceRequirements };
+    internal?: PodPlacement &
+      ContainerSettings &
+      ServiceAccountValues & {
+        /** Spelt `extrInitContainers` by the chart. */
+        extrInitContainers?: ContainerValues[];
+        password?: S;
+        shmSizeLimit?: string;
+        initContainer?: {
+          migrator?: { resources?: ResourceRequirements };
+          permissions?: { resources?: ResourceRequirements };
+        };
       };
-    };
     external?: {
       host?: string;
       port?: string;
@@ -353,19 +341,14 @@ export interface HarborValues {
   };
   redis?: PodMeta & {
     type?: "internal" | "external";
-    internal?: PodPlacement & {
-      image?: ImageValues;
-      serviceAccountName?: string;
-      automountServiceAccountToken?: boolean;
-      livenessProbe?: ProbeValues;
-      readinessProbe?: ProbeValues;
-      extraEnvVars?: EnvVar[];
-      resources?: ResourceRequirements;
-      initContainers?: ContainerValues[];
-      jobserviceDatabaseIndex?: string;
-      registryDatabaseIndex?: string;
-      trivyAdapterIndex?: string;
-    };
+    internal?: PodPlacement &
+      ContainerSettings &
+      ServiceAccountValues & {
+        initContainers?: ContainerValues[];
+        jobserviceDatabaseIndex?: string;
+        registryDatabaseIndex?: string;
+        trivyAdapterIndex?: string;
+      };
     external?: {
       addr?: string;
       sentinelMasterSet?: string;
