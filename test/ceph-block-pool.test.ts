@@ -5,7 +5,7 @@ import {
   type CephBlockPoolArgs,
 } from "../components/ceph-block-pool";
 import { resolve } from "./harness";
-import { PROGRAM_LABELS, declare } from "./storage-helpers";
+import { CEPH_POOL_INPUTS, declare } from "./storage-helpers";
 
 const ARGS: CephBlockPoolArgs = {
   name: "harbor",
@@ -41,12 +41,7 @@ describe("CephBlockPool", () => {
     );
     assert.deepEqual(
       run.find("kubernetes:ceph.rook.io/v1:CephBlockPool", "harbor-ceph-pool").inputs,
-      {
-        apiVersion: "ceph.rook.io/v1",
-        kind: "CephBlockPool",
-        metadata: { name: "harbor", namespace: "rook-ceph", labels: PROGRAM_LABELS },
-        spec: { failureDomain: "host", replicated: { size: 3, requireSafeReplicaSize: true } },
-      },
+      CEPH_POOL_INPUTS,
     );
     assert.equal(await resolve(run.component.poolName), "harbor");
   });

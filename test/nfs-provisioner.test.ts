@@ -48,6 +48,33 @@ const SUBDIR_VALUES = {
   labels: { "app.kubernetes.io/part-of": "harbor" },
 };
 
+/** Chart, version and values both deploy modes install for SUBDIR. */
+const SUBDIR_INSTALL = {
+  name: "nfs-subdir-external-provisioner",
+  namespace: "harbor-nfs-provisioner",
+  chart: "nfs-subdir-external-provisioner",
+  version: "4.0.18",
+  repositoryOpts: {
+    repo: "https://kubernetes-sigs.github.io/nfs-subdir-external-provisioner/",
+  },
+  values: SUBDIR_VALUES,
+};
+
+/** The same for CSI, into kube-system. */
+const CSI_INSTALL = {
+  name: "csi-driver-nfs",
+  namespace: "kube-system",
+  chart: "csi-driver-nfs",
+  version: "4.13.4",
+  repositoryOpts: {
+    repo: "https://kubernetes-csi.github.io/csi-driver-nfs",
+  },
+  values: { driver: { name: "nfs.csi.k8s.io" }, storageClass: { create: false } },
+};
+
+/** What a helm.v3.Release adds: no namespace creation, short history, a 5-minute wait. */
+const RELEASE_SETTINGS = { createNamespace: false, maxHistory: 10, timeout: 300 };
+
 describe("NfsProvisioner: pinned charts", () => {
   it("nfs-subdir-external-provisioner 4.0.18 from the kubernetes-sigs repository", () => {
     assert.deepEqual(NFS_SUBDIR_CHART, {
@@ -135,32 +162,11 @@ describe("NfsProvisioner: chart values (pure)", () => {
   });
 
   it("release arguments", () => {
-    assert.deepEqual(nfsReleaseArgs(SUBDIR), {
-      name: "nfs-subdir-external-provisioner",
-      namespace: "harbor-nfs-provisioner",
-      chart: "nfs-subdir-external-provisioner",
-      version: "4.0.18",
-      repositoryOpts: {
-        repo: "https://kubernetes-sigs.github.io/nfs-subdir-external-provisioner/",
-      },
-      values: SUBDIR_VALUES,
-      createNamespace: false,
-      maxHistory: 10,
-      timeout: 300,
-    });
+    assert.deepEqual(nfsReleaseArgs(SUBDIR), { ...SUBDIR_INSTALL, ...RELEASE_SETTINGS });
   });
 
   it("chart arguments", () => {
-    assert.deepEqual(nfsChartArgs(CSI), {
-      name: "csi-driver-nfs",
-      namespace: "kube-system",
-      chart: "csi-driver-nfs",
-      version: "4.13.4",
-      repositoryOpts: {
-        repo: "https://kubernetes-csi.github.io/csi-driver-nfs",
-      },
-      values: { driver: { name: "nfs.csi.k8s.io" }, storageClass: { create: false } },
-    });
+    assert.deepEqual(nfsChartArgs(CSI), CSI_INSTALL);
   });
 });
 
@@ -191,17 +197,8 @@ describe("NfsProvisioner: resources", () => {
     });
     const release = run.find("kubernetes:helm.sh/v3:Release", "harbor-nfs-release");
     assert.deepEqual(release.inputs, {
-      name: "nfs-subdir-external-provisioner",
-      namespace: "harbor-nfs-provisioner",
-      chart: "nfs-subdir-external-provisioner",
-      version: "4.0.18",
-      repositoryOpts: {
-        repo: "https://kubernetes-sigs.github.io/nfs-subdir-external-provisioner/",
-      },
-      values: SUBDIR_VALUES,
-      createNamespace: false,
-      maxHistory: 10,
-      timeout: 300,
+      ...SUBDIR_INSTALL,
+      ...RELEASE_SETTINGS,
       compat: "true", // added by @pulumi/kubernetes to every Release
     });
     const deps = run.options.get("harbor-nfs-release")?.dependsOn ?? [];
@@ -214,16 +211,7 @@ describe("NfsProvisioner: resources", () => {
       (opts) => new NfsProvisioner("harbor-nfs", { ...SUBDIR, deployMode: "chart" }, opts),
     );
     const chart = run.find("kubernetes:helm.sh/v4:Chart", "harbor-nfs-chart");
-    assert.deepEqual(chart.inputs, {
-      name: "nfs-subdir-external-provisioner",
-      namespace: "harbor-nfs-provisioner",
-      chart: "nfs-subdir-external-provisioner",
-      version: "4.0.18",
-      repositoryOpts: {
-        repo: "https://kubernetes-sigs.github.io/nfs-subdir-external-provisioner/",
-      },
-      values: SUBDIR_VALUES,
-    });
+    assert.deepEqual(chart.inputs, SUBDIR_INSTALL);
     assert.equal(run.ofType("kubernetes:helm.sh/v3:Release").length, 0);
   });
 
@@ -238,17 +226,8 @@ describe("NfsProvisioner: resources", () => {
     );
     const release = run.find("kubernetes:helm.sh/v3:Release", "harbor-nfs-release");
     assert.deepEqual(release.inputs, {
-      name: "csi-driver-nfs",
-      namespace: "kube-system",
-      chart: "csi-driver-nfs",
-      version: "4.13.4",
-      repositoryOpts: {
-        repo: "https://kubernetes-csi.github.io/csi-driver-nfs",
-      },
-      values: { driver: { name: "nfs.csi.k8s.io" }, storageClass: { create: false } },
-      createNamespace: false,
-      maxHistory: 10,
-      timeout: 300,
+      ...CSI_INSTALL,
+      ...RELEASE_SETTINGS,
       compat: "true", // added by @pulumi/kubernetes to every Release
     });
   });

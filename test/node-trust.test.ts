@@ -59,6 +59,15 @@ const NODE_PORT_REGISTRY = registryAddress({
   tls: { mode: "generated", dnsNames: [], ipAddresses: [] },
 });
 
+/** containerd's hosts.toml for that key: Harbor is the server, verified with the CA beside it. */
+const NODE_PORT_HOSTS_TOML = [
+  "# Written by the harbor-node-trust DaemonSet (Pulumi); local changes are overwritten.",
+  'server = "https://192.168.56.10:30003"',
+  'capabilities = ["pull", "resolve", "push"]',
+  'ca = "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"',
+  "",
+].join("\n");
+
 interface Built {
   trust: NodeTrust;
   resources: RecordedResource[];
@@ -187,13 +196,7 @@ describe("NodeTrust", function () {
     it("writes a hosts.toml that makes Harbor the server, verified with the CA beside it", function () {
       assert.equal(
         hostsToml("192.168.56.10:30003", "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"),
-        [
-          "# Written by the harbor-node-trust DaemonSet (Pulumi); local changes are overwritten.",
-          'server = "https://192.168.56.10:30003"',
-          'capabilities = ["pull", "resolve", "push"]',
-          'ca = "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"',
-          "",
-        ].join("\n"),
+        NODE_PORT_HOSTS_TOML,
       );
     });
 
@@ -277,13 +280,7 @@ describe("NodeTrust", function () {
         metadata: { name: "harbor-node-trust", namespace: "harbor-node-trust", labels: LABELS },
         data: {
           "ca.crt": CA,
-          "hosts.toml": [
-            "# Written by the harbor-node-trust DaemonSet (Pulumi); local changes are overwritten.",
-            'server = "https://192.168.56.10:30003"',
-            'capabilities = ["pull", "resolve", "push"]',
-            'ca = "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"',
-            "",
-          ].join("\n"),
+          "hosts.toml": NODE_PORT_HOSTS_TOML,
         },
       });
     });

@@ -104,3 +104,36 @@ export const ROOK_CLASS_INPUTS = {
   volumeBindingMode: "Immediate",
   allowVolumeExpansion: true,
 };
+
+/** `storageClassArgs` of an nfs-subdir class in the `harbor` namespace (archive on, default pattern). */
+export function nfsSubdirClassArgs(mountOptions: string[]) {
+  return {
+    provisioner: "k8s-sigs.io/nfs-subdir-external-provisioner-harbor",
+    parameters: {
+      archiveOnDelete: "true",
+      pathPattern: "${.PVC.namespace}-${.PVC.name}",
+    },
+    volumeBindingMode: "Immediate",
+    allowVolumeExpansion: true,
+    mountOptions,
+  };
+}
+
+/** StorageClass inputs of that class, named `harbor-nfs`, reclaiming with `Retain`. */
+export function nfsSubdirClassInputs(mountOptions: string[]) {
+  return {
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    metadata: { name: "harbor-nfs", labels: PROGRAM_LABELS },
+    reclaimPolicy: "Retain",
+    ...nfsSubdirClassArgs(mountOptions),
+  };
+}
+
+/** CephBlockPool inputs for the default rook settings: pool harbor in rook-ceph, 3 replicas per host. */
+export const CEPH_POOL_INPUTS = {
+  apiVersion: "ceph.rook.io/v1",
+  kind: "CephBlockPool",
+  metadata: { name: "harbor", namespace: "rook-ceph", labels: PROGRAM_LABELS },
+  spec: { failureDomain: "host", replicated: { size: 3, requireSafeReplicaSize: true } },
+};

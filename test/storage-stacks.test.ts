@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { HarborValues } from "../lib/harbor-values";
 import { projectFile, readStackFile, runProgram, type ProgramRun } from "./harness";
-import { PROGRAM_LABELS, ROOK_CLASS_INPUTS } from "./storage-helpers";
+import { CEPH_POOL_INPUTS, ROOK_CLASS_INPUTS, nfsSubdirClassInputs } from "./storage-helpers";
 
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
 
@@ -21,20 +21,10 @@ describe("example stack Pulumi.nfs.yaml", () => {
   });
 
   it("creates a non-default class on the namespace's nfs-subdir provisioner", () => {
-    assert.deepEqual(run.find(STORAGE_CLASS, "harbor-class").inputs, {
-      apiVersion: "storage.k8s.io/v1",
-      kind: "StorageClass",
-      metadata: { name: "harbor-nfs", labels: PROGRAM_LABELS },
-      reclaimPolicy: "Retain",
-      provisioner: "k8s-sigs.io/nfs-subdir-external-provisioner-harbor",
-      parameters: {
-        archiveOnDelete: "true",
-        pathPattern: "${.PVC.namespace}-${.PVC.name}",
-      },
-      volumeBindingMode: "Immediate",
-      allowVolumeExpansion: true,
-      mountOptions: ["nfsvers=4.1"],
-    });
+    assert.deepEqual(
+      run.find(STORAGE_CLASS, "harbor-class").inputs,
+      nfsSubdirClassInputs(["nfsvers=4.1"]),
+    );
     assert.equal(run.outputs.storageClassName, "harbor-nfs");
   });
 
@@ -77,12 +67,7 @@ describe("example stack Pulumi.rook.yaml", () => {
   it("creates the CephBlockPool: three replicas across hosts", () => {
     assert.deepEqual(
       run.find("kubernetes:ceph.rook.io/v1:CephBlockPool", "harbor-ceph-pool").inputs,
-      {
-        apiVersion: "ceph.rook.io/v1",
-        kind: "CephBlockPool",
-        metadata: { name: "harbor", namespace: "rook-ceph", labels: PROGRAM_LABELS },
-        spec: { failureDomain: "host", replicated: { size: 3, requireSafeReplicaSize: true } },
-      },
+      CEPH_POOL_INPUTS,
     );
   });
 

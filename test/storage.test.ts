@@ -17,7 +17,14 @@ import {
 import type { StorageSpec } from "../config/types";
 import { fitName } from "../lib/names";
 import { resolve } from "./harness";
-import { PROGRAM_LABELS, ROOK_CLASS_INPUTS, declare, storageOf } from "./storage-helpers";
+import {
+  PROGRAM_LABELS,
+  ROOK_CLASS_INPUTS,
+  declare,
+  nfsSubdirClassArgs,
+  nfsSubdirClassInputs,
+  storageOf,
+} from "./storage-helpers";
 
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -109,16 +116,7 @@ describe("storage: StorageClass per variant (storageClassArgs)", () => {
       nfs: { server: "nfs.example.com", path: "/exports/harbor", mountOptions: ["nfsvers=4.1"] },
     });
     assert.ok(storage.variant === "nfs");
-    assert.deepEqual(storageClassArgs(storage, "harbor"), {
-      provisioner: "k8s-sigs.io/nfs-subdir-external-provisioner-harbor",
-      parameters: {
-        archiveOnDelete: "true",
-        pathPattern: "${.PVC.namespace}-${.PVC.name}",
-      },
-      volumeBindingMode: "Immediate",
-      allowVolumeExpansion: true,
-      mountOptions: ["nfsvers=4.1"],
-    });
+    assert.deepEqual(storageClassArgs(storage, "harbor"), nfsSubdirClassArgs(["nfsvers=4.1"]));
   });
 
   it("nfs csi: nfs.csi.k8s.io with server, share, subDir and onDelete", () => {
@@ -224,20 +222,10 @@ describe("storage: HarborStorage component", () => {
         },
       }),
     );
-    assert.deepEqual(run.find(STORAGE_CLASS, "harbor-class").inputs, {
-      apiVersion: "storage.k8s.io/v1",
-      kind: "StorageClass",
-      metadata: { name: "harbor-nfs", labels: PROGRAM_LABELS },
-      reclaimPolicy: "Retain",
-      provisioner: "k8s-sigs.io/nfs-subdir-external-provisioner-harbor",
-      parameters: {
-        archiveOnDelete: "true",
-        pathPattern: "${.PVC.namespace}-${.PVC.name}",
-      },
-      volumeBindingMode: "Immediate",
-      allowVolumeExpansion: true,
-      mountOptions: ["nfsvers=4.1", "hard"],
-    });
+    assert.deepEqual(
+      run.find(STORAGE_CLASS, "harbor-class").inputs,
+      nfsSubdirClassInputs(["nfsvers=4.1", "hard"]),
+    );
     assert.ok(run.component.provisioner instanceof NfsProvisioner);
     assert.deepEqual(run.component.images, [
       "registry.k8s.io/sig-storage/nfs-subdir-external-provisioner:v4.0.2",
