@@ -5,7 +5,12 @@
 import { existsSync } from "node:fs";
 import { posix } from "node:path";
 import { z } from "zod";
-import { SUPPORTED_CHART_VERSIONS, compareVersions } from "../lib/chart";
+import {
+  DEFAULT_CHART_REPOSITORY,
+  DEFAULT_CHART_VERSION,
+  SUPPORTED_CHART_VERSIONS,
+  compareVersions,
+} from "../lib/chart";
 import { checkCaProvided, checkProvidedTls } from "../lib/pem";
 import {
   absolutePath,
@@ -248,13 +253,13 @@ const storageSchema = variants("variant", "local-path", [
 ]).prefault({});
 
 const chartSchema = strictObject({
-  version: semver().default("1.19.1"),
+  version: semver().default(DEFAULT_CHART_VERSION),
   repository: z
     .string({ error: "must be an https:// or oci:// Helm repository URL" })
     .refine((v) => /^(https?|oci):\/\/[^\s]+$/.test(v), {
       error: "must be an https:// or oci:// Helm repository URL",
     })
-    .default("https://helm.goharbor.io"),
+    .default(DEFAULT_CHART_REPOSITORY),
   path: nonEmpty("a path to a chart .tgz or directory").optional(),
 }).prefault({});
 

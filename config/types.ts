@@ -133,13 +133,6 @@ export type TlsMode = TlsSpec["mode"];
 
 /** Harbor's five volumes. */
 export type VolumeName = "registry" | "jobservice" | "database" | "redis" | "trivy";
-export const VOLUME_NAMES: readonly VolumeName[] = [
-  "registry",
-  "jobservice",
-  "database",
-  "redis",
-  "trivy",
-] as const;
 
 export type ReclaimPolicy = "Retain" | "Delete";
 export type AccessMode = "ReadWriteOnce" | "ReadWriteMany";

@@ -3,6 +3,7 @@
  * values it was written against, object names the chart derives from the release name, and the
  * images it runs.
  */
+import type { VolumeName } from "../config/types";
 
 /** Chart versions this program supports, with the Harbor version each one installs. */
 export const SUPPORTED_CHART_VERSIONS: Readonly<Record<string, string>> = {
@@ -41,9 +42,7 @@ export function chartFullname(releaseName: string): string {
 }
 
 /** Names of the PersistentVolumeClaims the chart creates for a release (for `existingClaims`). */
-export function chartClaimNames(
-  releaseName: string,
-): Record<"registry" | "jobservice" | "database" | "redis" | "trivy", string> {
+export function chartClaimNames(releaseName: string): Record<VolumeName, string> {
   const full = chartFullname(releaseName);
   return {
     registry: `${full}-registry`,
