@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { CaProvidedTls, GeneratedTls, KeyAlgorithm, ProvidedTls } from "../config/types";
-import { lifetimeWarnings, parseCertificates } from "../lib/pem";
+import { lifetimeWarnings, parseCertificates } from "../config/pem";
 
 export interface CertificatesArgs {
   /** Namespace of the TLS Secret. */

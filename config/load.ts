@@ -4,8 +4,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, formatIssues } from "./errors";
-import { OBJECT_KEYS, SECRET_KEYS, rawConfigSchema, type RawConfig } from "./schema";
-import type { HarborConfig, StorageSpec, TlsSpec } from "./types";
+import {
+  OBJECT_KEYS,
+  SECRET_KEYS,
+  rawConfigSchema,
+  type RawConfig,
+  type SecretKey,
+} from "./schema";
 
 /** Where raw configuration comes from: the Pulumi runtime, or a plain map in tests. */
 export interface ConfigSource {
@@ -83,76 +88,112 @@ export function loadConfig(source: ConfigSource): HarborConfig {
   return toHarborConfig(parsed.data, source.stack);
 }
 
-const secret = (value: string): pulumi.Output<string> => pulumi.secret(value);
+/**
+ * A secret as the typed configuration carries it: any Input, wrapped as a Pulumi secret here and
+ * again by every component that passes it on (a library user may hand in a plain string).
+ */
+export type SecretInput = pulumi.Input<string>;
 
-function toTls(c: RawConfig): TlsSpec {
-  const common = {
-    dnsNames: c.tls.dnsNames,
-    ipAddresses: c.tls.ipAddresses,
-    validityDays: c.tls.validityDays,
-    caValidityDays: c.tls.caValidityDays,
-    renewBeforeDays: c.tls.renewBeforeDays,
-    keyAlgorithm: c.tls.keyAlgorithm,
-  };
+const secret = (value: string): SecretInput => pulumi.secret(value);
+
+/**
+ * A secret the schema's cross-checks already required (`requireSecret`): reaching this without one
+ * is a bug in those checks, reported as a configuration error rather than a crash.
+ */
+function requiredText(c: RawConfig, key: SecretKey | "caCertificate"): string {
+  const value = c[key];
+  if (value === undefined) {
+    throw new ConfigError([
+      `harbor:${key} is required: set it with \`pulumi config set${key === "caCertificate" ? "" : " --secret"} harbor:${key} <value>\``,
+    ]);
+  }
+  return value;
+}
+
+const required = (c: RawConfig, key: SecretKey): SecretInput => secret(requiredText(c, key));
+
+const optionalSecret = (value: string | undefined): SecretInput | undefined =>
+  value === undefined ? undefined : secret(value);
+
+function toTls(c: RawConfig) {
+  const { mode: _mode, ...common } = c.tls;
   switch (c.tls.mode) {
     case "provided":
       return {
         ...common,
-        mode: "provided",
-        certificate: secret(c.tlsCertificate!),
-        privateKey: secret(c.tlsPrivateKey!),
-        caCertificate: c.tlsCaCertificate!,
+        mode: "provided" as const,
+        certificate: required(c, "tlsCertificate"),
+        privateKey: required(c, "tlsPrivateKey"),
+        /** The CA is public: plain text, so it can be shown and checked. */
+        caCertificate: requiredText(c, "tlsCaCertificate"),
       };
     case "ca-provided":
       return {
         ...common,
-        mode: "ca-provided",
-        caCertificate: c.caCertificate!,
-        caPrivateKey: secret(c.caPrivateKey!),
+        mode: "ca-provided" as const,
+        caCertificate: requiredText(c, "caCertificate"),
+        caPrivateKey: required(c, "caPrivateKey"),
       };
-    default:
-      return { ...common, mode: c.tls.mode };
+    case "generated":
+      return { ...common, mode: "generated" as const };
+    case "disabled":
+      return { ...common, mode: "disabled" as const };
   }
 }
 
-function toStorage(c: RawConfig): StorageSpec {
+function toStorage(c: RawConfig) {
   const s = c.storage;
   const className = s.className ?? `${c.namespace}-${s.variant}`;
-  const accessMode = s.accessMode ?? (s.variant === "nfs" ? "ReadWriteMany" : "ReadWriteOnce");
+  const accessMode =
+    s.accessMode ?? (s.variant === "nfs" ? ("ReadWriteMany" as const) : ("ReadWriteOnce" as const));
   return { ...s, className, accessMode };
 }
 
-/** Applies derived defaults and moves secret config into the parts that use it. */
-export function toHarborConfig(c: RawConfig, stack: string): HarborConfig {
-  const auth: HarborConfig["auth"] =
-    c.auth.mode === "ldap"
-      ? {
-          ...c.auth,
-          searchPassword:
-            c.ldapSearchPassword === undefined ? undefined : secret(c.ldapSearchPassword),
-        }
-      : c.auth.mode === "oidc"
-        ? { ...c.auth, clientSecret: secret(c.oidcClientSecret!) }
-        : c.auth;
-  const database: HarborConfig["database"] =
-    c.database.type === "external"
-      ? { ...c.database, password: secret(c.databasePassword!) }
-      : c.database;
-  const redis: HarborConfig["redis"] =
-    c.redis.type === "external"
-      ? {
-          ...c.redis,
-          password: c.redisPassword === undefined ? undefined : secret(c.redisPassword),
-        }
-      : c.redis;
-  const objectStorage: HarborConfig["objectStorage"] = c.objectStorage && {
-    ...c.objectStorage,
-    credentials:
-      c.s3AccessKey !== undefined && c.s3SecretKey !== undefined
-        ? { accessKey: secret(c.s3AccessKey), secretKey: secret(c.s3SecretKey) }
-        : undefined,
-  };
-  const runtime = c.trust.nodes.runtime;
+function toAuth(c: RawConfig) {
+  switch (c.auth.mode) {
+    case "ldap":
+      return { ...c.auth, searchPassword: optionalSecret(c.ldapSearchPassword) };
+    case "oidc":
+      return { ...c.auth, clientSecret: required(c, "oidcClientSecret") };
+    default:
+      return c.auth;
+  }
+}
+
+function toDatabase(c: RawConfig) {
+  return c.database.type === "external"
+    ? { ...c.database, password: required(c, "databasePassword") }
+    : c.database;
+}
+
+function toRedis(c: RawConfig) {
+  return c.redis.type === "external"
+    ? { ...c.redis, password: optionalSecret(c.redisPassword) }
+    : c.redis;
+}
+
+function toObjectStorage(c: RawConfig) {
+  if (c.objectStorage === undefined) return undefined;
+  const credentials =
+    c.s3AccessKey !== undefined && c.s3SecretKey !== undefined
+      ? { accessKey: secret(c.s3AccessKey), secretKey: secret(c.s3SecretKey) }
+      : undefined;
+  return { ...c.objectStorage, credentials };
+}
+
+function toTrust(c: RawConfig) {
+  const nodes = c.trust.nodes;
+  const hostsDir =
+    nodes.hostsDir ??
+    (nodes.runtime === "containerd" ? "/etc/containerd/certs.d" : "/etc/docker/certs.d");
+  return { nodes: { ...nodes, hostsDir }, namespaces: c.trust.namespaces };
+}
+
+/**
+ * Applies derived defaults and moves secret configuration into the parts that use it. Its result
+ * type is the typed configuration (`HarborConfig`): inferred from the schema, never restated.
+ */
+export function toHarborConfig(c: RawConfig, stack: string) {
   return {
     hostname: c.hostname,
     namespace: c.namespace,
@@ -163,11 +204,11 @@ export function toHarborConfig(c: RawConfig, stack: string): HarborConfig {
     storage: toStorage(c),
     chart: c.chart,
     deployMode: c.deployMode,
-    adminPassword: c.adminPassword === undefined ? undefined : secret(c.adminPassword),
-    auth,
-    database,
-    redis,
-    objectStorage,
+    adminPassword: optionalSecret(c.adminPassword),
+    auth: toAuth(c),
+    database: toDatabase(c),
+    redis: toRedis(c),
+    objectStorage: toObjectStorage(c),
     replicas: c.replicas,
     trivy: c.trivy,
     metrics: c.metrics,
@@ -175,16 +216,11 @@ export function toHarborConfig(c: RawConfig, stack: string): HarborConfig {
     ipFamily: c.ipFamily,
     scheduling: c.scheduling,
     imageRegistry: c.imageRegistry,
-    trust: {
-      nodes: {
-        ...c.trust.nodes,
-        hostsDir:
-          c.trust.nodes.hostsDir ??
-          (runtime === "containerd" ? "/etc/containerd/certs.d" : "/etc/docker/certs.d"),
-      },
-      namespaces: c.trust.namespaces,
-    },
+    trust: toTrust(c),
     kubernetes: c.kubernetes,
     protect: c.protect ?? !isDevStack(stack),
   };
 }
+
+/** The validated, typed configuration of a Harbor stack (and the `Harbor` component's arguments). */
+export type HarborConfig = ReturnType<typeof toHarborConfig>;

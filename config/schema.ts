@@ -10,8 +10,8 @@ import {
   DEFAULT_CHART_VERSION,
   SUPPORTED_CHART_VERSIONS,
   compareVersions,
-} from "../lib/chart";
-import { checkCaProvided, checkProvidedTls } from "../lib/pem";
+} from "./chart-versions";
+import { checkCaProvided, checkProvidedTls } from "./pem";
 import {
   absolutePath,
   bool,

@@ -83,7 +83,9 @@ export function userSettingsJson(auth: AuthSpec): pulumi.Output<string> | undefi
       );
     case "oidc":
       return pulumi.secret(
-        auth.clientSecret.apply((secret) => JSON.stringify(oidcSettings(auth.oidc, secret))),
+        pulumi
+          .output(auth.clientSecret)
+          .apply((secret) => JSON.stringify(oidcSettings(auth.oidc, secret))),
       );
   }
 }

@@ -1,12 +1,12 @@
 /**
- * lib/pem.ts against real certificates made with the openssl CLI, and the same checks through
+ * config/pem.ts against real certificates made with the openssl CLI, and the same checks through
  * loadConfig, where each problem names its `harbor:` key and never echoes a secret.
  */
 import * as assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { ConfigError } from "../config/errors";
 import { loadConfig } from "../config/load";
-import { checkCaProvided, checkProvidedTls, lifetimeWarnings, parseCertificates } from "../lib/pem";
+import { checkCaProvided, checkProvidedTls, lifetimeWarnings, parseCertificates } from "../config/pem";
 import { installMocks, isSecret, resolve } from "./harness";
 import { Pki, daysFromNow, type Issued } from "./fixtures/openssl";
 
@@ -15,7 +15,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 const validTo = (pem: string) => day(new X509Certificate(pem).validToDate);
 const validFrom = (pem: string) => day(new X509Certificate(pem).validFromDate);
 
-describe("lib/pem.ts with openssl-made certificates", function () {
+describe("config/pem.ts with openssl-made certificates", function () {
   let pki: Pki;
   let root: Issued;
   let otherRoot: Issued;
