@@ -1,138 +1,241 @@
-import * as k8s from "@pulumi/kubernetes";
+/**
+ * Harbor on Kubernetes as one component: the namespace, certificates, credentials, storage, the
+ * chart, and client trust, from the typed configuration `loadConfig` produces. Another Pulumi
+ * program imports it like awsx's `Repository`:
+ *
+ *   const harbor = new Harbor("harbor", { ...args }, { providers: [cluster.provider] });
+ *   export const registry = harbor.registry;
+ */
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ChartSpec, DeployMode } from "../config/types";
-import type { HarborValues } from "../lib/harbor-values";
-import { installChart, type HelmInstall } from "./helm";
-
-export interface HarborReleaseArgs {
-  /** Namespace to install into (created by the program). */
-  namespace: pulumi.Input<string>;
-  /** Helm release name; the chart derives object names from it. */
-  releaseName: string;
-  /** Chart version and source. */
-  chart: ChartSpec;
-  /** `release`: helm.v3.Release; `chart`: helm.v4.Chart. */
-  deployMode: DeployMode;
-  /** The chart's values, from `buildHarborValues`. */
-  values: pulumi.Input<HarborValues>;
-  /**
-   * ConfigMaps the chart writes a credential into (an external Redis password ends up in Redis
-   * URLs): in chart mode their data is marked secret so it is encrypted in Pulumi state.
-   */
-  sensitiveConfigMaps?: string[];
-  /** S3 access keys, stored in the Secret named by the values' `s3.existingSecret`. */
-  s3Credentials?: {
-    secretName: string;
-    accessKey: pulumi.Input<string>;
-    secretKey: pulumi.Input<string>;
-  };
-}
-
-/** Seconds Helm waits for Harbor to become ready: the first start migrates the database. */
-export const RELEASE_TIMEOUT_SECONDS = 900;
-
-/** Arguments of the helm.v3.Release (pure; tests call it directly). */
-export function releaseArgs(args: HarborReleaseArgs): k8s.helm.v3.ReleaseArgs {
-  return {
-    name: args.releaseName,
-    namespace: args.namespace,
-    createNamespace: false,
-    ...chartSource(args.chart),
-    values: args.values,
-    // Harbor's database schema migrates forward only: never let Helm roll back on failure
-    // (no `atomic`, no `cleanupOnFail`), and keep the history short.
-    atomic: false,
-    cleanupOnFail: false,
-    maxHistory: 10,
-    timeout: RELEASE_TIMEOUT_SECONDS,
-    waitForJobs: true,
-  };
-}
-
-/** Arguments of the helm.v4.Chart (pure; tests call it directly). */
-export function chartArgs(args: HarborReleaseArgs): k8s.helm.v4.ChartArgs {
-  return {
-    name: args.releaseName,
-    namespace: args.namespace,
-    ...chartSource(args.chart),
-    values: args.values,
-  };
-}
-
-/** `chart`, `version` and `repositoryOpts`, or the local archive for air-gapped sites. */
-export function chartSource(chart: ChartSpec): {
-  chart: string;
-  version?: string;
-  repositoryOpts?: { repo: string };
-} {
-  if (chart.path !== undefined) return { chart: chart.path };
-  return { chart: "harbor", version: chart.version, repositoryOpts: { repo: chart.repository } };
-}
+import type { HarborSettings } from "../config/types";
+import { userSettingsJson } from "../lib/auth";
+import {
+  chartFullname,
+  configMapsWithRedisUrls,
+  harborObjectNames,
+  stackImages,
+  type StackImage,
+} from "../lib/chart";
+import { reviewableValues } from "../lib/review";
+import { deriveExternalURL, registryAddress, serverSans, trustPaths } from "../lib/urls";
+import { buildHarborValues, harborImages, type ValuesContext } from "../lib/values";
+import { Certificates } from "./certificates";
+import { HarborCredentials } from "./credentials";
+import { HarborNamespace } from "./namespace";
+import { NamespaceTrust } from "./namespace-trust";
+import { NodeTrust, nodeTrustNamespaceName } from "./node-trust";
+import { HarborRelease } from "./release";
+import { RouteCertificateGrant } from "./route-grant";
+import { HarborStorage } from "./storage";
 
 /**
- * A transform for helm.v4.Chart's children that marks the `data` of the named ConfigMaps secret
- * (pure apart from wrapping; tests call it directly).
+ * Arguments of `Harbor`: the typed configuration a stack's `harbor:` keys produce (`loadConfig`),
+ * so a program that builds `Harbor` itself gets the same validation by passing its settings through
+ * `loadConfig`/`toHarborConfig`, or writes them directly. Secrets are Inputs and are wrapped as
+ * Pulumi secrets here. The cluster is the Kubernetes provider in the resource options
+ * (`harbor:kubernetes` only configures the provider `index.ts` builds).
  */
-export function secretConfigMapData(names: readonly string[]): pulumi.ResourceTransform {
-  return (args) => {
-    const metadata = args.props.metadata as { name?: string } | undefined;
-    if (
-      args.type !== "kubernetes:core/v1:ConfigMap" ||
-      metadata?.name === undefined ||
-      !names.includes(metadata.name)
-    ) {
-      return undefined;
-    }
-    return { props: { ...args.props, data: pulumi.secret(args.props.data) }, opts: args.opts };
-  };
-}
+export type HarborArgs = HarborSettings;
 
-/** Harbor itself: goharbor's chart with the program's values. */
-export class HarborRelease extends pulumi.ComponentResource {
-  /** The Helm release or chart resource. */
-  public readonly resource: HelmInstall;
-  /** Status of the helm.v3.Release (undefined in chart mode). */
-  public readonly status?: pulumi.Output<k8s.types.output.helm.v3.ReleaseStatus>;
+/** Where docker and containerd look for the registry's CA. */
+export type ClientTrustPaths = ReturnType<typeof trustPaths>;
 
-  constructor(name: string, args: HarborReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("harbor:core:Harbor", name, {}, opts);
-    const dependsOn: pulumi.Resource[] = [];
-    if (args.s3Credentials) {
-      dependsOn.push(
-        new k8s.core.v1.Secret(
-          `${name}-s3`,
-          {
-            metadata: {
-              name: args.s3Credentials.secretName,
-              namespace: args.namespace,
-              labels: { "app.kubernetes.io/part-of": "harbor" },
+/** Harbor: everything one stack declares, with the outputs consumer stacks need. */
+export class Harbor extends pulumi.ComponentResource {
+  /** URL of Harbor's portal and API. */
+  public readonly url: pulumi.Output<string>;
+  /** Host (and port) for `docker login` and image references. */
+  public readonly registry: pulumi.Output<string>;
+  public readonly hostname: pulumi.Output<string>;
+  public readonly namespace: pulumi.Output<string>;
+  public readonly releaseName: pulumi.Output<string>;
+  public readonly chartVersion: pulumi.Output<string>;
+  /** The StorageClass Harbor's claims use. */
+  public readonly storageClassName: pulumi.Output<string>;
+  /** PEM of the CA clients must trust ("" when TLS is terminated in front of Harbor). */
+  public readonly caCertificate: pulumi.Output<string>;
+  /** Secret serving Harbor's certificate ("" when TLS is off). */
+  public readonly tlsSecretName: pulumi.Output<string>;
+  public readonly adminUsername: pulumi.Output<string>;
+  /** Initial admin password (a Pulumi secret). */
+  public readonly adminPassword: pulumi.Output<string>;
+  /** Where docker and containerd look for this registry's CA. */
+  public readonly clientTrustPaths: pulumi.Output<ClientTrustPaths>;
+  /**
+   * Harbor's chart values with every credential shown as "(secret)": the Release's own `values`
+   * are one secret, so this is where `pulumi preview` shows what changes in them.
+   */
+  public readonly chartValues: pulumi.Output<Record<string, unknown>>;
+  /** Every image the stack runs; an air-gapped site copies each `source` to its `mirror` first. */
+  public readonly images: pulumi.Output<StackImage[]>;
+  /** Status of the Helm release (deployMode `release`); undefined in chart mode. */
+  public readonly releaseStatus: pulumi.Output<k8s.types.output.helm.v3.ReleaseStatus | undefined>;
+
+  /** The chart install (Release or Chart) everything that talks to Harbor waits for. */
+  public readonly release: HarborRelease;
+
+  constructor(name: string, args: HarborArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("harbor:index:Harbor", name, {}, opts);
+    // Before this component existed its children were registered at the stack's top level.
+    const child = (extra?: pulumi.CustomResourceOptions): pulumi.ComponentResourceOptions => ({
+      parent: this,
+      aliases: [{ parent: pulumi.rootStackResource }],
+      ...extra,
+    });
+    const names = harborObjectNames(args.releaseName);
+    const registry = registryAddress(args);
+
+    const harborNamespace = new HarborNamespace(
+      name,
+      { name: args.namespace, protect: args.protect },
+      child(),
+    );
+    const inNamespace = child({ dependsOn: [harborNamespace] });
+
+    const certificates =
+      args.tls.mode === "disabled"
+        ? undefined
+        : new Certificates(
+            name,
+            {
+              namespace: harborNamespace.name,
+              secretName: names.tlsSecret,
+              tls: args.tls,
+              commonName: args.hostname,
+              sans: serverSans(args),
+              caCommonName: `Harbor CA (${pulumi.getStack()}/${args.namespace})`,
+              protect: args.protect,
             },
-            type: "Opaque",
-            stringData: pulumi.secret({
-              REGISTRY_STORAGE_S3_ACCESSKEY: args.s3Credentials.accessKey,
-              REGISTRY_STORAGE_S3_SECRETKEY: args.s3Credentials.secretKey,
-            }),
-          },
-          { parent: this },
-        ),
+            inNamespace,
+          );
+
+    const credentials = new HarborCredentials(
+      name,
+      { adminPassword: args.adminPassword, protect: args.protect },
+      child(),
+    );
+
+    const storage = new HarborStorage(
+      name,
+      {
+        storage: args.storage,
+        namespace: args.namespace,
+        deployMode: args.deployMode,
+        imageRegistry: args.imageRegistry,
+        protect: args.protect,
+      },
+      child(),
+    );
+
+    const s3Credentials = args.objectStorage?.credentials;
+    const valuesContext: ValuesContext = {
+      tlsSecretName: certificates ? names.tlsSecret : undefined,
+      tlsCertificateSha256: certificates?.certificateSha256,
+      credentials: credentials.values,
+      storageClassName: args.storage.className,
+      s3SecretName: s3Credentials ? names.s3Secret : undefined,
+      userSettings: userSettingsJson(args.auth),
+    };
+
+    this.release = new HarborRelease(
+      name,
+      {
+        namespace: harborNamespace.name,
+        releaseName: args.releaseName,
+        chart: args.chart,
+        deployMode: args.deployMode,
+        values: buildHarborValues(args, valuesContext),
+        s3Credentials: s3Credentials && { secretName: names.s3Secret, ...s3Credentials },
+        sensitiveConfigMaps:
+          args.redis.type === "external" && args.redis.password
+            ? configMapsWithRedisUrls(args.releaseName)
+            : [],
+      },
+      child({ dependsOn: [harborNamespace, storage, ...(certificates ? [certificates] : [])] }),
+    );
+
+    if (certificates && args.expose.type === "route") {
+      const gatewayNamespaces = args.expose.route.parentRefs
+        .map((ref) => ref.namespace)
+        .filter((ns): ns is string => ns !== undefined && ns !== args.namespace);
+      if (gatewayNamespaces.length > 0) {
+        new RouteCertificateGrant(
+          name,
+          { namespace: harborNamespace.name, secretName: names.tlsSecret, gatewayNamespaces },
+          inNamespace,
+        );
+      }
+    }
+
+    // Client trust: the CA on every node (opt-in DaemonSet) and in the namespaces that call Harbor.
+    const nodeTrust =
+      certificates && args.trust.nodes.enabled
+        ? new NodeTrust(
+            `${name}-node-trust`,
+            {
+              namespace: nodeTrustNamespaceName(args.namespace),
+              registry,
+              caCertificate: certificates.caCertificate,
+              runtime: args.trust.nodes.runtime,
+              hostsDir: args.trust.nodes.hostsDir,
+              image: args.trust.nodes.image,
+              imageRegistry: args.imageRegistry,
+            },
+            child(),
+          )
+        : undefined;
+    if (certificates && args.trust.namespaces.length > 0) {
+      new NamespaceTrust(
+        `${name}-trust`,
+        {
+          namespaces: args.trust.namespaces,
+          caCertificate: certificates.caCertificate,
+          configMapName: `${chartFullname(args.releaseName)}-ca`,
+        },
+        child(),
       );
     }
-    // Credentials inside the values make the whole values input a secret; wrap explicitly so it
-    // stays one even where a provider does not mark its outputs.
-    const values = pulumi.secret(args.values);
-    this.resource = installChart(
-      name,
-      args.deployMode,
-      { release: releaseArgs({ ...args, values }), chart: chartArgs({ ...args, values }) },
-      {
-        parent: this,
-        dependsOn,
-        chartTransforms: args.sensitiveConfigMaps?.length
-          ? [secretConfigMapData(args.sensitiveConfigMaps)]
-          : undefined,
-      },
+
+    this.url = pulumi.output(deriveExternalURL(args));
+    this.registry = pulumi.output(registry);
+    this.hostname = pulumi.output(args.hostname);
+    this.namespace = pulumi.output(args.namespace);
+    this.releaseName = pulumi.output(args.releaseName);
+    this.chartVersion = pulumi.output(args.chart.version);
+    this.storageClassName = storage.className;
+    this.caCertificate = certificates ? certificates.caCertificate : pulumi.output("");
+    this.tlsSecretName = certificates ? certificates.secretName : pulumi.output("");
+    this.adminUsername = pulumi.output("admin");
+    this.adminPassword = pulumi.secret(credentials.adminPassword);
+    this.clientTrustPaths = pulumi.output(trustPaths(args));
+    this.chartValues = pulumi.output(reviewableValues(args, valuesContext)) as pulumi.Output<
+      Record<string, unknown>
+    >;
+    this.images = pulumi.output(
+      stackImages(
+        [...harborImages(args), ...storage.images, ...(nodeTrust?.images ?? [])],
+        args.imageRegistry,
+      ),
     );
-    if (this.resource instanceof k8s.helm.v3.Release) this.status = this.resource.status;
-    this.registerOutputs({});
+    this.releaseStatus = pulumi.output(this.release.status);
+
+    this.registerOutputs({
+      url: this.url,
+      registry: this.registry,
+      hostname: this.hostname,
+      namespace: this.namespace,
+      releaseName: this.releaseName,
+      chartVersion: this.chartVersion,
+      storageClassName: this.storageClassName,
+      caCertificate: this.caCertificate,
+      tlsSecretName: this.tlsSecretName,
+      adminUsername: this.adminUsername,
+      adminPassword: this.adminPassword,
+      clientTrustPaths: this.clientTrustPaths,
+      chartValues: this.chartValues,
+      images: this.images,
+      releaseStatus: this.releaseStatus,
+    });
   }
 }

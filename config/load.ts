@@ -42,6 +42,54 @@ const runtimeSecrets = pulumi.runtime as typeof pulumi.runtime & {
   isConfigSecret?: (key: string) => boolean;
 };
 
+/**
+ * The kubernetes provider's own stack settings (`pulumi config set kubernetes:context lab`). The
+ * default provider reads them itself; the program's explicit provider gets them passed on.
+ */
+export interface KubernetesStackSettings {
+  context?: string;
+  cluster?: string;
+  kubeconfig?: pulumi.Input<string>;
+  namespace?: string;
+  renderYamlToDirectory?: string;
+  enableServerSideApply?: boolean;
+  skipUpdateUnreachable?: boolean;
+  deleteUnreachable?: boolean;
+  suppressDeprecationWarnings?: boolean;
+  suppressHelmHookWarnings?: boolean;
+}
+
+const KUBERNETES_STRING_SETTINGS = [
+  "context",
+  "cluster",
+  "namespace",
+  "renderYamlToDirectory",
+] as const;
+const KUBERNETES_BOOLEAN_SETTINGS = [
+  "enableServerSideApply",
+  "skipUpdateUnreachable",
+  "deleteUnreachable",
+  "suppressDeprecationWarnings",
+  "suppressHelmHookWarnings",
+] as const;
+
+/** Reads the running stack's `kubernetes:` settings from the Pulumi runtime. */
+export function kubernetesStackSettings(): KubernetesStackSettings {
+  const config = new pulumi.Config("kubernetes");
+  const settings: KubernetesStackSettings = {};
+  for (const key of KUBERNETES_STRING_SETTINGS) {
+    const value = config.get(key);
+    if (value) settings[key] = value;
+  }
+  for (const key of KUBERNETES_BOOLEAN_SETTINGS) {
+    const value = config.getBoolean(key);
+    if (value !== undefined) settings[key] = value;
+  }
+  const kubeconfig = config.getSecret("kubeconfig");
+  if (kubeconfig !== undefined) settings.kubeconfig = kubeconfig;
+  return settings;
+}
+
 /** Stacks named `dev` (or `dev-*`) are labs: data protection is off unless asked for. */
 export function isDevStack(stack: string): boolean {
   return /^dev([-_.].*)?$/.test(stack);
@@ -116,7 +164,14 @@ const optionalSecret = (value: string | undefined): SecretInput | undefined =>
   value === undefined ? undefined : secret(value);
 
 function toTls(c: RawConfig) {
-  const { mode: _mode, ...common } = c.tls;
+  const common = {
+    dnsNames: c.tls.dnsNames,
+    ipAddresses: c.tls.ipAddresses,
+    validityDays: c.tls.validityDays,
+    caValidityDays: c.tls.caValidityDays,
+    renewBeforeDays: c.tls.renewBeforeDays,
+    keyAlgorithm: c.tls.keyAlgorithm,
+  };
   switch (c.tls.mode) {
     case "provided":
       return {

@@ -51,3 +51,9 @@ export type ProxySpec = NonNullable<HarborConfig["proxy"]>;
 export type TrustSpec = HarborConfig["trust"];
 export type ContainerRuntime = TrustSpec["nodes"]["runtime"];
 export type KubernetesSpec = HarborConfig["kubernetes"];
+
+/**
+ * Everything Harbor itself is built from: the configuration without `kubernetes`, which only
+ * chooses the cluster (the provider `index.ts` builds). The `Harbor` component's arguments.
+ */
+export type HarborSettings = Omit<HarborConfig, "kubernetes">;

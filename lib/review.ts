@@ -5,7 +5,7 @@
  * `pulumi preview` print what really changes in Harbor's values (`~ chartValues: ...`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { AuthSpec, HarborConfig } from "../config/types";
+import type { AuthSpec, HarborSettings } from "../config/types";
 import { ldapSettings, oidcSettings } from "./auth";
 import type { HarborValues } from "./harbor-values";
 import { buildHarborValues, type HarborCredentials, type ValuesContext } from "./values";
@@ -51,7 +51,7 @@ export function reviewableUserSettings(auth: AuthSpec): string | undefined {
 
 /** `buildHarborValues` with every credential `REDACTED`; never a secret. */
 export function reviewableValues(
-  config: HarborConfig,
+  config: HarborSettings,
   ctx: ValuesContext,
 ): pulumi.Output<HarborValues> {
   const values = buildHarborValues(redactOutputs(config), {

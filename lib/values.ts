@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ContainerValues, HarborValues, PodPlacement, PvcValues } from "./harbor-values";
-import type { HarborConfig, VolumeName } from "../config/types";
+import type { HarborSettings, VolumeName } from "../config/types";
 import { HARBOR_IMAGES, SUPPORTED_CHART_VERSIONS, harborImageRepository } from "./chart";
 import { deriveExternalURL } from "./urls";
 
@@ -69,7 +69,7 @@ export function defaultIngressAnnotations(tlsEnabled: boolean): Record<string, s
 export const TLS_CHECKSUM_ANNOTATION = "checksum/tls-certificate";
 
 /** Node selector, tolerations and affinity every Harbor pod gets. */
-export function podPlacement(config: HarborConfig): PodPlacement {
+export function podPlacement(config: HarborSettings): PodPlacement {
   const nodeSelector: Record<string, string> = { ...(config.scheduling?.nodeSelector ?? {}) };
   if (config.storage.variant === "local-path" && config.storage.localPath.node !== undefined) {
     nodeSelector["kubernetes.io/hostname"] = config.storage.localPath.node;
@@ -83,7 +83,7 @@ export function podPlacement(config: HarborConfig): PodPlacement {
   return placement;
 }
 
-function claim(config: HarborConfig, volume: VolumeName, storageClass: string): PvcValues {
+function claim(config: HarborSettings, volume: VolumeName, storageClass: string): PvcValues {
   const shared = volume === "registry" || volume === "jobservice";
   const pvc: PvcValues = {
     storageClass,
@@ -149,7 +149,7 @@ function withImage<T extends object>(
   return image === undefined ? values : { ...values, image };
 }
 
-export function buildHarborValues(config: HarborConfig, ctx: ValuesContext): HarborValues {
+export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): HarborValues {
   const tlsEnabled = config.tls.mode !== "disabled";
   const creds = ctx.credentials;
   const placement = podPlacement(config);
@@ -374,7 +374,7 @@ export function buildHarborValues(config: HarborConfig, ctx: ValuesContext): Har
  * nginx only when Harbor exposes itself (not behind an Ingress or a route), Trivy when enabled,
  * the database and Redis when internal, the exporter with metrics.
  */
-export function harborImages(config: HarborConfig): string[] {
+export function harborImages(config: HarborSettings): string[] {
   const tag = SUPPORTED_CHART_VERSIONS[config.chart.version];
   const inUse: Record<keyof typeof HARBOR_IMAGES, boolean> = {
     nginx: config.expose.type !== "ingress" && config.expose.type !== "route",

@@ -20,7 +20,7 @@ import {
 import type { CaProvidedTls, GeneratedTls, ProvidedTls } from "../config/types";
 import { serverSans } from "../lib/urls";
 import {
-  captureRegistrations,
+  evaluateProgram,
   fakePem,
   findIn,
   installMocks,
@@ -29,7 +29,6 @@ import {
   registrationOf,
   resolve,
   runProgram,
-  settle,
   type MockRecorder,
   type RecordedRegistration,
 } from "./harness";
@@ -77,13 +76,16 @@ interface Built {
 async function build(a: CertificatesArgs): Promise<Built> {
   const recorder: MockRecorder = { resources: [] };
   await installMocks(recorder, { stack: "prod" });
-  const registrations = captureRegistrations();
-  const certs = new Certificates("harbor", a);
-  await settle(recorder);
+  let certs: Certificates | undefined;
+  const result = await evaluateProgram(recorder, () => {
+    certs = new Certificates("harbor", a);
+    return {};
+  });
+  if (result.error !== undefined || certs === undefined) throw result.error;
   return {
     certs,
     recorder,
-    registrations,
+    registrations: result.registrations,
     find: (type, name) => findIn(recorder.resources, type, name),
     types: () => recorder.resources.map((r) => `${r.type}::${r.name}`).sort(),
   };

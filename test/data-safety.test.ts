@@ -3,20 +3,13 @@
  * resources whose loss loses data or trust: the Harbor namespace and every StorageClass (and any
  * claim, volume or Ceph pool the program declares) get `protect` and `retainOnDelete`; the CA, the
  * token-signing key and Harbor's encryption key (secretKey) get `protect`. Resource options are
- * not visible to the mocks' `newResource`; the harness captures them from the registration
- * requests (`captureOptions`). Also: renaming a component keeps its resources through `aliases`.
+ * not visible to the mocks' `newResource`; the harness records them through the SDK's stack
+ * transformations. Also: moving the resources into the `Harbor` component keeps them (`aliases`).
  */
 import assert from "node:assert/strict";
-import type * as pulumi from "@pulumi/pulumi";
-import { HarborCredentials } from "../components/credentials";
 import { isDevStack } from "../config/load";
 import {
-  captureRegistrations,
-  installMocks,
-  resolve,
   runProgram,
-  settle,
-  type MockRecorder,
   type ProgramRun,
   type RecordedRegistration,
   type StackConfig,
@@ -95,7 +88,7 @@ describe("data safety: protect and retainOnDelete", () => {
   for (const stack of exampleStacks()) {
     const expected = expectedProtect(stack.stack, stack.config);
     it(`${projectRelative(stack.file)}: protect=${expected} reaches the namespace, storage and keys`, async () => {
-      const run = await runProgram(stack, { captureOptions: true });
+      const run = await runProgram(stack);
       const namespace =
         typeof stack.config.namespace === "string" ? stack.config.namespace : "harbor";
       const checked = assertProtection(run, expected, namespace);
@@ -135,7 +128,7 @@ describe("data safety: protect and retainOnDelete", () => {
     it(title, async () => {
       const config = o.protect === undefined ? dev.config : { ...dev.config, protect: o.protect };
       assert.equal(expectedProtect(o.stack, config), o.expected);
-      const run = await runProgram({ config, stack: o.stack }, { captureOptions: true });
+      const run = await runProgram({ config, stack: o.stack });
       const checked = assertProtection(run, o.expected, "harbor");
       assert.equal(checked.keyMaterial.length, KEY_MATERIAL.length, checked.keyMaterial.join());
       assert.ok(checked.dataHolding.length >= 2, checked.dataHolding.join());
@@ -143,69 +136,46 @@ describe("data safety: protect and retainOnDelete", () => {
   }
 });
 
-/** Registrations of a freshly constructed HarborCredentials component. */
-async function constructCredentials(
-  name: string,
-  opts: pulumi.ComponentResourceOptions,
-  aliasSpecs = true,
-): Promise<RecordedRegistration[]> {
-  const recorder: MockRecorder = { resources: [] };
-  await installMocks(recorder, { stack: "prod" });
-  const registrations = captureRegistrations({ aliasSpecs });
-  const credentials = new HarborCredentials(name, { protect: true }, opts);
-  await resolve(credentials.adminPassword);
-  await settle(recorder);
-  return registrations;
-}
-
-describe("renaming a component keeps its resources (aliases)", () => {
-  const COMPONENT = "harbor:core:Credentials";
-
-  it("the renamed component carries an alias spec to its old name; children hang under it", async () => {
-    const regs = await constructCredentials("registry-credentials", {
-      aliases: [{ name: "harbor" }],
-    });
-    const component = regs.find((r) => r.type === COMPONENT);
-    assert.ok(component?.urn);
-    assert.deepEqual(component.aliases, [{ name: "harbor" }]);
-    const children = regs.filter((r) => r !== component);
-    assert.ok(children.length >= 10);
-    for (const child of children) {
-      assert.equal(child.parentUrn, component.urn, `${child.name} is a child of the component`);
-      assert.ok(child.name.startsWith("registry-credentials-"), child.name);
-    }
+describe("moving everything into the Harbor component keeps existing stacks' resources", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await runProgram(exampleStacks().find((s) => s.stack === "prod")!);
   });
 
-  it("every child inherits an alias to its URN under the old name, and stays protected", async () => {
-    const before = await constructCredentials("harbor", {});
-    const oldChildUrns = before
-      .filter((r) => r.type !== COMPONENT)
-      .map((r) => r.urn)
+  it("everything but the provider hangs under one harbor:index:Harbor", () => {
+    const harbor = run.registrations.filter((r) => r.type === "harbor:index:Harbor");
+    assert.equal(harbor.length, 1);
+    assert.equal(harbor[0].parentUrn, "");
+    const topLevel = run.registrations
+      .filter((r) => r.parentUrn === "")
+      .map((r) => `${r.type}::${r.name}`)
       .sort();
-    assert.ok(oldChildUrns.length >= 10);
-    // Without alias specs the SDK itself computes what the engine derives from the parent's alias
-    // spec: each child `<new>-x` is aliased to `<old>-x` under the old parent.
-    const after = await constructCredentials(
-      "registry-credentials",
-      { aliases: [{ name: "harbor" }] },
-      false,
-    );
-    const children = after.filter((r) => r.type !== COMPONENT);
-    const aliased = children.flatMap((c) => c.aliases.map((a) => a.urn)).sort();
-    assert.deepEqual(aliased, oldChildUrns);
-    for (const child of children) {
-      assert.equal(child.aliases.length, 1, `${child.name}: one inherited alias`);
-      assert.ok(
-        child.aliases[0].urn?.endsWith(child.name.replace(/^registry-credentials/, "harbor")),
-      );
-    }
-    for (const name of ["registry-credentials-secretKey", "registry-credentials-token-key"]) {
-      assert.equal(children.find((c) => c.name === name)?.protect, true, `${name} stays protected`);
-    }
+    assert.deepEqual(topLevel, [
+      "harbor:index:Harbor::harbor",
+      "pulumi:providers:kubernetes::kubernetes",
+    ]);
   });
 
-  it("without an alias the renamed children would be new resources (replacements)", async () => {
-    const regs = await constructCredentials("registry-credentials", {});
-    assert.ok(regs.every((r) => r.aliases.length === 0));
+  it("each direct child keeps its old top-level URN through an alias, the release its old type", () => {
+    const harborUrn = run.registrations
+      .map((r) => r.parentUrn)
+      .find((u) => /[:$]harbor:index:Harbor::harbor$/.test(u));
+    assert.ok(harborUrn);
+    const children = run.registrations.filter((r) => r.parentUrn === harborUrn);
+    assert.deepEqual(children.map((c) => `${c.type}::${c.name}`).sort(), [
+      "harbor:core:Credentials::harbor",
+      "harbor:core:HarborRelease::harbor",
+      "harbor:core:Namespace::harbor",
+      "harbor:storage:Storage::harbor",
+      "harbor:tls:Certificates::harbor",
+      "harbor:trust:NamespaceTrust::harbor-trust",
+    ]);
+    for (const child of children) {
+      const expected =
+        child.type === "harbor:core:HarborRelease"
+          ? [{ parent: "" }, { type: "harbor:core:Harbor" }]
+          : [{ parent: "" }];
+      assert.deepEqual(child.aliases, expected, `${child.type}::${child.name}`);
+    }
   });
 });

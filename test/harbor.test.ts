@@ -6,7 +6,7 @@ import {
   chartSource,
   secretConfigMapData,
   type HarborReleaseArgs,
-} from "../components/harbor";
+} from "../components/release";
 import { configMapsWithRedisUrls } from "../lib/chart";
 import {
   installMocks,

@@ -177,7 +177,8 @@ describe("idempotence: two fresh evaluations of every example stack are identica
       const [a, b] = evaluations.get(file)!;
       const values = (s: EvaluatedStack) => {
         const harbor = s.resources.filter(
-          (r) => HELM_TYPES.includes(r.type) && r.parent.endsWith("::harbor:core:Harbor::harbor"),
+          (r) =>
+            HELM_TYPES.includes(r.type) && r.parent.endsWith("$harbor:core:HarborRelease::harbor"),
         );
         assert.equal(harbor.length, 1, "one Harbor release or chart");
         const inputs = JSON.parse(harbor[0].inputs) as { values?: unknown };
@@ -196,7 +197,8 @@ describe("idempotence: two fresh evaluations of every example stack are identica
   it("every value the chart would randomise or default insecurely at render time is pinned", () => {
     for (const [file, [a]] of evaluations) {
       const harbor = a.resources.find(
-        (r) => HELM_TYPES.includes(r.type) && r.parent.endsWith("::harbor:core:Harbor::harbor"),
+        (r) =>
+          HELM_TYPES.includes(r.type) && r.parent.endsWith("$harbor:core:HarborRelease::harbor"),
       );
       assert.ok(harbor, path.basename(file));
       const inputs = JSON.parse(harbor.inputs) as { values?: unknown };

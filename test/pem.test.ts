@@ -6,7 +6,12 @@ import * as assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { ConfigError } from "../config/errors";
 import { loadConfig } from "../config/load";
-import { checkCaProvided, checkProvidedTls, lifetimeWarnings, parseCertificates } from "../config/pem";
+import {
+  checkCaProvided,
+  checkProvidedTls,
+  lifetimeWarnings,
+  parseCertificates,
+} from "../config/pem";
 import { installMocks, isSecret, resolve } from "./harness";
 import { Pki, daysFromNow, type Issued } from "./fixtures/openssl";
 

@@ -64,6 +64,14 @@ describe("program: dev stack (single-node lab)", () => {
         "docker.io/rancher/local-path-provisioner:v0.0.37",
         "docker.io/library/busybox:1.37.0",
       ].map((source) => ({ source, mirror: source })),
+      releaseStatus: {
+        name: "harbor",
+        namespace: "harbor",
+        chart: "harbor",
+        version: "1.19.1",
+        status: "deployed",
+        revision: 1,
+      },
     });
     assert.match(String(adminPassword), /^[A-Za-z0-9]{24}$/);
     assert.equal(

@@ -122,8 +122,7 @@ describe("security defaults", () => {
   const stacks = exampleStacks();
   const runs = new Map<string, ProgramRun>();
   const runOf = async (stack: StackConfig & { stack: string }) => {
-    if (!runs.has(stack.stack))
-      runs.set(stack.stack, await runProgram(stack, { captureOptions: true }));
+    if (!runs.has(stack.stack)) runs.set(stack.stack, await runProgram(stack));
     return runs.get(stack.stack)!;
   };
 

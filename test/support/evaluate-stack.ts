@@ -29,8 +29,8 @@ export interface EvaluatedResource {
   aliases: unknown[];
   /** Inputs as JSON, key order as the program produced it. */
   inputs: string;
-  /** What a component passed to `registerOutputs`, as JSON. */
-  registeredOutputs?: string;
+  /** A component's public Outputs, as JSON. */
+  exposed?: string;
 }
 
 export interface EvaluatedStack {
@@ -65,8 +65,8 @@ export async function evaluateStack(
 ): Promise<EvaluatedStack> {
   const loaded = loadExampleStack(path.resolve(PROJECT_ROOT, file));
   const stack = secrets ? { ...loaded, secrets } : loaded;
-  const run = await runProgram(stack, { captureOptions: true });
-  const registrations = run.registrations ?? [];
+  const run = await runProgram(stack);
+  const registrations = run.registrations;
   const resources = run.resources.map((r): EvaluatedResource => {
     const reg = registrations.find((g) => g.type === r.type && g.name === r.name);
     return {
@@ -77,9 +77,7 @@ export async function evaluateStack(
       ...(reg?.retainOnDelete !== undefined ? { retainOnDelete: reg.retainOnDelete } : {}),
       aliases: reg?.aliases ?? [],
       inputs: canonicalJson(r.rawInputs),
-      ...(reg?.registeredOutputs
-        ? { registeredOutputs: canonicalJson(reg.registeredOutputs) }
-        : {}),
+      ...(reg?.exposed ? { exposed: canonicalJson(reg.exposed) } : {}),
     };
   });
   const key = (r: EvaluatedResource) => `${r.type}::${r.name}::${r.parent}`;

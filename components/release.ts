@@ -1,0 +1,147 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ChartSpec, DeployMode } from "../config/types";
+import type { HarborValues } from "../lib/harbor-values";
+import { installChart, type HelmInstall } from "./helm";
+
+export interface HarborReleaseArgs {
+  /** Namespace to install into (created by the program). */
+  namespace: pulumi.Input<string>;
+  /** Helm release name; the chart derives object names from it. */
+  releaseName: string;
+  /** Chart version and source. */
+  chart: ChartSpec;
+  /** `release`: helm.v3.Release; `chart`: helm.v4.Chart. */
+  deployMode: DeployMode;
+  /** The chart's values, from `buildHarborValues`. */
+  values: pulumi.Input<HarborValues>;
+  /**
+   * ConfigMaps the chart writes a credential into (an external Redis password ends up in Redis
+   * URLs): in chart mode their data is marked secret so it is encrypted in Pulumi state.
+   */
+  sensitiveConfigMaps?: string[];
+  /** S3 access keys, stored in the Secret named by the values' `s3.existingSecret`. */
+  s3Credentials?: {
+    secretName: string;
+    accessKey: pulumi.Input<string>;
+    secretKey: pulumi.Input<string>;
+  };
+}
+
+/** Seconds Helm waits for Harbor to become ready: the first start migrates the database. */
+export const RELEASE_TIMEOUT_SECONDS = 900;
+
+/** Arguments of the helm.v3.Release (pure; tests call it directly). */
+export function releaseArgs(args: HarborReleaseArgs): k8s.helm.v3.ReleaseArgs {
+  return {
+    name: args.releaseName,
+    namespace: args.namespace,
+    createNamespace: false,
+    ...chartSource(args.chart),
+    values: args.values,
+    // Harbor's database schema migrates forward only: never let Helm roll back on failure
+    // (no `atomic`, no `cleanupOnFail`), and keep the history short.
+    atomic: false,
+    cleanupOnFail: false,
+    maxHistory: 10,
+    timeout: RELEASE_TIMEOUT_SECONDS,
+    waitForJobs: true,
+  };
+}
+
+/** Arguments of the helm.v4.Chart (pure; tests call it directly). */
+export function chartArgs(args: HarborReleaseArgs): k8s.helm.v4.ChartArgs {
+  return {
+    name: args.releaseName,
+    namespace: args.namespace,
+    ...chartSource(args.chart),
+    values: args.values,
+  };
+}
+
+/** `chart`, `version` and `repositoryOpts`, or the local archive for air-gapped sites. */
+export function chartSource(chart: ChartSpec): {
+  chart: string;
+  version?: string;
+  repositoryOpts?: { repo: string };
+} {
+  if (chart.path !== undefined) return { chart: chart.path };
+  return { chart: "harbor", version: chart.version, repositoryOpts: { repo: chart.repository } };
+}
+
+/**
+ * A transform for helm.v4.Chart's children that marks the `data` of the named ConfigMaps secret
+ * (pure apart from wrapping; tests call it directly).
+ */
+export function secretConfigMapData(names: readonly string[]): pulumi.ResourceTransform {
+  return (args) => {
+    const metadata = args.props.metadata as { name?: string } | undefined;
+    if (
+      args.type !== "kubernetes:core/v1:ConfigMap" ||
+      metadata?.name === undefined ||
+      !names.includes(metadata.name)
+    ) {
+      return undefined;
+    }
+    return { props: { ...args.props, data: pulumi.secret(args.props.data) }, opts: args.opts };
+  };
+}
+
+/** Harbor itself: goharbor's chart with the program's values. */
+export class HarborRelease extends pulumi.ComponentResource {
+  /** The Helm release or chart resource. */
+  public readonly resource: HelmInstall;
+  /** Status of the helm.v3.Release (undefined in chart mode). */
+  public readonly status?: pulumi.Output<k8s.types.output.helm.v3.ReleaseStatus>;
+
+  constructor(name: string, args: HarborReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Before the `Harbor` component existed this class registered as `harbor:core:Harbor`.
+    super(
+      "harbor:core:HarborRelease",
+      name,
+      {},
+      {
+        ...opts,
+        aliases: [...(opts?.aliases ?? []), { type: "harbor:core:Harbor" }],
+      },
+    );
+    const dependsOn: pulumi.Resource[] = [];
+    if (args.s3Credentials) {
+      dependsOn.push(
+        new k8s.core.v1.Secret(
+          `${name}-s3`,
+          {
+            metadata: {
+              name: args.s3Credentials.secretName,
+              namespace: args.namespace,
+              labels: { "app.kubernetes.io/part-of": "harbor" },
+            },
+            type: "Opaque",
+            stringData: pulumi.secret({
+              REGISTRY_STORAGE_S3_ACCESSKEY: args.s3Credentials.accessKey,
+              REGISTRY_STORAGE_S3_SECRETKEY: args.s3Credentials.secretKey,
+            }),
+          },
+          { parent: this },
+        ),
+      );
+    }
+    // Credentials inside the values make the whole values input a secret; wrap explicitly so it
+    // stays one even where a provider does not mark its outputs.
+    const values = pulumi.secret(args.values);
+    this.resource = installChart(
+      name,
+      args.deployMode,
+      { release: releaseArgs({ ...args, values }), chart: chartArgs({ ...args, values }) },
+      {
+        parent: this,
+        dependsOn,
+        chartTransforms: args.sensitiveConfigMaps?.length
+          ? [secretConfigMapData(args.sensitiveConfigMaps)]
+          : undefined,
+      },
+    );
+    if (this.resource instanceof k8s.helm.v3.Release) this.status = this.resource.status;
+    this.registerOutputs({ status: this.status });
+  }
+}

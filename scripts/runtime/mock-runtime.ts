@@ -1,0 +1,392 @@
+/**
+ * Pulumi's mock runtime, set up to evaluate this program without a cluster or the Pulumi CLI:
+ * mocks that record every registered resource with deterministic stand-ins for provider outputs,
+ * and a runner that evaluates a program inside a stack, recording each resource's options through
+ * the SDK's public stack transformations. Used by `scripts/plan.ts` and by the tests.
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import bcrypt from "bcryptjs";
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** Marker the Pulumi SDK uses for secret values in serialized inputs. */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  /** Inputs as the engine received them: secrets are `{[SECRET_SIG]: ..., value}` wrappers. */
+  rawInputs: Record<string, unknown>;
+  /** Inputs with secret wrappers removed. */
+  inputs: Record<string, unknown>;
+  /** Outputs the mock returned. */
+  state: Record<string, unknown>;
+  provider?: string;
+}
+
+export function isSecretWrapper(v: unknown): v is { value: unknown } {
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE
+  );
+}
+
+/** Removes secret wrappers from serialized inputs. */
+export function plain(v: unknown): unknown {
+  if (isSecretWrapper(v)) return plain(v.value);
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  }
+  return v;
+}
+
+/** Deterministic pseudo-random text from a seed (stand-in for provider-generated values). */
+export function seeded(seed: string, length: number, alphabet: string): string {
+  let out = "";
+  let counter = 0;
+  while (out.length < length) {
+    const digest = createHash("sha256").update(`${seed}:${counter++}`).digest();
+    for (const byte of digest) {
+      if (out.length < length) out += alphabet[byte % alphabet.length];
+    }
+  }
+  return out;
+}
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const BCRYPT_SALT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** The PEM-shaped stand-in the mocks return for keys and certificates. */
+export function fakePem(label: string, seed: string): string {
+  const body = Buffer.from(`mock ${label} ${seed}`).toString("base64");
+  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
+
+/** A password honouring RandomPassword's length and minimum counts (letters and digits only). */
+function mockPassword(name: string, inputs: Record<string, unknown>): string {
+  const length = Number(inputs.length ?? 16);
+  const base = seeded(name, length, ALNUM).split("");
+  const need = [
+    ...Array<string>(Number(inputs.minUpper ?? 0)).fill("A"),
+    ...Array<string>(Number(inputs.minLower ?? 0)).fill("z"),
+    ...Array<string>(Number(inputs.minNumeric ?? 0)).fill("7"),
+  ];
+  need.forEach((ch, i) => (base[i] = ch));
+  return base.join("");
+}
+
+const bcryptCache = new Map<string, string>();
+function mockBcrypt(name: string, password: string): string {
+  const key = `${name}:${password}`;
+  if (!bcryptCache.has(key)) {
+    const salt = `$2a$04$${seeded(`salt:${name}`, 22, BCRYPT_SALT_ALPHABET)}`;
+    bcryptCache.set(key, bcrypt.hashSync(password, salt));
+  }
+  return bcryptCache.get(key)!;
+}
+
+/** Outputs a provider would add, per resource type; a pure function of name and inputs. */
+export function mockState(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  stackOutputs: Record<string, Record<string, unknown>>,
+): Record<string, unknown> {
+  switch (type) {
+    case "random:index/randomPassword:RandomPassword": {
+      const result = mockPassword(name, inputs);
+      return { ...inputs, result, bcryptHash: mockBcrypt(name, result) };
+    }
+    case "tls:index/privateKey:PrivateKey":
+      return {
+        ...inputs,
+        privateKeyPem: fakePem("PRIVATE KEY", `${String(inputs.algorithm)} ${name}`),
+        publicKeyPem: fakePem("PUBLIC KEY", `${String(inputs.algorithm)} ${name}`),
+      };
+    case "tls:index/selfSignedCert:SelfSignedCert":
+      return { ...inputs, certPem: fakePem("CERTIFICATE", `self-signed ${name}`) };
+    case "tls:index/certRequest:CertRequest":
+      return { ...inputs, certRequestPem: fakePem("CERTIFICATE REQUEST", name) };
+    case "tls:index/locallySignedCert:LocallySignedCert":
+      return { ...inputs, certPem: fakePem("CERTIFICATE", `signed ${name}`) };
+    case "kubernetes:helm.sh/v3:Release":
+      return {
+        ...inputs,
+        status: {
+          name: inputs.name,
+          namespace: inputs.namespace,
+          chart: inputs.chart,
+          version: inputs.version,
+          status: "deployed",
+          revision: 1,
+        },
+      };
+    case "pulumi:pulumi:StackReference": {
+      const stack = String(inputs.name);
+      return { name: stack, outputs: stackOutputs[stack] ?? {}, secretOutputNames: [] };
+    }
+    default:
+      return inputs;
+  }
+}
+
+export interface MockRecorder {
+  resources: RecordedResource[];
+}
+
+/** Installs mocks that record every resource into `recorder`. */
+export async function installMocks(
+  recorder: MockRecorder,
+  options: { stack?: string; stackOutputs?: Record<string, Record<string, unknown>> } = {},
+): Promise<void> {
+  const stackOutputs = options.stackOutputs ?? {};
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const inputs = plain(args.inputs) as Record<string, unknown>;
+        if (args.type === STACK_TYPE) return { id: `${args.name}-id`, state: {} };
+        const state = mockState(args.type, args.name, inputs, stackOutputs);
+        recorder.resources.push({
+          type: args.type,
+          name: args.name,
+          rawInputs: args.inputs as Record<string, unknown>,
+          inputs,
+          state,
+          provider: args.provider,
+        });
+        const meta = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+        const id = meta.namespace
+          ? `${meta.namespace}/${meta.name}`
+          : (meta.name ?? `${args.name}-id`);
+        return { id, state };
+      },
+      call: (args) => args.inputs as Record<string, unknown>,
+    },
+    "harbor",
+    options.stack ?? "dev",
+    false,
+  );
+}
+
+/** Resolves any Input, including nested Outputs. */
+export function resolve<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
+  return new Promise((res) => pulumi.output(value).apply((v) => res(v)));
+}
+
+/** Whether an Output is a Pulumi secret. */
+export function isSecret(value: pulumi.Input<unknown>): Promise<boolean> {
+  return pulumi.isSecret(pulumi.output(value));
+}
+
+/** Waits until no resource registration happens for a few event-loop turns. */
+export async function settle(recorder: MockRecorder): Promise<void> {
+  let stable = 0;
+  let last = -1;
+  while (stable < 5) {
+    await new Promise((r) => setTimeout(r, 5));
+    if (recorder.resources.length === last) stable++;
+    else {
+      stable = 0;
+      last = recorder.resources.length;
+    }
+  }
+}
+
+export interface ProgramRun {
+  resources: RecordedResource[];
+  /** Stack outputs, resolved. */
+  outputs: Record<string, unknown>;
+  /** Names of outputs that are Pulumi secrets. */
+  secretOutputs: string[];
+  /** The resource of that type and name; fails when there is none or several. */
+  find(type: string, name: string): RecordedResource;
+  /** Every resource of that type. */
+  ofType(type: string): RecordedResource[];
+  /** Every resource registration with its resource options. */
+  registrations: RecordedRegistration[];
+}
+
+export function findIn(
+  resources: RecordedResource[],
+  type: string,
+  name: string,
+): RecordedResource {
+  const hits = resources.filter((r) => r.type === type && r.name === name);
+  if (hits.length !== 1) {
+    const known = resources.map((r) => `${r.type}::${r.name}`).join("\n  ");
+    throw new Error(
+      `expected one ${type} named ${name}, found ${hits.length}; registered:\n  ${known}`,
+    );
+  }
+  return hits[0];
+}
+
+/** A resource registration with the options the program gave it. */
+export interface RecordedRegistration {
+  type: string;
+  name: string;
+  custom: boolean;
+  /** URN of the parent; "" for a resource at the stack's top level. */
+  parentUrn: string;
+  /** `protect` as the program set it; undefined when inherited from the parent. */
+  protect?: boolean;
+  /** `retainOnDelete` as the program set it. */
+  retainOnDelete?: boolean;
+  /**
+   * Aliases as the program gave them; a `parent` of `pulumi.rootStackResource` (the top level)
+   * is recorded as `{parent: ""}`.
+   */
+  aliases: Record<string, unknown>[];
+  /**
+   * For a component: its public Output properties (what it exposes to the program using it),
+   * resolved with secret wrappers kept.
+   */
+  exposed?: Record<string, unknown>;
+}
+
+interface PendingRegistration {
+  record: RecordedRegistration;
+  parent?: pulumi.Resource;
+  resource: pulumi.Resource;
+  aliases: unknown[];
+}
+
+/** Serialized value with secrets kept as wrappers (like the engine receives them). */
+async function serialized(value: unknown): Promise<unknown> {
+  return pulumi.runtime.serializeProperty("exposed", value, new Set(), {
+    keepOutputValues: false,
+  });
+}
+
+async function finishRegistration(p: PendingRegistration): Promise<RecordedRegistration> {
+  const urnOf = async (r: pulumi.Resource | undefined) =>
+    r === undefined ? "" : await resolve<string>(r.urn);
+  p.record.parentUrn = await urnOf(p.parent);
+  p.record.aliases = await Promise.all(
+    p.aliases.map(async (alias) => {
+      if (typeof alias === "string") return { urn: alias };
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(alias as Record<string, unknown>)) {
+        out[key] =
+          key === "parent"
+            ? pulumi.Resource.isInstance(value)
+              ? await urnOf(value)
+              : (value ?? "")
+            : await resolve<unknown>(value);
+      }
+      return out;
+    }),
+  );
+  if (pulumi.ComponentResource.isInstance(p.resource)) {
+    const exposed: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(p.resource)) {
+      if (key.startsWith("__") || key === "urn") continue;
+      if (pulumi.Output.isInstance(value)) exposed[key] = await serialized(value);
+    }
+    p.record.exposed = exposed;
+  }
+  return p.record;
+}
+
+/** The outcome of `evaluateProgram`: its error, if loading it threw, and what it registered. */
+export interface ProgramAttempt {
+  /** What loading the program threw, if anything. */
+  error?: unknown;
+  /** The completed run, when the program loaded. */
+  run?: ProgramRun;
+  /** Every resource the mocks saw, also when the program failed. */
+  resources: RecordedResource[];
+  /** Every registration, also when the program failed. */
+  registrations: RecordedRegistration[];
+}
+
+/**
+ * Evaluates a program module (its top level declares the resources; its exports are the stack
+ * outputs) inside a stack under the mocks. The mocks must be installed and the configuration set.
+ */
+export async function evaluateProgram(
+  recorder: MockRecorder,
+  load: () => Record<string, pulumi.Input<unknown>>,
+): Promise<ProgramAttempt> {
+  const pending: PendingRegistration[] = [];
+  let program: Record<string, pulumi.Input<unknown>> | undefined;
+  let error: unknown;
+  await pulumi.runtime.runInPulumiStack(() => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      pending.push({
+        record: {
+          type: args.type,
+          name: args.name,
+          custom: pulumi.CustomResource.isInstance(args.resource),
+          parentUrn: "",
+          protect: args.opts.protect,
+          retainOnDelete: (args.opts as pulumi.CustomResourceOptions).retainOnDelete,
+          aliases: [],
+        },
+        parent: args.opts.parent,
+        resource: args.resource,
+        aliases: [...(args.opts.aliases ?? [])],
+      });
+      return undefined;
+    });
+    try {
+      program = load();
+    } catch (err) {
+      error = err;
+    }
+    return Promise.resolve({});
+  });
+  await settle(recorder);
+  const registrations = await Promise.all(pending.map(finishRegistration));
+  if (error !== undefined || program === undefined) {
+    return { error, resources: recorder.resources, registrations };
+  }
+  const outputs: Record<string, unknown> = {};
+  const secretOutputs: string[] = [];
+  for (const [name, value] of Object.entries(program)) {
+    outputs[name] = await resolve(value);
+    if (pulumi.Output.isInstance(value) && (await isSecret(value))) secretOutputs.push(name);
+  }
+  await settle(recorder);
+  const resources = recorder.resources;
+  const run: ProgramRun = {
+    resources,
+    outputs,
+    secretOutputs,
+    find: (type, name) => findIn(resources, type, name),
+    ofType: (type) => resources.filter((r) => r.type === type),
+    registrations,
+  };
+  return { run, resources, registrations };
+}
+
+/** The values the program hands to Harbor's chart (Release or Chart), secrets unwrapped. */
+export function harborValues(run: Pick<ProgramRun, "resources">): Record<string, unknown> {
+  const resource = run.resources.find(
+    (r) =>
+      (r.type === "kubernetes:helm.sh/v3:Release" && r.name === "harbor-release") ||
+      (r.type === "kubernetes:helm.sh/v4:Chart" && r.name === "harbor-chart"),
+  );
+  if (!resource) throw new Error("the program declared no Harbor release or chart");
+  return resource.inputs.values as Record<string, unknown>;
+}
+
+/** The registration of that type and name; fails when there is none or several. */
+export function registrationOf(
+  registrations: RecordedRegistration[],
+  type: string,
+  name: string,
+): RecordedRegistration {
+  const hits = registrations.filter((r) => r.type === type && r.name === name);
+  if (hits.length !== 1) {
+    const known = registrations.map((r) => `${r.type}::${r.name}`).join("\n  ");
+    throw new Error(
+      `expected one registration of ${type} named ${name}, found ${hits.length}; registered:\n  ${known}`,
+    );
+  }
+  return hits[0];
+}
