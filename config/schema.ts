@@ -437,6 +437,29 @@ const kubernetesSchema = strictObject({
   })
   .prefault({});
 
+/**
+ * Stands for a secret that is set but cannot be read where the configuration is checked: a
+ * `secure:` entry of a stack file read without its secrets (`scripts/plan.ts`). It passes the
+ * secret's own rule; checks that need the value itself are skipped.
+ */
+export const UNKNOWN_SECRET = "(set, value unknown)";
+
+/** A secret key's rule, which the unknown-value stand-in passes. */
+function secretValue(rule: z.ZodType<string>) {
+  return z.string({ error: "must be a string" }).check((ctx) => {
+    if (ctx.value === UNKNOWN_SECRET) return;
+    const result = rule.safeParse(ctx.value);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        ctx.issues.push({ ...issue, input: ctx.value } as (typeof ctx.issues)[number]);
+      }
+    }
+  });
+}
+
+/** Whether every one of these values is known (none is the unknown-secret stand-in). */
+const known = (...values: string[]): boolean => values.every((v) => v !== UNKNOWN_SECRET);
+
 /** Every `harbor:` key as written in the stack file (after JSON parsing of object keys). */
 export const rawConfigSchema = strictObject({
   hostname: hostOrIp(),
@@ -489,26 +512,27 @@ export const rawConfigSchema = strictObject({
   protect: bool().optional(),
   caCertificate: pemText().optional(),
   // Secrets (validated as plain text here, wrapped as Pulumi secrets afterwards).
-  adminPassword: z
-    .string({ error: "must be a string" })
-    .refine((v) => v.length >= 8 && v.length <= 128, {
-      error: "must be 8-128 characters (Harbor's rule)",
-    })
-    .refine((v) => /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v), {
-      error: "must contain an upper-case letter, a lower-case letter and a digit (Harbor's rule)",
-    })
-    .refine((v) => v !== "Harbor12345", { error: "must not be the chart's default password" })
-    .optional(),
-  tlsCertificate: pemText().optional(),
-  tlsPrivateKey: pemText().optional(),
-  tlsCaCertificate: pemText().optional(),
-  caPrivateKey: pemText().optional(),
-  databasePassword: nonEmpty("a non-empty password").optional(),
-  redisPassword: nonEmpty("a non-empty password").optional(),
-  s3AccessKey: nonEmpty("a non-empty access key").optional(),
-  s3SecretKey: nonEmpty("a non-empty secret key").optional(),
-  ldapSearchPassword: nonEmpty("a non-empty password").optional(),
-  oidcClientSecret: nonEmpty("a non-empty client secret").optional(),
+  adminPassword: secretValue(
+    z
+      .string({ error: "must be a string" })
+      .refine((v) => v.length >= 8 && v.length <= 128, {
+        error: "must be 8-128 characters (Harbor's rule)",
+      })
+      .refine((v) => /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v), {
+        error: "must contain an upper-case letter, a lower-case letter and a digit (Harbor's rule)",
+      })
+      .refine((v) => v !== "Harbor12345", { error: "must not be the chart's default password" }),
+  ).optional(),
+  tlsCertificate: secretValue(pemText()).optional(),
+  tlsPrivateKey: secretValue(pemText()).optional(),
+  tlsCaCertificate: secretValue(pemText()).optional(),
+  caPrivateKey: secretValue(pemText()).optional(),
+  databasePassword: secretValue(nonEmpty("a non-empty password")).optional(),
+  redisPassword: secretValue(nonEmpty("a non-empty password")).optional(),
+  s3AccessKey: secretValue(nonEmpty("a non-empty access key")).optional(),
+  s3SecretKey: secretValue(nonEmpty("a non-empty secret key")).optional(),
+  ldapSearchPassword: secretValue(nonEmpty("a non-empty password")).optional(),
+  oidcClientSecret: secretValue(nonEmpty("a non-empty client secret")).optional(),
 }).superRefine((c, ctx) => {
   const issue = (path: (string | number)[], message: string, input?: unknown) =>
     ctx.addIssue({ code: "custom", path, message, input });
@@ -557,7 +581,12 @@ export const rawConfigSchema = strictObject({
     requireSecret("tlsCertificate", "harbor:tls.mode is provided");
     requireSecret("tlsPrivateKey", "harbor:tls.mode is provided");
     requireSecret("tlsCaCertificate", "harbor:tls.mode is provided");
-    if (c.tlsCertificate && c.tlsPrivateKey && c.tlsCaCertificate) {
+    if (
+      c.tlsCertificate &&
+      c.tlsPrivateKey &&
+      c.tlsCaCertificate &&
+      known(c.tlsCertificate, c.tlsPrivateKey, c.tlsCaCertificate)
+    ) {
       for (const p of checkProvidedTls({
         hostname: c.hostname,
         certificate: c.tlsCertificate,
@@ -582,7 +611,7 @@ export const rawConfigSchema = strictObject({
       );
     }
     requireSecret("caPrivateKey", "harbor:tls.mode is ca-provided");
-    if (c.caCertificate && c.caPrivateKey) {
+    if (c.caCertificate && c.caPrivateKey && known(c.caPrivateKey)) {
       for (const p of checkCaProvided({
         caCertificate: c.caCertificate,
         caPrivateKey: c.caPrivateKey,

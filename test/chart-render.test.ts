@@ -10,12 +10,13 @@
  */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { harborValues, projectFile, readStackFile, runProgram } from "./harness";
 import { stackSecrets } from "./fixtures/stack-secrets";
+import { EXAMPLE_STACKS } from "./support/example-stacks";
 
 const chart = process.env.HARBOR_CHART;
 const helm = process.env.HELM ?? "helm";
@@ -45,9 +46,7 @@ describe("chart render (goharbor/harbor, real chart)", function () {
     }
   });
 
-  const stacks = readdirSync(projectFile("."))
-    .filter((f) => /^Pulumi\.[\w-]+\.yaml$/.test(f))
-    .sort();
+  const stacks = EXAMPLE_STACKS.map((stack) => `Pulumi.${stack}.yaml`);
   for (const file of stacks) {
     it(`${file}: identical twice, no default credential, claims on the program's class`, async () => {
       const config = readStackFile(projectFile(file));

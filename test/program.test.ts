@@ -120,6 +120,44 @@ describe("program: dev stack (single-node lab)", () => {
   });
 });
 
+describe("program: the kubernetes provider's own stack settings", () => {
+  const devConfig = () => readStackFile(projectFile("Pulumi.dev.yaml")).config;
+
+  it("`pulumi config set kubernetes:context lab` reaches the explicit provider", async () => {
+    const run = await runProgram({
+      stack: "dev",
+      config: devConfig(),
+      otherConfig: { "kubernetes:context": "lab", "kubernetes:enableServerSideApply": "true" },
+    });
+    // The provider resource sends its boolean settings to the engine JSON-encoded.
+    assert.deepEqual(run.find(PROVIDER, "kubernetes").inputs, {
+      context: "lab",
+      enableServerSideApply: "true",
+    });
+  });
+
+  it("harbor:kubernetes.context overrides kubernetes:context", async () => {
+    const run = await runProgram({
+      stack: "dev",
+      config: { ...devConfig(), kubernetes: { context: "prod-cluster" } },
+      otherConfig: { "kubernetes:context": "lab" },
+    });
+    assert.deepEqual(run.find(PROVIDER, "kubernetes").inputs, { context: "prod-cluster" });
+  });
+
+  it("kubernetes:kubeconfig reaches the provider as a secret", async () => {
+    const kubeconfig = "apiVersion: v1\nkind: Config\n# lab cluster\n";
+    const run = await runProgram({
+      stack: "dev",
+      config: devConfig(),
+      otherConfig: { "kubernetes:kubeconfig": kubeconfig },
+    });
+    const provider = run.find(PROVIDER, "kubernetes");
+    assert.deepEqual(provider.inputs, { kubeconfig });
+    assert.ok(isSecretWrapper(provider.rawInputs.kubeconfig));
+  });
+});
+
 describe("program: prod stack (production profile)", () => {
   let run: ProgramRun;
   before(async () => {

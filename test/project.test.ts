@@ -4,12 +4,12 @@
  * re-issued inside its renewal window by a plain `pulumi up`.
  */
 import * as assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { OBJECT_KEYS, SECRET_KEYS, rawConfigSchema } from "../config/schema";
 import { configOf } from "./helpers";
-import { PROJECT_ROOT } from "./support/example-stacks";
+import { EXAMPLE_STACKS, PROJECT_ROOT, exampleStackFiles } from "./support/example-stacks";
 
 interface ProjectFile {
   name: string;
@@ -64,5 +64,52 @@ describe("Pulumi.yaml", () => {
     });
     const hostname = "harbor.example.com";
     assert.deepEqual(configOf({ ...defaults, hostname }), configOf({ hostname }));
+  });
+});
+
+describe("project layout", () => {
+  it("tests evaluate the shipped example stacks by an explicit list, each of which exists", () => {
+    assert.deepEqual(
+      exampleStackFiles().map((f) => path.basename(f)),
+      EXAMPLE_STACKS.map((s) => `Pulumi.${s}.yaml`),
+    );
+    for (const file of exampleStackFiles()) assert.ok(existsSync(file), file);
+  });
+
+  /** Relative imports of every .ts file under a folder, as `from -> to` folder pairs. */
+  function folderImports(): Set<string> {
+    const edges = new Set<string>();
+    const walk = (dir: string): string[] =>
+      readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+          ? walk(path.join(dir, e.name))
+          : e.name.endsWith(".ts")
+            ? [path.join(dir, e.name)]
+            : [],
+      );
+    const top = (file: string) => file.split(path.sep)[0].replace(/\.ts$/, "");
+    for (const folder of ["config", "lib", "components", "scripts", "index.ts"]) {
+      const files = folder.endsWith(".ts") ? [folder] : walk(folder);
+      for (const file of files) {
+        const text = readFileSync(path.join(PROJECT_ROOT, file), "utf8");
+        for (const m of text.matchAll(/from "(\.{1,2}\/[^"]+)"/g)) {
+          const target = path.normalize(path.join(path.dirname(file), m[1]));
+          if (top(target) !== top(file)) edges.add(`${top(file)} -> ${top(target)}`);
+        }
+      }
+    }
+    return edges;
+  }
+
+  it("folders import one way only: index -> components -> lib -> config; nothing imports test/", () => {
+    assert.deepEqual([...folderImports()].sort(), [
+      "components -> config",
+      "components -> lib",
+      "index -> components",
+      "index -> config",
+      "lib -> config",
+      "scripts -> config",
+      "scripts -> lib",
+    ]);
   });
 });

@@ -1,29 +1,101 @@
 /**
- * The helper scripts the README documents, run as an operator would (`npx ts-node scripts/...`):
- * they must work from a stack file alone and print what the program declares.
+ * scripts/plan.ts, as an operator runs it on their own stack file: `secure:` entries are "set,
+ * value unknown", secrets come only from the secrets file, nothing from the test fixtures, and a
+ * bad or incomplete configuration is reported like the program reports it.
  */
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { ConfigError } from "../config/errors";
+import { formatPlan, plan, renderedObjectLines } from "../scripts/plan";
 import { PROD_HARBOR_IMAGE_NAMES, goharborImages } from "./helpers";
 import { PROJECT_ROOT } from "./support/example-stacks";
 
-function script(name: string, ...args: string[]): string {
+function planCli(...args: string[]): string {
   return execFileSync(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", path.join("scripts", name), ...args],
+    ["-r", "ts-node/register/transpile-only", path.join("scripts", "plan.ts"), ...args],
     { cwd: PROJECT_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
   );
 }
 
-describe("scripts", function () {
-  this.timeout(30_000);
+/** The prod example as a user keeps it: encrypted secrets in the stack file. */
+const SECURE_ENTRIES = [
+  "  harbor:databasePassword:\n    secure: AAABAKx2mEQ0cW5vdC1yZWFsLWNpcGhlcnRleHQ=\n",
+  "  harbor:redisPassword:\n    secure: AAABAHRoaXMtaXMtbm90LXJlYWw=\n",
+  "  harbor:ldapSearchPassword:\n    secure: AAABAGxkYXAtYmluZA==\n",
+  "  harbor:tlsCertificate:\n    secure: AAABAGNlcnQ=\n",
+  "  harbor:tlsPrivateKey:\n    secure: AAABAGtleQ==\n",
+  "  harbor:tlsCaCertificate:\n    secure: AAABAGNh\n",
+  "  kubernetes:kubeconfig:\n    secure: AAABAGt1YmVjb25maWc=\n",
+];
+const S3_SECRETS = { s3AccessKey: "AKIAUSEREXAMPLE7Q", s3SecretKey: "user-s3-secret-Zq81xLw3" };
 
-  it("images.ts prints `<source> <mirror>` for every image the prod stack runs", () => {
-    const lines = script("images.ts", "Pulumi.prod.yaml").trimEnd().split("\n");
+describe("scripts/plan.ts on a user's stack file", function () {
+  this.timeout(30_000);
+  let dir: string;
+  let stackFile: string;
+  let secretsFile: string;
+
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "harbor-plan-test-"));
+    stackFile = path.join(dir, "Pulumi.prod.yaml");
+    writeFileSync(
+      stackFile,
+      readFileSync(path.join(PROJECT_ROOT, "Pulumi.prod.yaml"), "utf8") + SECURE_ENTRIES.join(""),
+    );
+    secretsFile = path.join(dir, "secrets.json");
+    writeFileSync(secretsFile, JSON.stringify(S3_SECRETS));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reports the secure: entries as set, value unknown, and the objects the stack declares", async () => {
+    const p = await plan({ stackFile, secrets: S3_SECRETS });
+    assert.deepEqual(p.unknownSecrets, [
+      "harbor:databasePassword",
+      "harbor:redisPassword",
+      "harbor:ldapSearchPassword",
+      "harbor:tlsCertificate",
+      "harbor:tlsPrivateKey",
+      "harbor:tlsCaCertificate",
+      "kubernetes:kubeconfig",
+    ]);
+    const report = formatPlan(p);
+    const objects = report
+      .split("## Kubernetes objects the program declares\n")[1]
+      .split("\n\n")[0]
+      .split("\n");
+    assert.deepEqual(objects, [
+      "- ConfigMap apps/harbor-ca",
+      "- ConfigMap ci/harbor-ca",
+      "- Namespace harbor",
+      "- Secret harbor/harbor-s3",
+      "- Secret harbor/harbor-tls",
+    ]);
+    assert.match(report, /^- Release harbor\/harbor: chart harbor 1\.19\.1$/m);
+    assert.match(report, /^harborAdminPassword: \(secret\)$/m);
+    assert.match(report, /^ {4}password: \(secret\)$/m);
+    // Neither the secrets file's values nor any generated stand-in credential is printed.
+    for (const value of Object.values(S3_SECRETS)) assert.ok(!report.includes(value), value);
+    assert.doesNotMatch(report, /fixture-/);
+  });
+
+  it("a missing required secret is a configuration error naming the key", async () => {
+    const incomplete = path.join(dir, "Pulumi.incomplete.yaml");
+    writeFileSync(incomplete, readFileSync(stackFile, "utf8").replace(SECURE_ENTRIES[0], ""));
+    await assert.rejects(plan({ stackFile: incomplete, secrets: S3_SECRETS }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.deepEqual(err.problems, [
+        "harbor:databasePassword is required when harbor:database.type is external: set it with `pulumi config set --secret harbor:databasePassword <value>`",
+      ]);
+      return true;
+    });
+  });
+
+  it("--images prints `<source> <mirror>` for every image, from the command line", () => {
+    const lines = planCli(stackFile, secretsFile, "--images").trimEnd().split("\n");
     const mirrors = goharborImages(
       PROD_HARBOR_IMAGE_NAMES,
       "v2.15.1",
@@ -35,35 +107,29 @@ describe("scripts", function () {
     );
   });
 
-  it("render-values.ts prints the dev stack's chart values as YAML", () => {
-    const values = parse(script("render-values.ts", "Pulumi.dev.yaml")) as {
-      expose: { type: string; tls: { certSource: string } };
-      externalURL: string;
-    };
-    assert.equal(values.expose.type, "nodePort");
-    assert.equal(values.expose.tls.certSource, "secret");
-    assert.equal(values.externalURL, "https://192.168.56.10:30003");
-  });
-
   it("a bad stack file fails with the loader's message, not a stack trace", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "harbor-scripts-"));
     const file = path.join(dir, "Pulumi.lab.yaml");
     writeFileSync(
       file,
       "config:\n  harbor:hostname: harbor.lab\n  harbor:expose:\n    type: nodePort\n    nodePort:\n      https: 443\n",
     );
-    try {
-      assert.throws(
-        () => script("images.ts", file),
-        (err: { status: number; stderr: string }) => {
-          assert.equal(err.status, 1);
-          assert.match(err.stderr, /harbor:expose\.nodePort\.https must be 30000-32767, got 443/);
-          assert.doesNotMatch(err.stderr, /^\s+at /m);
-          return true;
-        },
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    assert.throws(
+      () => planCli(file),
+      (err: { status: number; stderr: string }) => {
+        assert.equal(err.status, 1);
+        assert.match(err.stderr, /harbor:expose\.nodePort\.https must be 30000-32767, got 443/);
+        assert.doesNotMatch(err.stderr, /^\s+at /m);
+        return true;
+      },
+    );
+  });
+
+  it("lists rendered objects by kind and namespace/name", () => {
+    const manifests =
+      "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: harbor-core\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: harbor-core\n  namespace: other\n";
+    assert.deepEqual(renderedObjectLines(manifests, "harbor"), [
+      "Service harbor/harbor-core",
+      "Deployment other/harbor-core",
+    ]);
   });
 });

@@ -1,21 +1,20 @@
 /**
- * The example stacks (`Pulumi.<stack>.yaml` at the project root), found anew on every run so that a
- * stack file added later is covered without touching the tests, each with the secret configuration
- * an operator would set (test/fixtures/stack-secrets.ts).
+ * The example stacks the project ships (`Pulumi.<stack>.yaml` at the project root), by an explicit
+ * list: a user's own stack file beside them is never evaluated by the tests. Each comes with the
+ * secret configuration an operator would set (test/fixtures/stack-secrets.ts).
  */
-import { readdirSync } from "node:fs";
 import * as path from "node:path";
 import { readStackFile, type StackConfig } from "../harness";
 import { stackSecrets } from "../fixtures/stack-secrets";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
-/** Absolute paths of every `Pulumi.<stack>.yaml` at the project root, sorted. */
+/** The example stacks the project ships and documents, sorted. */
+export const EXAMPLE_STACKS = ["dev", "gitops", "nfs", "prod", "rook"] as const;
+
+/** Absolute paths of the example stack files. */
 export function exampleStackFiles(): string[] {
-  return readdirSync(PROJECT_ROOT)
-    .filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f))
-    .sort()
-    .map((f) => path.join(PROJECT_ROOT, f));
+  return EXAMPLE_STACKS.map((stack) => path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`));
 }
 
 export interface ExampleStack extends StackConfig {
