@@ -3,6 +3,7 @@
  * or a `ConfigError` listing every problem before anything is deployed.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
 import { ConfigError, formatIssues } from "./errors";
 import {
   OBJECT_KEYS,
@@ -121,19 +122,43 @@ export function loadConfig(source: ConfigSource): HarborConfig {
       raw[key] = value;
     }
   }
+  const secretKeys = [...SECRET_KEYS, ...Object.keys(source.values).filter((k) => source.isSecret(k))];
+  return parseConfig(raw, source.stack, secretKeys, problems);
+}
+
+/**
+ * Schema validation and derived defaults, shared by `loadConfig` (stack configuration) and
+ * `harborArgs` (a program building `Harbor` itself). `secretKeys` are never echoed in errors.
+ */
+function parseConfig(
+  raw: Record<string, unknown>,
+  stack: string,
+  secretKeys: readonly string[],
+  problems: string[] = [],
+): HarborConfig {
   const parsed = rawConfigSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    // Never echo a value the operator stored as a secret, whichever key it is.
-    const secretKeys = [
-      ...SECRET_KEYS,
-      ...Object.keys(source.values).filter((k) => source.isSecret(k)),
-    ];
     problems.push(...formatIssues(parsed.error.issues, secretKeys, TOP_LEVEL_KEYS));
   }
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(problems);
   }
-  return toHarborConfig(parsed.data, source.stack);
+  return toHarborConfig(parsed.data, stack);
+}
+
+/**
+ * The settings of one Harbor as a program writes them: the stack file's `harbor:` keys as an
+ * object (defaults may be left out), secrets included as plain strings.
+ */
+export type HarborInput = z.input<typeof rawConfigSchema>;
+
+/**
+ * Validates settings written in a program exactly like `loadConfig` validates a stack's
+ * configuration, and returns the `Harbor` component's arguments (defaults applied, secrets
+ * wrapped). Throws `ConfigError` naming each bad key. `stack` decides the `protect` default.
+ */
+export function harborArgs(input: HarborInput, stack: string = pulumi.getStack()): HarborConfig {
+  return parseConfig(input, stack, SECRET_KEYS);
 }
 
 /**
