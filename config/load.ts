@@ -122,7 +122,10 @@ export function loadConfig(source: ConfigSource): HarborConfig {
       raw[key] = value;
     }
   }
-  const secretKeys = [...SECRET_KEYS, ...Object.keys(source.values).filter((k) => source.isSecret(k))];
+  const secretKeys = [
+    ...SECRET_KEYS,
+    ...Object.keys(source.values).filter((k) => source.isSecret(k)),
+  ];
   return parseConfig(raw, source.stack, secretKeys, problems);
 }
 
