@@ -145,13 +145,16 @@ export function toHarborConfig(c: RawConfig, stack: string): HarborConfig {
           password: c.redisPassword === undefined ? undefined : secret(c.redisPassword),
         }
       : c.redis;
-  const objectStorage: HarborConfig["objectStorage"] = c.objectStorage && {
-    ...c.objectStorage,
-    credentials:
-      c.s3AccessKey !== undefined && c.s3SecretKey !== undefined
-        ? { accessKey: secret(c.s3AccessKey), secretKey: secret(c.s3SecretKey) }
-        : undefined,
-  };
+  const objectStorage: HarborConfig["objectStorage"] =
+    c.objectStorage?.type === "s3"
+      ? {
+          ...c.objectStorage,
+          credentials:
+            c.s3AccessKey !== undefined && c.s3SecretKey !== undefined
+              ? { accessKey: secret(c.s3AccessKey), secretKey: secret(c.s3SecretKey) }
+              : undefined,
+        }
+      : c.objectStorage;
   const runtime = c.trust.nodes.runtime;
   return {
     hostname: c.hostname,

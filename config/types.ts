@@ -4,6 +4,7 @@
  * (`pulumi.Output<string>` marked secret); everything else is plain data.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { CloudNativePgDatabase, RookObjectStorage } from "./ha";
 
 /** A value that must stay a Pulumi secret in state and outputs. */
 export type SecretString = pulumi.Output<string>;
@@ -292,7 +293,8 @@ export type DatabaseSpec =
       sslmode: "disable" | "require" | "verify-ca" | "verify-full";
       /** `harbor:databasePassword`. */
       password: SecretString;
-    };
+    }
+  | CloudNativePgDatabase;
 
 export type RedisSpec =
   | { type: "internal" }
@@ -310,7 +312,8 @@ export type RedisSpec =
       password?: SecretString;
     };
 
-export interface ObjectStorageSpec {
+/** Registry blobs in an S3-compatible bucket the operator provides. */
+export interface S3ObjectStorage {
   type: "s3";
   /** Bucket holding the registry blobs. */
   bucket: string;
@@ -335,6 +338,14 @@ export interface ObjectStorageSpec {
   /** `harbor:s3AccessKey` / `harbor:s3SecretKey`; absent means the pod's cloud identity. */
   credentials?: { accessKey: SecretString; secretKey: SecretString };
 }
+
+/** Registry blobs in a bucket claimed from Rook-Ceph (the claim's own Secret holds the keys). */
+export type RookBucketStorage = RookObjectStorage & {
+  /** Never set: the registry reads the keys from the Secret Rook creates for the claim. */
+  credentials?: undefined;
+};
+
+export type ObjectStorageSpec = S3ObjectStorage | RookBucketStorage;
 
 export type ComponentName = "core" | "portal" | "registry" | "jobservice" | "nginx" | "trivy";
 
