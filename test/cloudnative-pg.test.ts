@@ -10,7 +10,9 @@ import {
   cloudNativePgClusterSpec,
   type CloudNativePgClusterArgs,
 } from "../components/cloudnative-pg";
+import { stackImages } from "../lib/chart";
 import { cloudNativePgClusterArgs } from "../lib/ha-components";
+import { harborImages } from "../lib/values";
 import { resolve } from "./harness";
 import { configOf } from "./helpers";
 import { PROGRAM_LABELS, declare } from "./storage-helpers";
@@ -205,6 +207,23 @@ describe("cloudNativePgClusterArgs (from the stack configuration)", () => {
       tolerations: [{ key: "dedicated", operator: "Exists", effect: "NoSchedule" }],
       nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] },
     });
+  });
+
+  it("the images output lists the Cluster's image, and the mirror it is pulled from", () => {
+    const config = configOf({
+      ...host,
+      imageRegistry: "mirror.example.com",
+      database: { type: "cloudnative-pg" },
+    });
+    const images = stackImages(harborImages(config), config.imageRegistry);
+    assert.deepEqual(images[images.length - 1], {
+      source: "ghcr.io/cloudnative-pg/postgresql:17.9-system-trixie",
+      mirror: cloudNativePgClusterArgs(config, "harbor")!.imageName,
+    });
+    assert.equal(
+      cloudNativePgClusterArgs(config, "harbor")!.imageName,
+      "mirror.example.com/cloudnative-pg/postgresql:17.9-system-trixie",
+    );
   });
 
   it("none for the internal or an external database", () => {
