@@ -21,11 +21,13 @@ import { reviewableValues } from "../lib/review";
 import { deriveExternalURL, registryAddress, serverSans, trustPaths } from "../lib/urls";
 import { buildHarborValues, harborImages, type ValuesContext } from "../lib/values";
 import { Certificates } from "./certificates";
+import { CloudNativePgCluster, cloudNativePgClusterArgs } from "./cloudnative-pg";
 import { HarborCredentials } from "./credentials";
 import { HarborNamespace } from "./namespace";
 import { NamespaceTrust } from "./namespace-trust";
 import { NodeTrust, nodeTrustNamespaceName } from "./node-trust";
 import { HarborRelease } from "./release";
+import { RookBucket, rookBucketArgs } from "./rook-bucket";
 import { RouteCertificateGrant } from "./route-grant";
 import { HarborStorage } from "./storage";
 
@@ -128,7 +130,22 @@ export class Harbor extends pulumi.ComponentResource {
       child(),
     );
 
-    const s3Credentials = args.objectStorage?.credentials;
+    // High-availability back ends Harbor waits for: the database Cluster until it is Ready, the
+    // bucket claim until it is Bound.
+    const clusterArgs = cloudNativePgClusterArgs(args, harborNamespace.name);
+    const database =
+      clusterArgs &&
+      new CloudNativePgCluster(`${name}-database`, clusterArgs, {
+        parent: this,
+        dependsOn: [harborNamespace, storage],
+      });
+    const bucketArgs = rookBucketArgs(args, harborNamespace.name);
+    const bucket =
+      bucketArgs &&
+      new RookBucket(`${name}-bucket`, bucketArgs, { parent: this, dependsOn: [harborNamespace] });
+
+    const s3Credentials =
+      args.objectStorage?.type === "s3" ? args.objectStorage.credentials : undefined;
     const valuesContext: ValuesContext = {
       tlsSecretName: certificates ? names.tlsSecret : undefined,
       tlsCertificateSha256: certificates?.certificateSha256,
@@ -152,7 +169,15 @@ export class Harbor extends pulumi.ComponentResource {
             ? configMapsWithRedisUrls(args.releaseName)
             : [],
       },
-      child({ dependsOn: [harborNamespace, storage, ...(certificates ? [certificates] : [])] }),
+      child({
+        dependsOn: [
+          harborNamespace,
+          storage,
+          ...(certificates ? [certificates] : []),
+          ...(database ? [database] : []),
+          ...(bucket ? [bucket] : []),
+        ],
+      }),
     );
 
     if (certificates && args.expose.type === "route") {

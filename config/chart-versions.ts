@@ -1,6 +1,7 @@
 /**
- * The goharbor chart versions this program was written against: the one place they are listed.
- * Configuration validation reads them here; `lib/chart.ts` re-exports them for the rest.
+ * The goharbor chart versions this program was written against (the one place they are listed) and
+ * the chart's naming rule. Configuration validation reads them here; `lib/chart.ts` re-exports
+ * them for the rest.
  */
 /** Chart versions this program supports, with the Harbor version each one installs. */
 export const SUPPORTED_CHART_VERSIONS: Readonly<Record<string, string>> = {
@@ -30,4 +31,10 @@ export function compareVersions(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/** The chart's `harbor.fullname`: the release name when it contains "harbor", else `<release>-harbor`. */
+export function chartFullname(releaseName: string): string {
+  const full = releaseName.includes("harbor") ? releaseName : `${releaseName}-harbor`;
+  return full.slice(0, 63).replace(/-+$/, "");
 }

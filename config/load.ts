@@ -256,12 +256,15 @@ function toRedis(c: RawConfig) {
 }
 
 function toObjectStorage(c: RawConfig) {
-  if (c.objectStorage === undefined) return undefined;
+  const o = c.objectStorage;
+  if (o === undefined) return undefined;
+  // A Rook bucket's keys stay in the Secret Rook creates for the claim.
+  if (o.type !== "s3") return o;
   const credentials =
     c.s3AccessKey !== undefined && c.s3SecretKey !== undefined
       ? { accessKey: secret(c.s3AccessKey), secretKey: secret(c.s3SecretKey) }
       : undefined;
-  return { ...c.objectStorage, credentials };
+  return { ...o, credentials };
 }
 
 function toTrust(c: RawConfig) {

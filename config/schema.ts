@@ -11,6 +11,7 @@ import {
   SUPPORTED_CHART_VERSIONS,
   compareVersions,
 } from "./chart-versions";
+import { checkHighAvailability, cloudNativePgDatabaseSchema, rookObjectStorageSchema } from "./ha";
 import { checkCaProvided, checkProvidedTls } from "./pem";
 import {
   absolutePath,
@@ -321,6 +322,7 @@ const databaseSchema = variants("type", "internal", [
       })
       .default("require"),
   }),
+  cloudNativePgDatabaseSchema,
 ]).prefault({});
 
 const redisSchema = variants("type", "internal", [
@@ -355,19 +357,22 @@ const redisSchema = variants("type", "internal", [
   }),
 ]).prefault({});
 
-const objectStorageSchema = strictObject({
-  type: z.literal("s3", { error: "must be s3" }).default("s3"),
-  bucket: nonEmpty("a bucket name"),
-  region: nonEmpty("a region such as us-east-1").default("us-east-1"),
-  regionEndpoint: originUrl().optional(),
-  rootDirectory: nonEmpty("a key prefix").optional(),
-  encrypt: bool().default(false),
-  secure: bool().default(true),
-  skipVerify: bool().default(false),
-  forcePathStyle: bool().default(false),
-  storageClass: nonEmpty("an S3 storage class such as STANDARD").optional(),
-  disableRedirect: bool().default(false),
-});
+const objectStorageSchema = variants("type", "s3", [
+  strictObject({
+    type: z.literal("s3"),
+    bucket: nonEmpty("a bucket name"),
+    region: nonEmpty("a region such as us-east-1").default("us-east-1"),
+    regionEndpoint: originUrl().optional(),
+    rootDirectory: nonEmpty("a key prefix").optional(),
+    encrypt: bool().default(false),
+    secure: bool().default(true),
+    skipVerify: bool().default(false),
+    forcePathStyle: bool().default(false),
+    storageClass: nonEmpty("an S3 storage class such as STANDARD").optional(),
+    disableRedirect: bool().default(false),
+  }),
+  rookObjectStorageSchema,
+]);
 
 const replicaCount = () => intRange(1, 20, "an integer 1-20").default(1);
 const replicasSchema = strictObject({
@@ -662,21 +667,15 @@ export const rawConfigSchema = strictObject({
   const sharedStorage =
     storage.accessMode === "ReadWriteMany" ||
     (storage.accessMode === undefined && storage.variant === "nfs");
-  if (!sharedStorage) {
-    if (c.replicas.registry > 1 && c.objectStorage === undefined) {
-      issue(
-        ["replicas", "registry"],
-        "must be 1 unless registry blobs are shared: set harbor:objectStorage, or use ReadWriteMany storage (harbor:storage.variant nfs)",
-        c.replicas.registry,
-      );
-    }
-    if (c.replicas.jobservice > 1) {
-      issue(
-        ["replicas", "jobservice"],
-        "must be 1 unless the job log volume is shared: use ReadWriteMany storage (harbor:storage.variant nfs)",
-        c.replicas.jobservice,
-      );
-    }
+  // Replicated components. Only the registry has data of its own that several pods must share:
+  // its blobs. On ReadWriteOnce storage they cannot share a volume, so a second registry needs
+  // object storage. (Replicated jobservice logs jobs to the database instead of a volume.)
+  if (!sharedStorage && c.replicas.registry > 1 && c.objectStorage === undefined) {
+    issue(
+      ["replicas", "registry"],
+      `must be 1 unless registry blobs are shared: every registry pod must see every blob, and a ReadWriteOnce volume (harbor:storage.variant ${storage.variant}) attaches to one node only; set harbor:objectStorage (s3, or rook for a Rook-Ceph bucket), or use ReadWriteMany storage (harbor:storage.variant nfs)`,
+      c.replicas.registry,
+    );
   }
   if (storage.variant === "local-path" && storage.localPath.node !== undefined) {
     const pinned = c.scheduling?.nodeSelector["kubernetes.io/hostname"];
@@ -712,7 +711,10 @@ export const rawConfigSchema = strictObject({
   if (c.redis.type === "internal" && c.redisPassword !== undefined) {
     issue(["redisPassword"], "is only used when harbor:redis.type is external");
   }
-  if ((c.s3AccessKey === undefined) !== (c.s3SecretKey === undefined)) {
+  if (
+    c.objectStorage?.type !== "rook" &&
+    (c.s3AccessKey === undefined) !== (c.s3SecretKey === undefined)
+  ) {
     const missing = c.s3AccessKey === undefined ? "s3AccessKey" : "s3SecretKey";
     issue(
       [missing],
@@ -725,6 +727,9 @@ export const rawConfigSchema = strictObject({
       "is only used when harbor:objectStorage is set",
     );
   }
+
+  // High availability: CloudNativePG and Rook bucket back ends.
+  checkHighAvailability(c, issue);
 
   // Chart.
   if (!semver().safeParse(c.chart.version).success) {

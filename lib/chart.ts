@@ -5,18 +5,15 @@
  */
 import type { VolumeName } from "../config/types";
 
+import { chartFullname } from "../config/chart-versions";
+
 export {
   DEFAULT_CHART_REPOSITORY,
   DEFAULT_CHART_VERSION,
   SUPPORTED_CHART_VERSIONS,
+  chartFullname,
   compareVersions,
 } from "../config/chart-versions";
-
-/** The chart's `harbor.fullname`: the release name when it contains "harbor", else `<release>-harbor`. */
-export function chartFullname(releaseName: string): string {
-  const full = releaseName.includes("harbor") ? releaseName : `${releaseName}-harbor`;
-  return full.slice(0, 63).replace(/-+$/, "");
-}
 
 /** Names of the PersistentVolumeClaims the chart creates for a release (for `existingClaims`). */
 export function chartClaimNames(releaseName: string): Record<VolumeName, string> {

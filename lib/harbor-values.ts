@@ -56,9 +56,13 @@ export interface PodMeta {
   podLabels?: Record<string, string>;
 }
 
+/** The chart's PodDisruptionBudget of a component (rendered only with more than one replica). */
 export interface PdbValues {
   enabled?: boolean;
+  /** Rendered only when non-zero. */
   minAvailable?: number;
+  /** Rendered only when non-zero. */
+  maxUnavailable?: number;
 }
 
 export interface ContainerValues {

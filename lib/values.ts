@@ -4,9 +4,27 @@
  * self-signed certificates, a salted htpasswd) comes in through `ValuesContext.credentials`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ContainerValues, HarborValues, PodPlacement, PvcValues } from "./harbor-values";
+import type {
+  ContainerValues,
+  EnvVar,
+  HarborValues,
+  PodPlacement,
+  PvcValues,
+  WorkloadValues,
+} from "./harbor-values";
 import type { HarborSettings, VolumeName } from "../config/types";
 import { HARBOR_IMAGES, SUPPORTED_CHART_VERSIONS, harborImageRepository } from "./chart";
+import {
+  BUCKET_KEYS,
+  HARBOR_DATABASE,
+  HARBOR_DATABASE_OWNER,
+  bucketClaimName,
+  cloudNativePgNames,
+  databasePools,
+  jobLogsInDatabase,
+  mountsReadWriteOnceClaim,
+  readWriteHost,
+} from "./high-availability";
 import { deriveExternalURL } from "./urls";
 
 /** Credentials Harbor needs, each pinned by @pulumi/random or @pulumi/tls. */
@@ -123,6 +141,74 @@ export function pgdataOwnershipContainer(image: string): ContainerValues {
   };
 }
 
+/** Node label the replicas of a component are spread over: one pod per node where possible. */
+export const SPREAD_TOPOLOGY_KEY = "kubernetes.io/hostname";
+
+/**
+ * What a replicated component gets: the chart's PodDisruptionBudget, allowing one pod at a time
+ * to be evicted (a node drain never takes the component down; `minAvailable` 0 leaves the chart's
+ * default out, because a budget may not set both), and a soft spread over nodes (the chart adds
+ * the component's labels as the constraint's selector). Nothing for a single replica, or for a
+ * component the chart does not deploy (its budget would select no pod and block nothing useful).
+ */
+export function replicatedWorkload(
+  replicas: number,
+  deployed = true,
+): Pick<WorkloadValues, "podDisruptionBudget" | "topologySpreadConstraints"> {
+  if (replicas < 2 || !deployed) return {};
+  return {
+    podDisruptionBudget: { enabled: true, minAvailable: 0, maxUnavailable: 1 },
+    topologySpreadConstraints: [
+      { maxSkew: 1, topologyKey: SPREAD_TOPOLOGY_KEY, whenUnsatisfiable: "ScheduleAnyway" },
+    ],
+  };
+}
+
+/**
+ * Environment of the registry and registryctl containers for a bucket claimed from Rook: the
+ * distribution registry overrides its config file with `REGISTRY_STORAGE_S3_*` variables, so the
+ * bucket's name, endpoint and keys come straight from the ConfigMap and Secret Rook creates for
+ * the claim (named like it). Nothing is copied: the program never holds the keys, and a pod
+ * started after Rook rotates them reads the new ones.
+ */
+export function bucketEnvironment(claimName: string): EnvVar[] {
+  const fromConfigMap = (key: string): EnvVar["valueFrom"] => ({
+    configMapKeyRef: { name: claimName, key },
+  });
+  const fromSecret = (key: string): EnvVar["valueFrom"] => ({
+    secretKeyRef: { name: claimName, key },
+  });
+  return [
+    ...forcePathStyleEnvironment(),
+    { name: BUCKET_KEYS.host, valueFrom: fromConfigMap(BUCKET_KEYS.host) },
+    { name: BUCKET_KEYS.port, valueFrom: fromConfigMap(BUCKET_KEYS.port) },
+    {
+      name: "REGISTRY_STORAGE_S3_REGIONENDPOINT",
+      value: `http://$(${BUCKET_KEYS.host}):$(${BUCKET_KEYS.port})`,
+    },
+    { name: "REGISTRY_STORAGE_S3_BUCKET", valueFrom: fromConfigMap(BUCKET_KEYS.name) },
+    { name: "REGISTRY_STORAGE_S3_ACCESSKEY", valueFrom: fromSecret(BUCKET_KEYS.accessKey) },
+    { name: "REGISTRY_STORAGE_S3_SECRETKEY", valueFrom: fromSecret(BUCKET_KEYS.secretKey) },
+  ];
+}
+
+/**
+ * Path-style bucket addressing (`http://endpoint/bucket/key`), which S3-compatible services such
+ * as Ceph's gateway and MinIO need. Chart 1.19.1 leaves `forcepathstyle` out of the registry's
+ * config file, and the registry's S3 driver defaults to virtual-hosted style, so it is set the
+ * way the registry reads any setting from its environment.
+ */
+export function forcePathStyleEnvironment(): EnvVar[] {
+  return [{ name: "REGISTRY_STORAGE_S3_FORCEPATHSTYLE", value: "true" }];
+}
+
+/** Adds environment variables to both containers of the registry pod (registry, registryctl). */
+function addRegistryEnvironment(values: HarborValues, env: EnvVar[]): void {
+  const registry = values.registry!;
+  registry.registry = { ...registry.registry, extraEnvVars: env };
+  registry.controller = { ...registry.controller, extraEnvVars: env };
+}
+
 /** Image repositories rewritten to `harbor:imageRegistry`, per component. */
 function images(mirror: string | undefined) {
   const repo = (image: string) =>
@@ -156,6 +242,11 @@ export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): H
   const img = images(config.imageRegistry);
   const expose = config.expose;
   const sc = ctx.storageClassName;
+  const replicas = config.replicas;
+  const nginxDeployed = expose.type !== "ingress" && expose.type !== "route";
+  // Several jobservice pods cannot share a job-log file volume; the database logger needs none,
+  // and with it the chart makes no job-log claim.
+  const jobLoggers: ("file" | "database")[] = [jobLogsInDatabase(config) ? "database" : "file"];
 
   const values: HarborValues = {
     expose: {
@@ -180,17 +271,29 @@ export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): H
     harborAdminPassword: creds.adminPassword,
     secretKey: creds.secretKey,
     updateStrategy: {
-      // Applies to registry and jobservice, which mount claims. On ReadWriteOnce a rolling update
-      // starts the new pod before the old one releases the volume and hangs (Multi-Attach).
-      type: config.storage.accessMode === "ReadWriteMany" ? "RollingUpdate" : "Recreate",
+      // Applies to registry and jobservice, the Deployments that may mount claims. On
+      // ReadWriteOnce a rolling update starts the new pod before the old one releases the volume
+      // and hangs (Multi-Attach); without such a claim pods are replaced one by one.
+      type: mountsReadWriteOnceClaim(config) ? "Recreate" : "RollingUpdate",
     },
     ipFamily: { ipv4: { enabled: config.ipFamily.ipv4 }, ipv6: { enabled: config.ipFamily.ipv6 } },
-    nginx: withImage({ replicas: config.replicas.nginx, ...placement }, img.nginx),
-    portal: withImage({ replicas: config.replicas.portal, ...placement }, img.portal),
+    nginx: withImage(
+      {
+        replicas: replicas.nginx,
+        ...placement,
+        ...replicatedWorkload(replicas.nginx, nginxDeployed),
+      },
+      img.nginx,
+    ),
+    portal: withImage(
+      { replicas: replicas.portal, ...placement, ...replicatedWorkload(replicas.portal) },
+      img.portal,
+    ),
     core: withImage(
       {
-        replicas: config.replicas.core,
+        replicas: replicas.core,
         ...placement,
+        ...replicatedWorkload(replicas.core),
         secret: creds.coreSecret,
         xsrfKey: creds.xsrfKey,
         tokenKey: creds.tokenKey,
@@ -199,14 +302,21 @@ export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): H
       img.core,
     ),
     jobservice: withImage(
-      { replicas: config.replicas.jobservice, ...placement, secret: creds.jobserviceSecret },
+      {
+        replicas: replicas.jobservice,
+        ...placement,
+        ...replicatedWorkload(replicas.jobservice),
+        jobLoggers,
+        secret: creds.jobserviceSecret,
+      },
       img.jobservice,
     ),
     registry: {
       ...(img.registry ? { registry: { image: img.registry } } : {}),
       ...(img.registryctl ? { controller: { image: img.registryctl } } : {}),
-      replicas: config.replicas.registry,
+      replicas: replicas.registry,
       ...placement,
+      ...replicatedWorkload(replicas.registry),
       secret: creds.registrySecret,
       credentials: {
         username: creds.registryUsername,
@@ -217,8 +327,9 @@ export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): H
     trivy: withImage(
       {
         enabled: config.trivy.enabled,
-        replicas: config.replicas.trivy,
+        replicas: replicas.trivy,
         ...placement,
+        ...replicatedWorkload(replicas.trivy, config.trivy.enabled),
         skipUpdate: config.trivy.skipUpdate,
         offlineScan: config.trivy.offlineScan,
       },
@@ -300,7 +411,7 @@ export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): H
           : {}),
       },
     };
-  } else {
+  } else if (config.database.type === "external") {
     const db = config.database;
     values.database = {
       type: "external",
@@ -312,6 +423,23 @@ export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): H
         coreDatabase: db.coreDatabase,
         sslmode: db.sslmode,
       },
+    };
+  } else {
+    // The CloudNativePG Cluster: its read-write Service always points at the primary, and the
+    // operator's `<cluster>-app` Secret holds the owner's password (key `password`), which the
+    // chart reads through `existingSecret`: no password passes through the program. The
+    // connection is encrypted; the operator's self-signed server certificate is not verified.
+    values.database = {
+      type: "external",
+      external: {
+        host: readWriteHost(config.releaseName, config.namespace),
+        port: "5432",
+        username: HARBOR_DATABASE_OWNER,
+        coreDatabase: HARBOR_DATABASE,
+        existingSecret: cloudNativePgNames(config.releaseName).appSecret,
+        sslmode: "require",
+      },
+      ...databasePools(config),
     };
   }
 
@@ -333,7 +461,19 @@ export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): H
   }
 
   // Registry blobs in S3-compatible object storage.
-  if (config.objectStorage) {
+  if (config.objectStorage?.type === "rook") {
+    // The bucket's name, endpoint and keys reach the registry (and registryctl, which deletes
+    // blobs for garbage collection) as environment variables from the claim's own ConfigMap and
+    // Secret, overriding the empty `bucket` of its config file. Ceph's gateway is addressed by
+    // path over the in-cluster Service, which clients cannot reach: blobs are served through
+    // Harbor (redirects disabled).
+    values.persistence!.imageChartStorage = {
+      type: "s3",
+      disableredirect: true,
+      s3: { bucket: "", region: "us-east-1", forcepathstyle: true, v4auth: true },
+    };
+    addRegistryEnvironment(values, bucketEnvironment(bucketClaimName(config.releaseName)));
+  } else if (config.objectStorage) {
     const s3 = config.objectStorage;
     values.persistence!.imageChartStorage = {
       type: "s3",
@@ -352,6 +492,7 @@ export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): H
         ...(ctx.s3SecretName ? { existingSecret: ctx.s3SecretName } : {}),
       },
     };
+    if (s3.forcePathStyle) addRegistryEnvironment(values, forcePathStyleEnvironment());
   }
 
   // Directory login.
@@ -372,7 +513,8 @@ export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): H
 /**
  * The images Harbor's chart runs for this configuration, as published (`docker.io/goharbor/...`):
  * nginx only when Harbor exposes itself (not behind an Ingress or a route), Trivy when enabled,
- * the database and Redis when internal, the exporter with metrics.
+ * the database and Redis when internal, the exporter with metrics; then the PostgreSQL image of a
+ * CloudNativePG Cluster.
  */
 export function harborImages(config: HarborSettings): string[] {
   const tag = SUPPORTED_CHART_VERSIONS[config.chart.version];
@@ -388,7 +530,11 @@ export function harborImages(config: HarborSettings): string[] {
     redis: config.redis.type === "internal",
     exporter: config.metrics.enabled,
   };
-  return (Object.keys(HARBOR_IMAGES) as (keyof typeof HARBOR_IMAGES)[])
-    .filter((component) => inUse[component])
-    .map((component) => `${harborImageRepository("docker.io", HARBOR_IMAGES[component])}:${tag}`);
+  const postgres = config.database.type === "cloudnative-pg" ? [config.database.imageName] : [];
+  return [
+    ...(Object.keys(HARBOR_IMAGES) as (keyof typeof HARBOR_IMAGES)[])
+      .filter((component) => inUse[component])
+      .map((component) => `${harborImageRepository("docker.io", HARBOR_IMAGES[component])}:${tag}`),
+    ...postgres,
+  ];
 }

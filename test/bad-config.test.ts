@@ -803,15 +803,19 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "registry HA on ReadWriteOnce needs object storage",
     config: { hostname: "harbor.example.com", replicas: { registry: 2 } },
     expected: [
-      "harbor:replicas.registry must be 1 unless registry blobs are shared: set harbor:objectStorage, or use ReadWriteMany storage (harbor:storage.variant nfs), got 2",
+      "harbor:replicas.registry must be 1 unless registry blobs are shared: every registry pod must see every blob, and a ReadWriteOnce volume (harbor:storage.variant local-path) attaches to one node only; set harbor:objectStorage (s3, or rook for a Rook-Ceph bucket), or use ReadWriteMany storage (harbor:storage.variant nfs), got 2",
     ],
   },
   {
     key: "replicas",
-    title: "jobservice HA needs ReadWriteMany",
-    config: { hostname: "harbor.example.com", replicas: { jobservice: 3 } },
+    title: "registry HA on Rook RBD volumes (ReadWriteOnce) needs object storage",
+    config: {
+      hostname: "harbor.example.com",
+      storage: { variant: "rook" },
+      replicas: { registry: 3, jobservice: 3 },
+    },
     expected: [
-      "harbor:replicas.jobservice must be 1 unless the job log volume is shared: use ReadWriteMany storage (harbor:storage.variant nfs), got 3",
+      "harbor:replicas.registry must be 1 unless registry blobs are shared: every registry pod must see every blob, and a ReadWriteOnce volume (harbor:storage.variant rook) attaches to one node only; set harbor:objectStorage (s3, or rook for a Rook-Ceph bucket), or use ReadWriteMany storage (harbor:storage.variant nfs), got 3",
     ],
   },
   {

@@ -137,8 +137,9 @@ describe("loadConfig: secrets", () => {
     assert.equal(await resolve(c.adminPassword!), "Admin-Pass-1");
     assert.ok(c.database.type === "external");
     assert.equal(await isSecret(c.database.password), true);
-    assert.equal(await isSecret(c.objectStorage!.credentials!.accessKey), true);
-    assert.equal(await isSecret(c.objectStorage!.credentials!.secretKey), true);
+    assert.ok(c.objectStorage?.type === "s3" && c.objectStorage.credentials);
+    assert.equal(await isSecret(c.objectStorage.credentials.accessKey), true);
+    assert.equal(await isSecret(c.objectStorage.credentials.secretKey), true);
   });
 
   it("refuses a secret stored in plain text, without echoing it", () => {

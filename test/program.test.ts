@@ -287,3 +287,43 @@ describe("program: cluster from another stack", () => {
     assert.ok(isSecretWrapper(provider.rawInputs.kubeconfig));
   });
 });
+
+describe("program: ha stack (CloudNativePG, Rook bucket, two replicas)", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await runStack("ha");
+  });
+
+  it("declares the CloudNativePG Cluster and the bucket claim inside the Harbor component", () => {
+    const cluster = run.find("kubernetes:postgresql.cnpg.io/v1:Cluster", "harbor-database-cluster");
+    assert.deepEqual(cluster.inputs.metadata, {
+      name: "harbor-postgres",
+      namespace: "harbor",
+      labels: { "app.kubernetes.io/part-of": "harbor", "app.kubernetes.io/managed-by": "pulumi" },
+      annotations: { "pulumi.com/waitFor": "condition=Ready" },
+    });
+    const claim = run.find(
+      "kubernetes:objectbucket.io/v1alpha1:ObjectBucketClaim",
+      "harbor-bucket-claim",
+    );
+    assert.equal((claim.inputs.metadata as { namespace: string }).namespace, "harbor");
+    const components = run.registrations
+      .filter(
+        (r) =>
+          r.type === "harbor:database:CloudNativePgCluster" ||
+          r.type === "harbor:storage:RookBucket",
+      )
+      .map((r) => [r.type, r.name, /[:$]harbor:index:Harbor::harbor$/.test(r.parentUrn)]);
+    assert.deepEqual(components, [
+      ["harbor:database:CloudNativePgCluster", "harbor-database", true],
+      ["harbor:storage:RookBucket", "harbor-bucket", true],
+    ]);
+  });
+
+  it("Harbor reads the database password from the operator's Secret, not from the program", () => {
+    const values = run.find(CHART, "harbor-chart").inputs.values as HarborValues;
+    assert.equal(values.database?.type, "external");
+    assert.equal(values.database?.external?.existingSecret, "harbor-postgres-app");
+    assert.equal(values.database?.external?.password, undefined);
+  });
+});

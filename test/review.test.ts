@@ -59,6 +59,8 @@ const BY_STACK: Record<string, string[]> = {
   nfs: ["database.internal.password"],
   rook: ["database.internal.password"],
   gitops: ["core.configureUserSettings", "database.internal.password"],
+  // CloudNativePG: the password stays in the operator's Secret, never in the values.
+  ha: [],
   prod: ["core.configureUserSettings", "database.external.password", "redis.external.password"],
 };
 

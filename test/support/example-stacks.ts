@@ -10,7 +10,7 @@ import { stackSecrets } from "../fixtures/stack-secrets";
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
 /** The example stacks the project ships and documents, sorted. */
-export const EXAMPLE_STACKS = ["dev", "gitops", "nfs", "prod", "rook"] as const;
+export const EXAMPLE_STACKS = ["dev", "gitops", "ha", "nfs", "prod", "rook"] as const;
 
 /** Absolute paths of the example stack files. */
 export function exampleStackFiles(): string[] {
