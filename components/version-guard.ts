@@ -95,9 +95,10 @@ export const versionGuardProvider: pulumi.dynamic.ResourceProvider = {
 
 /** The dynamic resource holding the guard's state. */
 class VersionRecord extends pulumi.dynamic.Resource {
-  public readonly chartVersion!: pulumi.Output<string>;
-  public readonly previousChartVersion!: pulumi.Output<string>;
-  public readonly previousHarborVersion!: pulumi.Output<string>;
+  // `declare`: the base constructor sets these outputs; a class field would reset them.
+  declare public readonly chartVersion: pulumi.Output<string>;
+  declare public readonly previousChartVersion: pulumi.Output<string>;
+  declare public readonly previousHarborVersion: pulumi.Output<string>;
 
   constructor(name: string, inputs: VersionGuardInputs, opts?: pulumi.CustomResourceOptions) {
     super(

@@ -69,7 +69,7 @@ const targetSchema = strictObject({
   s3: s3TargetSchema.optional(),
 }).superRefine((t, ctx) => {
   if (t.pvc === undefined && t.s3 === undefined) {
-    ctx.addIssue({ code: "custom", message: `must be ${TARGET_EXPECTED}`, input: t });
+    ctx.addIssue({ code: "custom", message: `must be ${TARGET_EXPECTED}`, input: undefined });
   } else if (t.pvc !== undefined && t.s3 !== undefined) {
     ctx.addIssue({
       code: "custom",

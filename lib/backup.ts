@@ -152,7 +152,6 @@ type Container = k8s.types.input.core.v1.Container;
 type Volume = k8s.types.input.core.v1.Volume;
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
-type Affinity = k8s.types.input.core.v1.Affinity;
 
 const env = (name: string, value: pulumi.Input<string>): EnvVar => ({ name, value });
 
