@@ -101,7 +101,7 @@ write_manifest() {
 
 create() {
   : "${BACKUP_DIR:?BACKUP_DIR is not set}" "${BACKUP_TARGET:?BACKUP_TARGET is not set}"
-  : "${BACKUP_KIND:?BACKUP_KIND is not set}" "${HARBOR_VERSION:?HARBOR_VERSION is not set}"
+  : "${BACKUP_KIND:?BACKUP_KIND is not set}"
   case "$BACKUP_TARGET" in pvc | s3) ;; *) die "BACKUP_TARGET must be pvc or s3" ;; esac
   check_count BACKUP_KEEP "${BACKUP_KEEP:-}"
   suffix=$BACKUP_KIND
@@ -124,7 +124,7 @@ create() {
       ;;
     *) die "BACKUP_KIND must be scheduled or pre-upgrade" ;;
   esac
-  check_version HARBOR_VERSION "$HARBOR_VERSION"
+  check_version HARBOR_VERSION "${HARBOR_VERSION:-}"
 
   now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   name="$(printf '%s' "$now" | tr -d ':-')-$suffix"

@@ -114,13 +114,13 @@ verify() {
 # once they have stopped.
 wait_for_writers() {
   wait_until=$(($(date +%s) + ${RESTORE_WAIT_SECONDS:-300}))
-  others_sql="FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+  others_sql="FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
   while [ "$(psql_value "SELECT count(*) $others_sql")" != 0 ]; do
     if [ "$(date +%s)" -ge "$wait_until" ]; then
       die "other sessions still use database $PGDATABASE ($(psql_value "SELECT string_agg(DISTINCT COALESCE(NULLIF(application_name, ''), 'unnamed') || '@' || COALESCE(host(client_addr), 'local'), ', ') $others_sql")): stop Harbor's core, jobservice and exporter first"
     fi
     log "waiting for Harbor's sessions on $PGDATABASE to end"
-    sleep 5
+    sleep 2
   done
 }
 
