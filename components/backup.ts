@@ -10,6 +10,7 @@
  * Either way `preUpgrade` is a Job the Helm release must depend on: named after the target chart
  * version, it is created once per upgrade and the release waits until it has succeeded.
  */
+import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupSpec, JobBackupSpec, VeleroBackupSpec } from "../config/backup";
@@ -50,6 +51,54 @@ export interface BackupArgs {
   imageRegistry?: string;
   /** `harbor:protect`: `pulumi destroy` stops at the backup claim. */
   protect: boolean;
+}
+
+/** The pre-upgrade backup Job's spec (engine job); `previous` from the VersionGuard. */
+function preUpgradeJobSpec(
+  args: Omit<BackupArgs, "previous">,
+  spec: JobBackupSpec,
+  names: BackupNames,
+  previous: BackupArgs["previous"],
+): k8s.types.input.batch.v1.JobSpec {
+  return {
+    backoffLimit: 1,
+    activeDeadlineSeconds: PRE_UPGRADE_DEADLINE_SECONDS,
+    // No ttlSecondsAfterFinished: a vanished Job would be created (and run) again.
+    template: {
+      metadata: { labels: backupLabels("pre-upgrade-backup") },
+      spec: backupPodSpec(
+        {
+          releaseName: args.releaseName,
+          namespace: args.namespace,
+          spec,
+          kind: "pre-upgrade",
+          chartVersion: previous.chartVersion,
+          harborVersion: previous.harborVersion,
+          upgradeTo: args.chartVersion,
+          placement: args.placement,
+          imageRegistry: args.imageRegistry,
+        },
+        names,
+      ),
+    },
+  };
+}
+
+/**
+ * The VersionGuard's `backup` input: a hash of the pre-upgrade backup Job as it would be declared
+ * (without the previous versions), empty when there is none. A change to it (a new target, image
+ * or placement) re-creates the Job; the guard then records the deployed version as the previous
+ * one, and the new Job correctly finds no upgrade to back up.
+ */
+export function preUpgradeFingerprint(args: Omit<BackupArgs, "previous">): string {
+  const spec = args.spec;
+  if (spec.engine !== "job" || !spec.database) return "";
+  const names = backupNames(args.releaseName, args.namespace);
+  const job = {
+    name: names.preUpgradeJob(args.chartVersion),
+    spec: preUpgradeJobSpec(args, spec, names, { chartVersion: "", harborVersion: "" }),
+  };
+  return createHash("sha256").update(JSON.stringify(job)).digest("hex");
 }
 
 /** How long Pulumi waits for a pre-upgrade Job: its deadline plus time to be scheduled. */
@@ -191,28 +240,7 @@ export class Backup extends pulumi.ComponentResource {
               ...meta(names.preUpgradeJob(args.chartVersion)),
               labels: backupLabels("pre-upgrade-backup"),
             },
-            spec: {
-              backoffLimit: 1,
-              activeDeadlineSeconds: PRE_UPGRADE_DEADLINE_SECONDS,
-              // No ttlSecondsAfterFinished: a vanished Job would be created (and run) again.
-              template: {
-                metadata: { labels: backupLabels("pre-upgrade-backup") },
-                spec: backupPodSpec(
-                  {
-                    releaseName: args.releaseName,
-                    namespace: args.namespace,
-                    spec,
-                    kind: "pre-upgrade",
-                    chartVersion: args.previous.chartVersion,
-                    harborVersion: args.previous.harborVersion,
-                    upgradeTo: args.chartVersion,
-                    placement: args.placement,
-                    imageRegistry: args.imageRegistry,
-                  },
-                  names,
-                ),
-              },
-            },
+            spec: preUpgradeJobSpec(args, spec, names, args.previous),
           },
           {
             parent: this,

@@ -5,8 +5,9 @@
  * forward only, so an older Harbor cannot run on data a newer one has touched.
  *
  * It also tells the pre-upgrade backup what was deployed before this update
- * (`previousChartVersion`): empty on a first installation, equal to the new version when only the
- * backup setting changed, the old version on an upgrade.
+ * (`previousChartVersion`): empty on a first installation, the old version on an upgrade, and the
+ * current version when only the pre-upgrade Job itself changed (so the re-created Job finds no
+ * upgrade to back up, instead of labelling today's data with an old version).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { compareVersions } from "../lib/chart";
@@ -17,8 +18,11 @@ export interface VersionGuardInputs {
   chartVersion: string;
   /** Harbor version that chart installs (`SUPPORTED_CHART_VERSIONS`). */
   harborVersion: string;
-  /** Whether pre-upgrade backups are on: turning them on records the deployed version anew. */
-  backup: boolean;
+  /**
+   * Fingerprint of the pre-upgrade backup Job (`preUpgradeFingerprint`), empty without one: when
+   * it changes, the Job is created anew and the deployed version is recorded as the previous one.
+   */
+  backup: string;
 }
 
 /** The guard's state: its inputs and the versions deployed before the last change. */

@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { Backup, type BackupArgs } from "../components/backup";
+import { Backup, preUpgradeFingerprint, type BackupArgs } from "../components/backup";
 import type { JobBackupSpec, VeleroBackupSpec } from "../config/backup";
 import { VELERO_DATABASE_DUMP_HOOK } from "../lib/backup-scripts";
 import {
@@ -457,6 +457,24 @@ describe("Backup (engine job)", function () {
     const pod = cron.spec.jobTemplate.spec.template.spec;
     assert.deepEqual(pod.volumes, [SCRIPTS_VOLUME, TMP_VOLUME, BACKUPS_CLAIM_VOLUME]);
     assert.equal(pod.affinity, undefined);
+  });
+});
+
+describe("preUpgradeFingerprint (the VersionGuard's backup input)", function () {
+  const rest: Omit<BackupArgs, "previous"> = ARGS;
+  it("changes with what the pre-upgrade Job runs, not with the previous versions", function () {
+    const base = preUpgradeFingerprint(rest);
+    assert.match(base, /^[0-9a-f]{64}$/);
+    assert.equal(preUpgradeFingerprint({ ...rest }), base);
+    assert.notEqual(preUpgradeFingerprint({ ...rest, spec: S3_SPEC }), base);
+    assert.notEqual(preUpgradeFingerprint({ ...rest, imageRegistry: "mirror.example.com" }), base);
+    assert.notEqual(preUpgradeFingerprint({ ...rest, placement: {} }), base);
+    assert.notEqual(preUpgradeFingerprint({ ...rest, chartVersion: "1.19.0" }), base);
+  });
+
+  it("is empty without a pre-upgrade backup Job of the job engine", function () {
+    assert.equal(preUpgradeFingerprint({ ...rest, spec: { ...PVC_SPEC, database: false } }), "");
+    assert.equal(preUpgradeFingerprint({ ...rest, spec: VELERO_SPEC }), "");
   });
 });
 

@@ -19,12 +19,12 @@ const provider = versionGuardProvider as Required<pulumi.dynamic.ResourceProvide
 const deployed: VersionGuardState = {
   chartVersion: "1.19.1",
   harborVersion: SUPPORTED_CHART_VERSIONS["1.19.1"],
-  backup: true,
+  backup: "job-a",
   previousChartVersion: "1.18.4",
   previousHarborVersion: SUPPORTED_CHART_VERSIONS["1.18.4"],
 };
 
-const inputs = (chartVersion: string, backup = true) => ({
+const inputs = (chartVersion: string, backup = "job-a") => ({
   chartVersion,
   harborVersion: SUPPORTED_CHART_VERSIONS[chartVersion],
   backup,
@@ -93,7 +93,7 @@ describe("VersionGuard", function () {
         deleteBeforeReplace: false,
       });
       assert.equal(
-        (await provider.diff("harbor-version", deployed, inputs("1.19.1", false))).changes,
+        (await provider.diff("harbor-version", deployed, inputs("1.19.1", "job-b"))).changes,
         true,
       );
       const upgrade = await provider.diff(
@@ -122,9 +122,13 @@ describe("VersionGuard", function () {
       });
     });
 
-    it("turning backups on records the current version as the previous one (nothing to back up)", async function () {
-      const withoutBackup = { ...deployed, backup: false };
-      const result = await provider.update("harbor-version", withoutBackup, inputs("1.19.1", true));
+    it("a changed pre-upgrade Job records the current version as the previous one (nothing to back up)", async function () {
+      const withoutBackup = { ...deployed, backup: "" };
+      const result = await provider.update(
+        "harbor-version",
+        withoutBackup,
+        inputs("1.19.1", "job-b"),
+      );
       assert.equal((result.outs as VersionGuardState).previousChartVersion, "1.19.1");
     });
   });
