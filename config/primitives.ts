@@ -4,6 +4,7 @@
  */
 import { isIP, isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
+import { cronLongestGapMinutes, parseCron } from "./cron";
 
 /** Marker prefix the strict-object error uses to hand its allowed keys to the formatter. */
 export const ALLOWED_KEYS_MARKER = "allowed-keys:";
@@ -283,3 +284,115 @@ export const imageRef = () =>
 
 /** A PEM-encoded block of the given label(s). */
 export const pemText = () => z.string({ error: "must be PEM text" });
+
+/**
+ * A five-field cron expression (`minute hour day-of-month month day-of-week`) that Kubernetes
+ * CronJobs and Velero Schedules both accept, and that runs at least twice in four years.
+ */
+export const cronSchedule = () =>
+  z.string({ error: 'must be a cron expression such as "0 3 * * *"' }).superRefine((v, ctx) => {
+    const parsed = parseCron(v);
+    const expected =
+      'must be a 5-field cron expression (minute hour day-of-month month day-of-week) such as "0 3 * * *"';
+    if (!parsed.ok) {
+      ctx.addIssue({ code: "custom", message: `${expected}: ${parsed.problem}`, input: v });
+    } else if (cronLongestGapMinutes(v) === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${expected} that runs at least once a year (this one never or almost never runs)`,
+        input: v,
+      });
+    }
+  });
+
+const S3_BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const S3_BUCKET_RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
+const S3_BUCKET_RESERVED_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
+/** Why a name breaks S3's bucket naming rules, or undefined when it follows them. */
+export function s3BucketNameProblem(v: string): string | undefined {
+  if (!S3_BUCKET_RE.test(v)) {
+    return "must be 3-63 characters of lower-case letters, digits, '.' and '-', starting and ending with a letter or digit (S3 bucket naming rules)";
+  }
+  if (v.includes("..")) return "must not contain two adjacent periods (S3 bucket naming rules)";
+  if (isIPv4(v)) return "must not be formatted as an IP address (S3 bucket naming rules)";
+  const prefix = S3_BUCKET_RESERVED_PREFIXES.find((p) => v.startsWith(p));
+  if (prefix) return `must not start with the reserved prefix ${prefix} (S3 bucket naming rules)`;
+  const suffix = S3_BUCKET_RESERVED_SUFFIXES.find((s) => v.endsWith(s));
+  if (suffix) return `must not end with the reserved suffix ${suffix} (S3 bucket naming rules)`;
+  return undefined;
+}
+
+/** An S3 bucket name under AWS's naming rules (which S3-compatible stores also follow). */
+export const s3BucketName = () =>
+  z.string({ error: "must be an S3 bucket name such as harbor-backups" }).superRefine((v, ctx) => {
+    const problem = s3BucketNameProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, input: v });
+  });
+
+/**
+ * An https:// endpoint of an S3-compatible service: scheme, host and optional port only. A URL
+ * carrying `user:password@` is refused without echoing it: credentials belong in secrets.
+ */
+export const s3Endpoint = () =>
+  z
+    .string({ error: "must be an https:// URL such as https://s3.example.com" })
+    .transform((v, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(v);
+      } catch {
+        ctx.issues.push({
+          code: "custom",
+          message: "must be an https:// URL such as https://s3.example.com",
+          input: v,
+        });
+        return z.NEVER;
+      }
+      if (url.username || url.password) {
+        ctx.issues.push({
+          code: "custom",
+          message:
+            "must not contain credentials (user:password@); set them with `pulumi config set --secret` in the keys made for them",
+          input: undefined,
+        });
+        return z.NEVER;
+      }
+      const onlyOrigin = (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash;
+      if (url.protocol !== "https:" || !onlyOrigin) {
+        ctx.issues.push({
+          code: "custom",
+          message:
+            "must be an https:// URL with only scheme, host and optional port, such as https://s3.example.com",
+          input: v,
+        });
+        return z.NEVER;
+      }
+      return url.origin;
+    });
+
+/**
+ * A key prefix inside a bucket: path segments of letters, digits, '.', '_' and '-', separated by
+ * single slashes, without a leading or trailing slash and without `.` or `..` segments.
+ */
+export const s3KeyPrefix = () =>
+  z
+    .string({ error: "must be a key prefix such as harbor/prod" })
+    .refine(
+      (v) =>
+        v.length >= 1 &&
+        v.length <= 256 &&
+        v.split("/").every((seg) => /^[A-Za-z0-9._-]+$/.test(seg) && seg !== "." && seg !== ".."),
+      {
+        error:
+          "must be a key prefix such as harbor/prod: segments of letters, digits, '.', '_' and '-' separated by single '/', no leading or trailing '/'",
+      },
+    );
+
+/** An S3 region name such as us-east-1 (S3-compatible stores often accept any such word). */
+export const s3Region = () =>
+  z
+    .string({ error: "must be a region such as us-east-1" })
+    .refine((v) => /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/.test(v), {
+      error: "must be a region such as us-east-1 (lower-case letters, digits and '-')",
+    });

@@ -241,6 +241,8 @@ export interface RecordedRegistration {
    * is recorded as `{parent: ""}`.
    */
   aliases: Record<string, unknown>[];
+  /** Names of the resources in its `dependsOn`. */
+  dependsOn: string[];
   /**
    * For a component: its public Output properties (what it exposes to the program using it),
    * resolved with secret wrappers kept.
@@ -253,6 +255,21 @@ interface PendingRegistration {
   parent?: pulumi.Resource;
   resource: pulumi.Resource;
   aliases: unknown[];
+  dependsOn: pulumi.ResourceOptions["dependsOn"];
+}
+
+/** The resource names of a `dependsOn` option. */
+async function dependencyNames(dependsOn: pulumi.ResourceOptions["dependsOn"]): Promise<string[]> {
+  if (dependsOn === undefined) return [];
+  const resolved = await resolve<unknown>(dependsOn);
+  const list = (Array.isArray(resolved) ? resolved : [resolved]) as pulumi.Resource[];
+  const names = await Promise.all(
+    list.map(async (r) => {
+      const urn = await resolve<string>(r.urn);
+      return urn.slice(urn.lastIndexOf("::") + 2);
+    }),
+  );
+  return names.sort();
 }
 
 /** Serialized value with secrets kept as wrappers (like the engine receives them). */
@@ -266,6 +283,7 @@ async function finishRegistration(p: PendingRegistration): Promise<RecordedRegis
   const urnOf = async (r: pulumi.Resource | undefined) =>
     r === undefined ? "" : await resolve<string>(r.urn);
   p.record.parentUrn = await urnOf(p.parent);
+  p.record.dependsOn = await dependencyNames(p.dependsOn);
   p.record.aliases = await Promise.all(
     p.aliases.map(async (alias) => {
       if (typeof alias === "string") return { urn: alias };
@@ -326,8 +344,10 @@ export async function evaluateProgram(
           protect: args.opts.protect,
           retainOnDelete: (args.opts as pulumi.CustomResourceOptions).retainOnDelete,
           aliases: [],
+          dependsOn: [],
         },
         parent: args.opts.parent,
+        dependsOn: args.opts.dependsOn,
         resource: args.resource,
         aliases: [...(args.opts.aliases ?? [])],
       });
