@@ -10,7 +10,10 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { HarborSettings } from "../config/types";
 import { userSettingsJson } from "../lib/auth";
+import type { RegistryClaim } from "../lib/backup";
 import {
+  SUPPORTED_CHART_VERSIONS,
+  chartClaimNames,
   chartFullname,
   configMapsWithRedisUrls,
   harborObjectNames,
@@ -19,7 +22,8 @@ import {
 } from "../lib/chart";
 import { reviewableValues } from "../lib/review";
 import { deriveExternalURL, registryAddress, serverSans, trustPaths } from "../lib/urls";
-import { buildHarborValues, harborImages, type ValuesContext } from "../lib/values";
+import { buildHarborValues, harborImages, podPlacement, type ValuesContext } from "../lib/values";
+import { Backup, preUpgradeFingerprint, type BackupArgs } from "./backup";
 import { Certificates } from "./certificates";
 import { CloudNativePgCluster, cloudNativePgClusterArgs } from "./cloudnative-pg";
 import { HarborCredentials } from "./credentials";
@@ -27,9 +31,11 @@ import { HarborNamespace } from "./namespace";
 import { NamespaceTrust } from "./namespace-trust";
 import { NodeTrust, nodeTrustNamespaceName } from "./node-trust";
 import { HarborRelease } from "./release";
+import { Restore } from "./restore";
 import { RookBucket, rookBucketArgs } from "./rook-bucket";
 import { RouteCertificateGrant } from "./route-grant";
 import { HarborStorage } from "./storage";
+import { VersionGuard } from "./version-guard";
 
 /**
  * Arguments of `Harbor`: the typed configuration a stack's `harbor:` keys produce (`loadConfig`),
@@ -79,14 +85,47 @@ export class Harbor extends pulumi.ComponentResource {
 
   constructor(name: string, args: HarborArgs, opts?: pulumi.ComponentResourceOptions) {
     super("harbor:index:Harbor", name, {}, opts);
+    for (const warning of args.warnings) void pulumi.log.warn(warning, this);
+    const names = harborObjectNames(args.releaseName);
+    const registry = registryAddress(args);
+    const harborVersion = SUPPORTED_CHART_VERSIONS[args.chart.version];
+
+    // Backups: where the registry's files are, and what the pre-upgrade backup Job will be.
+    const registryClaim: RegistryClaim | undefined = args.backup?.registry
+      ? {
+          name: args.storage.existingClaims.registry ?? chartClaimNames(args.releaseName).registry,
+          readWriteOnce: args.storage.accessMode === "ReadWriteOnce",
+        }
+      : undefined;
+    const backupArgs: Omit<BackupArgs, "previous"> | undefined = args.backup && {
+      namespace: args.namespace,
+      releaseName: args.releaseName,
+      spec: args.backup,
+      chartVersion: args.chart.version,
+      harborVersion,
+      registryClaim,
+      placement: podPlacement(args),
+      imageRegistry: args.imageRegistry,
+      protect: args.protect,
+    };
+
+    // Refuses a lower chart version before anything else changes: every child waits for it.
+    const guard = new VersionGuard(
+      `${name}-upgrade`,
+      {
+        chartVersion: args.chart.version,
+        harborVersion,
+        backup: backupArgs ? preUpgradeFingerprint(backupArgs) : "",
+      },
+      { parent: this },
+    );
     // Before this component existed its children were registered at the stack's top level.
     const child = (extra?: pulumi.CustomResourceOptions): pulumi.ComponentResourceOptions => ({
       parent: this,
       aliases: [{ parent: pulumi.rootStackResource }],
       ...extra,
+      dependsOn: [guard, ...((extra?.dependsOn as pulumi.Resource[] | undefined) ?? [])],
     });
-    const names = harborObjectNames(args.releaseName);
-    const registry = registryAddress(args);
 
     const harborNamespace = new HarborNamespace(
       name,
@@ -137,12 +176,28 @@ export class Harbor extends pulumi.ComponentResource {
       clusterArgs &&
       new CloudNativePgCluster(`${name}-database`, clusterArgs, {
         parent: this,
-        dependsOn: [harborNamespace, storage],
+        dependsOn: [guard, harborNamespace, storage],
       });
     const bucketArgs = rookBucketArgs(args, harborNamespace.name);
     const bucket =
       bucketArgs &&
-      new RookBucket(`${name}-bucket`, bucketArgs, { parent: this, dependsOn: [harborNamespace] });
+      new RookBucket(`${name}-bucket`, bucketArgs, {
+        parent: this,
+        dependsOn: [guard, harborNamespace],
+      });
+    const backup =
+      backupArgs &&
+      new Backup(
+        `${name}-backup`,
+        {
+          ...backupArgs,
+          previous: {
+            chartVersion: guard.previousChartVersion,
+            harborVersion: guard.previousHarborVersion,
+          },
+        },
+        { parent: this, dependsOn: [guard, harborNamespace, storage] },
+      );
 
     const s3Credentials =
       args.objectStorage?.type === "s3" ? args.objectStorage.credentials : undefined;
@@ -176,9 +231,34 @@ export class Harbor extends pulumi.ComponentResource {
           ...(certificates ? [certificates] : []),
           ...(database ? [database] : []),
           ...(bucket ? [bucket] : []),
+          // An upgrade waits for its backup.
+          ...(backup?.preUpgrade ? [backup.preUpgrade] : []),
         ],
       }),
     );
+
+    if (args.restore && backup && args.backup?.engine === "job") {
+      new Restore(
+        `${name}-restore`,
+        {
+          namespace: args.namespace,
+          releaseName: args.releaseName,
+          spec: args.backup,
+          from: args.restore.from,
+          harborVersion,
+          registryClaim,
+          writers: {
+            core: args.replicas.core,
+            jobservice: args.replicas.jobservice,
+            registry: args.replicas.registry,
+            ...(args.metrics.enabled ? { exporter: 1 } : {}),
+          },
+          placement: podPlacement(args),
+          imageRegistry: args.imageRegistry,
+        },
+        { parent: this, dependsOn: [this.release, backup] },
+      );
+    }
 
     if (certificates && args.expose.type === "route") {
       const gatewayNamespaces = args.expose.route.parentRefs
@@ -239,7 +319,12 @@ export class Harbor extends pulumi.ComponentResource {
     >;
     this.images = pulumi.output(
       stackImages(
-        [...harborImages(args), ...storage.images, ...(nodeTrust?.images ?? [])],
+        [
+          ...harborImages(args),
+          ...storage.images,
+          ...(nodeTrust?.images ?? []),
+          ...(backup?.images ?? []),
+        ],
         args.imageRegistry,
       ),
     );

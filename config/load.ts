@@ -5,9 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { ConfigError, formatIssues } from "./errors";
+import { backupWarnings, toBackupSpecs } from "./backup";
 import {
   OBJECT_KEYS,
   SECRET_KEYS,
+  backupContext,
   rawConfigSchema,
   type RawConfig,
   type SecretKey,
@@ -305,6 +307,9 @@ export function toHarborConfig(c: RawConfig, stack: string) {
     trust: toTrust(c),
     kubernetes: c.kubernetes,
     protect: c.protect ?? !isDevStack(stack),
+    ...toBackupSpecs(c, { ...backupContext(c), namespace: c.namespace }),
+    /** Advice that does not stop a deployment; the `Harbor` component logs each as a warning. */
+    warnings: backupWarnings(c, backupContext(c)),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   SUPPORTED_CHART_VERSIONS,
   compareVersions,
 } from "./chart-versions";
+import { BACKUP_OBJECT_KEYS, BACKUP_SECRET_KEYS, backupConfigShape, backupIssues } from "./backup";
 import { checkHighAvailability, cloudNativePgDatabaseSchema, rookObjectStorageSchema } from "./ha";
 import { checkCaProvided, checkProvidedTls } from "./pem";
 import {
@@ -53,6 +54,7 @@ export const SECRET_KEYS = [
   "s3SecretKey",
   "ldapSearchPassword",
   "oidcClientSecret",
+  ...BACKUP_SECRET_KEYS,
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
@@ -74,6 +76,7 @@ export const OBJECT_KEYS = [
   "scheduling",
   "trust",
   "kubernetes",
+  ...BACKUP_OBJECT_KEYS,
 ] as const;
 
 const PORT_RANGE = "30000-32767";
@@ -538,6 +541,8 @@ export const rawConfigSchema = strictObject({
   s3SecretKey: secretValue(nonEmpty("a non-empty secret key")).optional(),
   ldapSearchPassword: secretValue(nonEmpty("a non-empty password")).optional(),
   oidcClientSecret: secretValue(nonEmpty("a non-empty client secret")).optional(),
+  // Backups and restore (config/backup.ts), their S3 keys among the secrets.
+  ...backupConfigShape,
 }).superRefine((c, ctx) => {
   const issue = (path: (string | number)[], message: string, input?: unknown) =>
     ctx.addIssue({ code: "custom", path, message, input });
@@ -755,6 +760,9 @@ export const rawConfigSchema = strictObject({
     );
   }
 
+  // Backups and restore.
+  for (const i of backupIssues(c, backupContext(c))) issue(i.path, i.message, i.input);
+
   // Rendering.
   if (c.kubernetes.renderToDirectory !== undefined && c.deployMode !== "chart") {
     issue(
@@ -766,3 +774,19 @@ export const rawConfigSchema = strictObject({
 });
 
 export type RawConfig = z.output<typeof rawConfigSchema>;
+
+/** What the backup cross-checks and settings need from the rest of the configuration. */
+export function backupContext(c: {
+  namespace: string;
+  database: { type: string };
+  objectStorage?: unknown;
+  storage: { variant: string; className?: string };
+}) {
+  return {
+    databaseType: c.database.type,
+    objectStorage: c.objectStorage !== undefined,
+    storageVariant: c.storage.variant,
+    storageClassName: c.storage.className,
+    effectiveStorageClassName: c.storage.className ?? `${c.namespace}-${c.storage.variant}`,
+  };
+}

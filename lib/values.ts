@@ -25,6 +25,7 @@ import {
   mountsReadWriteOnceClaim,
   readWriteHost,
 } from "./high-availability";
+import { veleroRegistryPodAnnotations } from "./backup";
 import { deriveExternalURL } from "./urls";
 
 /** Credentials Harbor needs, each pinned by @pulumi/random or @pulumi/tls. */
@@ -386,6 +387,14 @@ export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): H
   }
   if (tlsEnabled && ctx.tlsCertificateSha256 !== undefined && values.nginx) {
     values.nginx.podAnnotations = { [TLS_CHECKSUM_ANNOTATION]: ctx.tlsCertificateSha256 };
+  }
+
+  // Velero backs up volumes by file system; the registry's is left out unless asked for.
+  if (config.backup?.engine === "velero") {
+    const annotations = veleroRegistryPodAnnotations(config.backup);
+    if (Object.keys(annotations).length > 0) {
+      values.registry = { ...values.registry, podAnnotations: annotations };
+    }
   }
 
   // Metrics exporter (deployed by the chart only with metrics enabled).

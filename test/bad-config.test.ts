@@ -1028,6 +1028,125 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       "harbor:storageClass is not a known setting (settings of this kind go inside harbor:storage); see the configuration reference in README.md",
     ],
   },
+  // backup and restore
+  {
+    key: "backup",
+    title: "schedule is a five-field cron expression",
+    config: {
+      hostname: "harbor.example.com",
+      backup: { schedule: "0 3 * *", target: { pvc: { className: "backup", size: "50Gi" } } },
+    },
+    expected: [
+      'harbor:backup.schedule must be a 5-field cron expression (minute hour day-of-month month day-of-week) such as "0 3 * * *": has 4 fields, not 5 (minute hour day-of-month month day-of-week), got "0 3 * *"',
+    ],
+  },
+  {
+    key: "backup",
+    title: "keep is 1-365",
+    config: {
+      hostname: "harbor.example.com",
+      backup: { keep: 0, target: { pvc: { className: "backup", size: "50Gi" } } },
+    },
+    expected: ["harbor:backup.keep must be an integer 1-365 (backups kept), got 0"],
+  },
+  {
+    key: "backup",
+    title: "engine is job or velero",
+    config: { hostname: "harbor.example.com", backup: { engine: "restic" } },
+    expected: ['harbor:backup.engine must be one of job, velero, got "restic"'],
+  },
+  {
+    key: "backup",
+    title: "the job engine needs a target",
+    config: { hostname: "harbor.example.com", backup: { engine: "job" } },
+    expected: [
+      "harbor:backup.target is required when harbor:backup.engine is job: {pvc: {className, size}} (a claim the program creates) or {s3: {bucket, endpoint, region, prefix}}",
+    ],
+  },
+  {
+    key: "backup",
+    title: "an S3 bucket follows S3's naming rules",
+    config: {
+      hostname: "harbor.example.com",
+      backup: { target: { s3: { bucket: "Bad_Bucket", endpoint: "https://s3.example.com" } } },
+    },
+    secrets: { backupS3AccessKey: "AKIABACKUPEXAMPLE7", backupS3SecretKey: "backup-secret-Zr4q" },
+    expected: [
+      "harbor:backup.target.s3.bucket must be 3-63 characters of lower-case letters, digits, '.' and '-', starting and ending with a letter or digit (S3 bucket naming rules), got \"Bad_Bucket\"",
+    ],
+  },
+  {
+    key: "backup",
+    title: "an S3 target needs both keys",
+    config: {
+      hostname: "harbor.example.com",
+      backup: { target: { s3: { bucket: "harbor-backups" } } },
+    },
+    expected: [
+      "harbor:backupS3AccessKey is required when harbor:backup.target is s3: set it with `pulumi config set --secret harbor:backupS3AccessKey <value>`",
+      "harbor:backupS3SecretKey is required when harbor:backup.target is s3: set it with `pulumi config set --secret harbor:backupS3SecretKey <value>`",
+    ],
+  },
+  {
+    key: "backup",
+    title: "registry files are not archived from object storage",
+    config: {
+      hostname: "harbor.example.com",
+      objectStorage: { bucket: "blobs" },
+      backup: { registry: true, target: { pvc: { className: "backup", size: "50Gi" } } },
+    },
+    expected: [
+      "harbor:backup.registry must be false when harbor:objectStorage is set: the registry's blobs live in the bucket, which its own versioning or replication must protect, got true",
+    ],
+  },
+  {
+    key: "backup",
+    title: "velero takes no target",
+    config: {
+      hostname: "harbor.example.com",
+      backup: { engine: "velero", target: { pvc: { className: "backup", size: "50Gi" } } },
+    },
+    expected: [
+      "harbor:backup.target is not used with harbor:backup.engine velero: Velero writes to its BackupStorageLocation (choose one with harbor:backup.velero.storageLocation)",
+    ],
+  },
+  {
+    key: "restore",
+    title: "from names a backup",
+    config: {
+      hostname: "harbor.example.com",
+      backup: { target: { pvc: { className: "backup", size: "50Gi" } } },
+      restore: { from: "yesterday" },
+    },
+    expected: [
+      'harbor:restore.from must be the name of a backup as the backup job writes them, such as 20250301T030000Z-scheduled or 20250301T030000Z-pre-upgrade-1.19.1, got "yesterday"',
+    ],
+  },
+  {
+    key: "restore",
+    title: "needs the job engine's backups",
+    config: { hostname: "harbor.example.com", restore: { from: "20250301T030000Z-scheduled" } },
+    expected: [
+      "harbor:restore needs harbor:backup with engine job: the restore reads the backup from its target",
+    ],
+  },
+  {
+    key: "backupS3AccessKey",
+    title: "is only used with an S3 target",
+    config: { hostname: "harbor.example.com" },
+    secrets: { backupS3AccessKey: "AKIABACKUPEXAMPLE7" },
+    expected: ["harbor:backupS3AccessKey is only used when harbor:backup.target is s3"],
+  },
+  {
+    key: "backupS3SecretKey",
+    title: "is only used with an S3 target",
+    config: {
+      hostname: "harbor.example.com",
+      backup: { target: { pvc: { className: "backup", size: "50Gi" } } },
+    },
+    secrets: { backupS3SecretKey: "backup-secret-Zr4q" },
+    expected: ["harbor:backupS3SecretKey is only used when harbor:backup.target is s3"],
+  },
 ];
 
 const TOP_LEVEL_KEYS = Object.keys(rawConfigSchema.shape);

@@ -55,6 +55,8 @@ describe("loadConfig: defaults from the spec", () => {
       },
       kubernetes: {},
       protect: true,
+      restore: undefined,
+      warnings: [],
     });
   });
 
