@@ -20,20 +20,51 @@ export class ConfigError extends pulumi.RunError {
   }
 }
 
+/** JSON leaves U+2028/U+2029 raw; escape them so that no value can break a message's line. */
+function escapeLineSeparators(text: string): string {
+  return text.replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
 /** `harbor:a.b[0].c`; segments that are not identifiers are quoted. */
 export function keyName(path: readonly PropertyKey[]): string {
   let out = "harbor:";
   path.forEach((seg, i) => {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][\w-]*$/.test(String(seg))) out += (i === 0 ? "" : ".") + String(seg);
-    else out += `[${JSON.stringify(String(seg))}]`;
+    else out += `[${escapeLineSeparators(JSON.stringify(String(seg)))}]`;
   });
   return out;
 }
 
-/** A short rendering of the offending value. */
+/**
+ * A string with any credential hidden: everything before the last `@` (`user:password@` in
+ * `https://user:password@proxy:3128`, `admin:pw@db.example.com`, a token as the user name) becomes
+ * `***`, the URL scheme kept. Applied before anything is shortened, so no part of a password can
+ * survive in an error message.
+ */
+export function redactCredentials(text: string): string {
+  const at = text.lastIndexOf("@");
+  if (at < 0) return text;
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(text)?.[0] ?? "";
+  return `${scheme}***${text.slice(at)}`;
+}
+
+function redactDeep(value: unknown): unknown {
+  if (typeof value === "string") return redactCredentials(value);
+  if (Array.isArray(value)) return value.map(redactDeep);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)]));
+  }
+  return value;
+}
+
+/**
+ * A short rendering of the offending value: credentials redacted, JSON-escaped (control
+ * characters and the Unicode line separators too, so a value cannot forge lines of the message),
+ * at most 80 characters.
+ */
 export function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = escapeLineSeparators(JSON.stringify(redactDeep(value)) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

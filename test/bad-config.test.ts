@@ -102,7 +102,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       releaseName: "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr",
     },
     expected: [
-      "harbor:releaseName must be a lower-case DNS-1123 label of at most 53 characters (letters, digits, '-'), got \"rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr\"",
+      "harbor:releaseName must be a lower-case DNS-1035 label of at most 53 characters (letters, digits, '-'; starting with a letter, because Kubernetes Service names derive from it), got \"rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr\"",
     ],
   },
   // externalURL
@@ -273,7 +273,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       expose: { type: "loadBalancer", loadBalancer: { ip: "10.0.0.300" } },
     },
     expected: [
-      'harbor:expose.loadBalancer.ip must be an IP address such as 192.168.1.10, got "10.0.0.300"',
+      'harbor:expose.loadBalancer.ip must be an IPv4 address written as four decimal numbers 0-255 without leading zeros, such as 192.168.1.10 (URL parsers read 010 as octal, 0x7f as hex and 1.2.3 as 1.2.0.3), got "10.0.0.300"',
     ],
   },
   {
@@ -475,7 +475,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "localPath.nodePath is absolute",
     config: { hostname: "harbor.example.com", storage: { localPath: { nodePath: "opt/harbor" } } },
     expected: [
-      'harbor:storage.localPath.nodePath must be an absolute path such as /exports/harbor, got "opt/harbor"',
+      "harbor:storage.localPath.nodePath must be an absolute path such as /exports/harbor: '/'-separated names of letters, digits, '.', '_', '-', '+', '@' (no '.', '..' or '//'), got \"opt/harbor\"",
     ],
   },
   {
@@ -517,7 +517,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "repository has a scheme",
     config: { hostname: "harbor.example.com", chart: { repository: "helm.goharbor.io" } },
     expected: [
-      'harbor:chart.repository must be an https:// or oci:// Helm repository URL, got "helm.goharbor.io"',
+      'harbor:chart.repository must be an https:// or oci:// Helm repository URL (letters, digits and . _ ~ % + - in the path, no query), got "helm.goharbor.io"',
     ],
   },
   {
@@ -658,7 +658,9 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       auth: { mode: "oidc", oidc: { endpoint: "http://id.example.com", clientId: "harbor" } },
     },
     secrets: { oidcClientSecret: "fixture-oidc-secret-value" },
-    expected: ['harbor:auth.oidc.endpoint must be an https:// URL, got "http://id.example.com"'],
+    expected: [
+      'harbor:auth.oidc.endpoint must be an https:// URL such as https://login.example.com/realms/harbor (letters, digits and . _ ~ % + - in the path; no query, fragment or credentials), got "http://id.example.com"',
+    ],
   },
   {
     key: "auth",
@@ -759,7 +761,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     key: "objectStorage",
     title: "needs a bucket",
     config: { hostname: "harbor.example.com", objectStorage: { region: "eu-west-1" } },
-    expected: ["harbor:objectStorage.bucket is required (a bucket name)"],
+    expected: ["harbor:objectStorage.bucket is required (an S3 bucket name)"],
   },
   {
     key: "objectStorage",
