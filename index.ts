@@ -22,7 +22,12 @@ import {
 } from "./lib/chart";
 import { deriveExternalURL, registryAddress, serverSans, trustPaths } from "./lib/urls";
 import { reviewableValues } from "./lib/review";
-import { buildHarborValues, harborImages, type ValuesContext } from "./lib/values";
+import {
+  buildHarborValues,
+  harborImages,
+  podSecurityReportLevel,
+  type ValuesContext,
+} from "./lib/values";
 
 const config = loadConfig(pulumiConfigSource());
 const names = harborObjectNames(config.releaseName);
@@ -34,7 +39,11 @@ const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 
 const harborNamespace = new HarborNamespace(
   "harbor",
-  { name: config.namespace, protect: config.protect },
+  {
+    name: config.namespace,
+    protect: config.protect,
+    podSecurityReport: podSecurityReportLevel(config),
+  },
   opts,
 );
 const inNamespace = { ...opts, dependsOn: [harborNamespace] };

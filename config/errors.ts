@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { ALLOWED_KEYS_MARKER } from "./primitives";
+import { ALLOWED_KEYS_MARKER, quoted } from "./primitives";
 
 /**
  * Bad configuration. A `RunError`, so Pulumi prints the message alone (no stack trace) and stops
@@ -20,18 +20,13 @@ export class ConfigError extends pulumi.RunError {
   }
 }
 
-/** JSON leaves U+2028/U+2029 raw; escape them so that no value can break a message's line. */
-function escapeLineSeparators(text: string): string {
-  return text.replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
-}
-
 /** `harbor:a.b[0].c`; segments that are not identifiers are quoted. */
 export function keyName(path: readonly PropertyKey[]): string {
   let out = "harbor:";
   path.forEach((seg, i) => {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][\w-]*$/.test(String(seg))) out += (i === 0 ? "" : ".") + String(seg);
-    else out += `[${escapeLineSeparators(JSON.stringify(String(seg)))}]`;
+    else out += `[${quoted(String(seg))}]`;
   });
   return out;
 }
@@ -64,7 +59,14 @@ function redactDeep(value: unknown): unknown {
  * at most 80 characters.
  */
 export function show(value: unknown): string {
-  const text = escapeLineSeparators(JSON.stringify(redactDeep(value)) ?? String(value));
+  const redacted = redactDeep(value);
+  const text =
+    typeof redacted === "string"
+      ? quoted(redacted)
+      : (JSON.stringify(redacted) ?? String(value)).replace(
+          /[\u2028\u2029]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+        );
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

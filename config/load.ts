@@ -3,7 +3,7 @@
  * or a `ConfigError` listing every problem before anything is deployed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, formatIssues } from "./errors";
+import { ConfigError, formatIssues, show } from "./errors";
 import { OBJECT_KEYS, SECRET_KEYS, rawConfigSchema, type RawConfig } from "./schema";
 import type { HarborConfig, StorageSpec, TlsSpec } from "./types";
 
@@ -61,7 +61,7 @@ export function loadConfig(source: ConfigSource): HarborConfig {
         raw[key] = JSON.parse(value);
       } catch {
         problems.push(
-          `harbor:${key} must be an object (write it as a YAML map in the stack file), got ${JSON.stringify(value)}`,
+          `harbor:${key} must be an object (write it as a YAML map in the stack file), got ${show(value)}`,
         );
       }
     } else {

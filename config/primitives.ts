@@ -168,6 +168,17 @@ export function hasControlCharacters(value: string): boolean {
 }
 
 /**
+ * A value quoted for a message: JSON-escaped, U+2028/U+2029 too (JSON leaves them raw), so no value
+ * can break or forge a line of an error message.
+ */
+export function quoted(value: string): string {
+  return JSON.stringify(value).replace(
+    /[\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+  );
+}
+
+/**
  * A string checked by `problem`, which returns what is expected (the message) or undefined. The
  * type error and the refusal share `what` unless the check says something more precise.
  */
@@ -530,7 +541,8 @@ export const cidr = () =>
  */
 export const noProxyList = () =>
   z.string({ error: "must be a comma-separated host list" }).transform((v, ctx) => {
-    const entries = v.split(",").map((e) => e.trim());
+    // Only spaces around entries are tolerated: trim() would also drop newlines and U+2028.
+    const entries = v.split(",").map((e) => e.replace(/^ +| +$/g, ""));
     const fail = (message: string) => {
       ctx.issues.push({ code: "custom", message, input: v });
       return z.NEVER;
@@ -540,11 +552,10 @@ export const noProxyList = () =>
     for (const [i, entry] of entries.entries()) {
       if (!isNoProxyEntry(entry)) {
         return fail(
-          `must be a comma-separated list of host names (.example.com for a domain), IP addresses and CIDRs, each with an optional :port; entry ${i + 1} (${JSON.stringify(entry)}) is not one`,
+          `must be a comma-separated list of host names (.example.com for a domain), IP addresses and CIDRs, each with an optional :port; entry ${i + 1} (${quoted(entry)}) is not one`,
         );
       }
-      if (seen.has(entry))
-        return fail(`lists ${JSON.stringify(entry)} twice; list each entry once`);
+      if (seen.has(entry)) return fail(`lists ${quoted(entry)} twice; list each entry once`);
       seen.add(entry);
     }
     return entries.join(",");
@@ -1018,7 +1029,7 @@ export const pemText = () =>
       return CONTROL.test(v.replace(/\r?\n/g, "")) ? "must be PEM text" : undefined;
     }
     const rest = v.replace(PEM_BLOCK_RE, "");
-    return rest.trim() === ""
+    return /^[ \t\r\n]*$/.test(rest)
       ? undefined
       : "must be PEM text: only -----BEGIN ...----- / -----END ...----- blocks of base64, without text around or inside them";
   });
@@ -1054,7 +1065,7 @@ export function cronProblem(value: string): string | undefined {
     };
     for (const part of field.split(",")) {
       const m = /^(\*|([A-Za-z0-9]+)(-([A-Za-z0-9]+))?)(\/(\d{1,2}))?$/.exec(part);
-      const bad = `${expected}; the ${spec.name} field allows ${spec.min}-${spec.max}, got ${JSON.stringify(field)}`;
+      const bad = `${expected}; the ${spec.name} field allows ${spec.min}-${spec.max}, got ${quoted(field)}`;
       if (!m) return bad;
       const step = m[6] === undefined ? 1 : Number(m[6]);
       if (step < 1 || step > spec.max) return bad;

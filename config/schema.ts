@@ -50,6 +50,7 @@ import {
   pemText,
   postgresIdentifier,
   qualifiedName,
+  quoted,
   quantity,
   redisUsername,
   registryPrefix,
@@ -393,10 +394,10 @@ const redisSchema = variants("type", "internal", [
               problem?.startsWith("must not carry credentials") === true
                 ? problem
                 : seen.has(part)
-                  ? `lists ${part} twice; list each Sentinel address once`
+                  ? `lists ${quoted(part)} twice; list each Sentinel address once`
                   : problem === HOST_PORT_EXPECTED
                     ? "must be host:port, or a comma-separated list of Sentinel host:port addresses"
-                    : `must be host:port, or a comma-separated list of Sentinel host:port addresses; ${JSON.stringify(part)} ${problem}`,
+                    : `must be host:port, or a comma-separated list of Sentinel host:port addresses; ${quoted(part)} ${problem}`,
             input: v,
           });
           return;
@@ -567,7 +568,7 @@ const kubernetesSchema = strictObject({
     if (k.context && k.kubeconfigFromStack) {
       ctx.addIssue({
         code: "custom",
-        message: `cannot be combined with harbor:kubernetes.context (${JSON.stringify(k.context)}); choose one way to reach the cluster`,
+        message: `cannot be combined with harbor:kubernetes.context (${quoted(k.context)}); choose one way to reach the cluster`,
         path: ["kubeconfigFromStack"],
         input: k.kubeconfigFromStack.stack,
       });
