@@ -139,6 +139,7 @@ describe("hostile values in every free-text key", function () {
           );
           for (const line of result.problems) {
             // A value can never forge a line of the message or hide part of it.
+            // eslint-disable-next-line no-control-regex -- looking for control characters
             assert.ok(!/[\n\r\u0000\u2028\u2029]/.test(line), `${cls}: raw control in ${line}`);
             if ((SECRET_KEYS as readonly string[]).includes(path)) {
               assert.ok(!line.includes(profile.keys[path].replace("{}", "")), "secret echoed");
