@@ -7,7 +7,31 @@
  * has `{}` where a payload is inserted, inside the value rather than only at its end, so that rich
  * text (an LDAP filter, an annotation value) is attacked where its own syntax allows it.
  */
+import { ConfigError } from "../config/errors";
+import { loadConfig } from "../config/load";
 import { testChain } from "./fixtures/tls";
+
+/** The object an attacker adds: cluster-admin for a service account. */
+export const BINDING = [
+  "apiVersion: rbac.authorization.k8s.io/v1",
+  "kind: ClusterRoleBinding",
+  "metadata: {name: pwned}",
+  "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}",
+  "subjects: [{kind: ServiceAccount, name: default, namespace: default}]",
+].join("\n");
+
+/** A ConfigMap that swallows the rest of the template's document, so that the render parses. */
+const TAIL = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: tail}\ndata:\n  rest:";
+
+/** Breaks out of a double-quoted scalar (`KEY: "{{ value }}"`, goharbor's core ConfigMap). */
+export const QUOTED_BREAKOUT = `"\n---\n${BINDING}\n${TAIL} "`;
+
+/**
+ * Breaks out of a plain or block scalar (`region: {{ value }}` in the registry's `config.yml: |+`,
+ * `path: {{ value }}` in nfs-subdir-external-provisioner); the rest of the document becomes a
+ * block scalar indented 4 (`|2` under `rest`).
+ */
+export const PLAIN_BREAKOUT = `\n---\n${BINDING}\n${TAIL} |2\n`;
 
 /** Hostile payloads by class. */
 export const PAYLOADS: Readonly<Record<string, string>> = {
@@ -15,9 +39,8 @@ export const PAYLOADS: Readonly<Record<string, string>> = {
   "single quote": "'",
   newline: "\n",
   "document separator": "\n---\n",
-  "YAML object injection":
-    '"\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: pwned\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects: [{kind: ServiceAccount, name: default, namespace: default}]\n',
-  "block scalar escape": "\n  regionendpoint: https://evil.example.com\n",
+  "object injection from a quoted scalar": QUOTED_BREAKOUT,
+  "object injection from a plain or block scalar": PLAIN_BREAKOUT,
   "template action": "{{ .Release.Name }}",
   "command substitution": "$(touch /tmp/pwned)",
   backticks: "`touch /tmp/pwned`",
@@ -545,3 +568,20 @@ export type Attempt =
   | { accepted: true }
   | { accepted: false; problems: string[] }
   | { accepted: false; thrown: unknown };
+
+/** Loads a stack configuration the way the program does (objects as JSON, secrets marked). */
+export function attempt(input: StackInput): Attempt {
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(input.config)) {
+    if (v !== undefined) values[k] = typeof v === "string" ? v : JSON.stringify(v);
+  }
+  Object.assign(values, input.secrets);
+  try {
+    loadConfig({ stack: "test", values, isSecret: (k) => k in input.secrets });
+    return { accepted: true };
+  } catch (error) {
+    return error instanceof ConfigError
+      ? { accepted: false, problems: error.problems }
+      : { accepted: false, thrown: error };
+  }
+}

@@ -8,36 +8,17 @@
  * without a case fails here.
  */
 import * as assert from "node:assert/strict";
-import { ConfigError } from "../config/errors";
-import { loadConfig } from "../config/load";
 import { SECRET_KEYS, rawConfigSchema } from "../config/schema";
 import {
   ACCEPTED,
   PAYLOADS,
   PROFILES,
+  attempt,
   benignValues,
   namesKey,
   valuesWith,
   type Attempt,
-  type StackInput,
 } from "./hostile-config-cases";
-
-/** Loads a stack configuration the way the program does (objects as JSON, secrets marked). */
-export function attempt(input: StackInput): Attempt {
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(input.config)) {
-    if (v !== undefined) values[k] = typeof v === "string" ? v : JSON.stringify(v);
-  }
-  Object.assign(values, input.secrets);
-  try {
-    loadConfig({ stack: "test", values, isSecret: (k) => k in input.secrets });
-    return { accepted: true };
-  } catch (error) {
-    return error instanceof ConfigError
-      ? { accepted: false, problems: error.problems }
-      : { accepted: false, thrown: error };
-  }
-}
 
 type Def = { type: string; [key: string]: unknown };
 const defOf = (schema: unknown) => (schema as { _zod: { def: Def } })._zod.def;
