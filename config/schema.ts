@@ -382,28 +382,34 @@ const redisSchema = variants("type", "internal", [
   strictObject({ type: z.literal("internal") }),
   strictObject({
     type: z.literal("external"),
-    addr: z.string({ error: "must be host:port" }).superRefine((v, ctx) => {
-      const parts = v.split(",").map((p) => p.trim());
+    addr: z.string({ error: "must be host:port" }).transform((v, ctx) => {
+      // Spaces around commas are dropped; nothing else is (trim() would drop newlines too, and
+      // the value would reach the chart with them).
+      const parts = v.split(",").map((p) => p.replace(/^ +| +$/g, ""));
+      const fail = (message: string) => {
+        ctx.issues.push({ code: "custom", message, input: v });
+        return z.NEVER;
+      };
       const seen = new Set<string>();
       for (const part of parts) {
         const problem = hostPortProblem(part, { credentials: REDIS_CREDENTIALS });
-        if (problem !== undefined || seen.has(part)) {
-          ctx.addIssue({
-            code: "custom",
-            message:
-              problem?.startsWith("must not carry credentials") === true
-                ? problem
-                : seen.has(part)
-                  ? `lists ${quoted(part)} twice; list each Sentinel address once`
-                  : problem === HOST_PORT_EXPECTED
-                    ? "must be host:port, or a comma-separated list of Sentinel host:port addresses"
-                    : `must be host:port, or a comma-separated list of Sentinel host:port addresses; ${quoted(part)} ${problem}`,
-            input: v,
-          });
-          return;
+        if (problem?.startsWith("must not carry credentials") === true) return fail(problem);
+        if (problem === HOST_PORT_EXPECTED) {
+          return fail(
+            "must be host:port, or a comma-separated list of Sentinel host:port addresses",
+          );
+        }
+        if (problem !== undefined) {
+          return fail(
+            `must be host:port, or a comma-separated list of Sentinel host:port addresses; in ${quoted(part)}, ${problem.slice(HOST_PORT_EXPECTED.length + 2)}`,
+          );
+        }
+        if (seen.has(part)) {
+          return fail(`lists ${quoted(part)} twice; list each Sentinel address once`);
         }
         seen.add(part);
       }
+      return parts.join(",");
     }),
     sentinelMasterSet: sentinelMasterSet().optional(),
     username: redisUsername().optional(),
@@ -868,7 +874,11 @@ export const rawConfigSchema = strictObject({
       c.chart.version,
     );
   }
-  if (c.chart.path !== undefined && !existsSync(c.chart.path)) {
+  if (
+    c.chart.path !== undefined &&
+    localPath("a path").safeParse(c.chart.path).success &&
+    !existsSync(c.chart.path)
+  ) {
     issue(
       ["chart", "path"],
       "must point to an existing chart archive (.tgz) or directory, relative to the project directory",

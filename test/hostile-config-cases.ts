@@ -33,7 +33,7 @@ export const QUOTED_BREAKOUT = `"\n---\n${BINDING}\n${TAIL} "`;
  */
 export const PLAIN_BREAKOUT = `\n---\n${BINDING}\n${TAIL} |2\n`;
 
-/** Hostile payloads by class. */
+/** Hostile payloads by class, inserted inside a value (at its `{}`). */
 export const PAYLOADS: Readonly<Record<string, string>> = {
   "double quote": '"',
   "single quote": "'",
@@ -49,6 +49,31 @@ export const PAYLOADS: Readonly<Record<string, string>> = {
   "paragraph separator U+2029": "\u2029",
   NUL: "\u0000",
 };
+
+/**
+ * Payloads appended to the end of a value instead: a check that trims the value before looking at
+ * it (`trim()` drops newlines and U+2028) would let these through untouched.
+ */
+export const TRAILING_PAYLOADS: Readonly<Record<string, string>> = {
+  "newline at the end": "\n",
+  "document separator at the end": "\n---\n",
+  "U+2028 at the end": "\u2028",
+  "NUL at the end": "\u0000",
+};
+
+/** Every payload class. */
+export const CLASSES: readonly string[] = [
+  ...Object.keys(PAYLOADS),
+  ...Object.keys(TRAILING_PAYLOADS),
+];
+
+/** A benign value (with its `{}`) carrying the payload of class `cls`, or none. */
+export function withPayload(benign: string, cls: string | undefined): string {
+  if (cls !== undefined && cls in TRAILING_PAYLOADS) {
+    return benign.replace("{}", "") + TRAILING_PAYLOADS[cls];
+  }
+  return benign.replace("{}", () => (cls === undefined ? "" : PAYLOADS[cls]));
+}
 
 /** A stack configuration: plain keys, secret keys, other stacks' outputs. */
 export interface StackInput {
@@ -497,17 +522,17 @@ export function allKeys(): { path: string; profile: Profile }[] {
   );
 }
 
-/** A profile's values with `overrides` applied (each a benign value with its payload inserted). */
-export function valuesWith(profile: Profile, payloadFor: Readonly<Record<string, string>>): Values {
+/** A profile's values, the keys in `classFor` carrying a payload of the given class. */
+export function valuesWith(profile: Profile, classFor: Readonly<Record<string, string>>): Values {
   return Object.fromEntries(
     Object.entries(profile.keys).map(([path, benign]) => [
       path,
-      benign.replace("{}", () => payloadFor[path] ?? ""),
+      withPayload(benign, classFor[path]),
     ]),
   );
 }
 
-const ALL_BUT = (...refused: string[]) => Object.keys(PAYLOADS).filter((c) => !refused.includes(c));
+const ALL_BUT = (...refused: string[]) => CLASSES.filter((c) => !refused.includes(c));
 /** Printable text: everything but control characters, line breaks and the Unicode separators. */
 const PRINTABLE = [
   "double quote",
@@ -518,7 +543,7 @@ const PRINTABLE = [
   "backslash",
 ];
 /** Annotation values: multi-line text; only NUL (a control character) is refused. */
-const ANNOTATION_VALUE = ALL_BUT("NUL");
+const ANNOTATION_VALUE = ALL_BUT("NUL", "NUL at the end");
 /** LDAP DNs: `"` and line breaks must be escaped; `\` before `,` is a valid escape. */
 const LDAP_DN = [
   "single quote",
@@ -529,8 +554,8 @@ const LDAP_DN = [
 ];
 /** LDAP filters: parentheses and `\` in values must be escaped; quotes are ordinary characters. */
 const LDAP_FILTER = ["double quote", "single quote", "template action", "backticks"];
-/** PEM: only blocks and whitespace, so a trailing newline is fine. */
-const PEM = ["newline"];
+/** PEM: only blocks and whitespace, so a newline after a block is fine. */
+const PEM = ["newline", "newline at the end"];
 
 /**
  * The payload classes each rich-text key accepts; every other key refuses every class. Accepted

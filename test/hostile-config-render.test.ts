@@ -21,7 +21,7 @@ import * as path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import {
   ACCEPTED,
-  PAYLOADS,
+  CLASSES,
   PLAIN_BREAKOUT,
   QUOTED_BREAKOUT,
   PROFILES,
@@ -31,6 +31,7 @@ import {
   type Profile,
   type StackInput,
 } from "./hostile-config-cases";
+import { chartDerivedNames } from "../lib/chart";
 import { harborValues, runProgram, type ProgramRun } from "./harness";
 
 const harborChart = process.env.HARBOR_CHART;
@@ -222,7 +223,7 @@ describe("hostile values that are accepted render inertly (real charts)", functi
   });
 
   for (const profile of PROFILES) {
-    const classes = Object.keys(PAYLOADS).filter((c) => acceptedKeys(profile, c).length > 0);
+    const classes = CLASSES.filter((c) => acceptedKeys(profile, c).length > 0);
     if (classes.length === 0) continue;
     describe(profile.name, function () {
       let baseline: StackRender;
@@ -234,8 +235,7 @@ describe("hostile values that are accepted render inertly (real charts)", functi
       for (const cls of classes) {
         const keys = acceptedKeys(profile, cls);
         it(`${cls} in ${keys.join(", ")}: the same objects, the value intact`, async function () {
-          const payloads = Object.fromEntries(keys.map((k) => [k, PAYLOADS[cls]]));
-          const values = valuesWith(profile, payloads);
+          const values = valuesWith(profile, Object.fromEntries(keys.map((k) => [k, cls])));
           const input = profile.build(values);
           assert.deepEqual(
             attempt(input),
@@ -264,6 +264,34 @@ describe("hostile values that are accepted render inertly (real charts)", functi
       }
     });
   }
+
+  it("the chart's Services and StatefulSets are exactly chartDerivedNames, within their limits", async function () {
+    for (const releaseName of [`harbor-${"r".repeat(36)}`, "r".repeat(36)]) {
+      const run = await runProgram({
+        stack: "dev",
+        config: { hostname: "harbor.example.com", releaseName, metrics: { enabled: true } },
+      });
+      const r = ok(
+        render(harborChart!, releaseName, "harbor", harborValues(run), dir),
+        releaseName,
+      );
+      stats.renders++;
+      const rendered = r.objects
+        .filter((o) => /^(Service|StatefulSet)\//.test(o))
+        .map((o) => o.replace(/\/harbor\//, " "))
+        // The Service in front of nginx is named by expose.clusterIP.name, not the release.
+        .filter((o) => o !== "Service harbor")
+        .sort();
+      const derived = chartDerivedNames(releaseName, {
+        internalDatabase: true,
+        internalRedis: true,
+        trivy: true,
+        metrics: true,
+      });
+      assert.deepEqual(rendered, derived.map((n) => `${n.kind} ${n.name}`).sort());
+      for (const n of derived) assert.ok(n.name.length <= n.max, `${n.kind} ${n.name}`);
+    }
+  });
 
   describe("control: the same payloads past the schema do change the objects", function () {
     const profile = PROFILES.find((p) => p.charts.includes("nfs-subdir"))!;
