@@ -112,11 +112,24 @@ export const intRange = (min: number, max: number, what = `an integer ${min}-${m
       .max(max, { error: `must be ${what}` }),
   );
 
+/**
+ * A non-empty string, trimmed. No character set: only for values that never reach a chart
+ * template, YAML document or script; everything else takes a primitive below that says what its
+ * target allows (the property test in test/hostile-config.test.ts fails for a free-text key
+ * without a hostile-value case).
+ */
 export const nonEmpty = (what: string) =>
   z
     .string({ error: `must be ${what}` })
     .trim()
     .min(1, { error: `must be ${what}` });
+
+/**
+ * A map of strings with no character set. Prefer `annotations()` or `labelSelectorMap()`, which
+ * check the keys (and values) against what Kubernetes accepts.
+ */
+export const stringMap = (what = "a map of strings") =>
+  z.record(z.string(), z.string({ error: `must be ${what}` }), { error: `must be ${what}` });
 
 export const list = <T extends z.ZodType>(item: T, what: string) =>
   z.array(item, { error: `must be a list of ${what}` });
