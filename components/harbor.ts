@@ -22,7 +22,13 @@ import {
 } from "../lib/chart";
 import { reviewableValues } from "../lib/review";
 import { deriveExternalURL, registryAddress, serverSans, trustPaths } from "../lib/urls";
-import { buildHarborValues, harborImages, podPlacement, type ValuesContext } from "../lib/values";
+import {
+  buildHarborValues,
+  harborImages,
+  podPlacement,
+  podSecurityReportLevel,
+  type ValuesContext,
+} from "../lib/values";
 import { Backup, preUpgradeFingerprint, type BackupArgs } from "./backup";
 import { Certificates } from "./certificates";
 import { CloudNativePgCluster, cloudNativePgClusterArgs } from "./cloudnative-pg";
@@ -129,7 +135,11 @@ export class Harbor extends pulumi.ComponentResource {
 
     const harborNamespace = new HarborNamespace(
       name,
-      { name: args.namespace, protect: args.protect },
+      {
+        name: args.namespace,
+        protect: args.protect,
+        podSecurityReport: podSecurityReportLevel(args),
+      },
       child(),
     );
     const inNamespace = child({ dependsOn: [harborNamespace] });

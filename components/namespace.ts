@@ -12,14 +12,35 @@ export interface HarborNamespaceArgs {
    * Harbor's claims and with them every image.
    */
   protect: boolean;
+  /**
+   * The Pod Security level violations of which are reported (`warn` on every apply, `audit` in
+   * the API server's log); enforcement is always `baseline`. `restricted` unless a Harbor pod is
+   * known to need more: on nfs and rook the database pod's `pgdata-ownership` init container runs
+   * as root with CHOWN/FOWNER/DAC_OVERRIDE, which `restricted` reports on every `pulumi up`
+   * (`podSecurityReportLevel`).
+   */
+  podSecurityReport?: PodSecurityReport;
 }
 
-/** Pod Security labels: Harbor runs under `baseline`; `restricted` violations are reported. */
-export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = {
-  "pod-security.kubernetes.io/enforce": "baseline",
-  "pod-security.kubernetes.io/warn": "restricted",
-  "pod-security.kubernetes.io/audit": "restricted",
-};
+/** Levels the namespace can report violations of. */
+export type PodSecurityReport = "restricted" | "baseline";
+
+/**
+ * Pod Security labels: Harbor runs under `baseline`; violations of `report` (`restricted` by
+ * default) are reported as warnings and audit events.
+ */
+export function podSecurityLabels(
+  report: PodSecurityReport = "restricted",
+): Record<string, string> {
+  return {
+    "pod-security.kubernetes.io/enforce": "baseline",
+    "pod-security.kubernetes.io/warn": report,
+    "pod-security.kubernetes.io/audit": report,
+  };
+}
+
+/** Pod Security labels of a namespace whose pods all meet `restricted`. */
+export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = podSecurityLabels();
 
 /** The namespace Harbor lives in. */
 export class HarborNamespace extends pulumi.ComponentResource {
@@ -37,7 +58,7 @@ export class HarborNamespace extends pulumi.ComponentResource {
           labels: {
             "app.kubernetes.io/part-of": "harbor",
             "app.kubernetes.io/managed-by": "pulumi",
-            ...POD_SECURITY_LABELS,
+            ...podSecurityLabels(args.podSecurityReport),
             ...args.labels,
           },
         },

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ContainerRuntime } from "../config/types";
 import { fullImageRef, mirrorImage } from "../lib/chart";
 import { fitName } from "../lib/names";
+import { kubernetesEnv } from "../lib/scripts";
 import { sha256 } from "./certificates";
 
 export interface NodeTrustArgs {
@@ -104,23 +105,50 @@ export function trustFiles(
 }
 
 /**
- * Script of the install container: copies each file from the ConfigMap into the node's directory
- * through a temporary name and a rename, so the runtime never reads a half-written file.
+ * Script of the install container: copies each file named in `$TRUST_FILES` from `$FILES_DIR`
+ * (the ConfigMap) into `$TARGET_DIR` (the node's directory) through a temporary name and a rename,
+ * so the runtime never reads a half-written file. A constant: the file names, the directories and
+ * the node path it reports (`$HOST_DIR`) arrive as environment variables (`installEnv`), never as
+ * script text. Globbing is off (`set -f`), a file name with a `/` or a leading `.` is refused, a
+ * stale temporary file (or a symlink planted under its name) is removed before the copy, and the
+ * report is printed with `printf %s`, which interprets nothing.
  */
-export function installScript(
+export const INSTALL_SCRIPT = [
+  "set -euf",
+  "for f in $TRUST_FILES; do",
+  '  case "$f" in',
+  "    '' | .* | */*) printf 'refusing file name %s\\n' \"$f\" >&2; exit 1 ;;",
+  "  esac",
+  '  tmp="$TARGET_DIR/.$f.tmp"',
+  '  rm -f "$tmp"',
+  '  cp "$FILES_DIR/$f" "$tmp"',
+  '  chmod 0644 "$tmp"',
+  '  mv -f "$tmp" "$TARGET_DIR/$f"',
+  "done",
+  'printf \'installed %s in %s\\n\' "$TRUST_FILES" "$HOST_DIR"',
+  "",
+].join("\n");
+
+/** Where the install script reads and writes (the container's mount points by default). */
+export interface InstallMounts {
+  /** The ConfigMap with the files. */
+  files: string;
+  /** The node's per-registry directory. */
+  target: string;
+}
+
+/** The install script's environment: the files to copy, where from and to, the node path. */
+export function installEnv(
   files: string[],
   hostDir: string,
-  mounts: { files: string; target: string } = { files: FILES_MOUNT, target: TARGET_MOUNT },
-): string {
-  const copies = files.map((f) => {
-    const tmp = `"${mounts.target}/.${f}.tmp"`;
-    return `cp "${mounts.files}/${f}" ${tmp} && chmod 0644 ${tmp} && mv -f ${tmp} "${mounts.target}/${f}"`;
-  });
-  return [
-    "set -eu",
-    ...copies,
-    `echo ${JSON.stringify(`installed ${files.join(", ")} in ${hostDir}`)}`,
-  ].join("\n");
+  mounts: InstallMounts = { files: FILES_MOUNT, target: TARGET_MOUNT },
+): Record<string, string> {
+  return {
+    TRUST_FILES: files.join(" "),
+    FILES_DIR: mounts.files,
+    TARGET_DIR: mounts.target,
+    HOST_DIR: hostDir,
+  };
 }
 
 /** Script of the long-running container: idles until the pod is stopped. */
@@ -175,7 +203,8 @@ export function nodeTrustDaemonSetSpec(
           {
             name: "install",
             image: input.image,
-            command: ["/bin/sh", "-c", installScript(files, hostDir)],
+            command: ["/bin/sh", "-c", INSTALL_SCRIPT],
+            env: kubernetesEnv(installEnv(files, hostDir)),
             // Root only to write the root-owned directory; no capability is needed for that.
             securityContext: { ...LOCKED_DOWN, runAsUser: 0, runAsGroup: 0, runAsNonRoot: false },
             resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },

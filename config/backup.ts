@@ -7,12 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { cronLongestGapMinutes, goDuration } from "./cron";
 import {
+  secretText,
   bool,
   cronSchedule,
   intRange,
   k8sName,
   k8sSubdomain,
-  nonEmpty,
   quantity,
   requiredKeysObject,
   s3BucketName,
@@ -98,7 +98,9 @@ export const backupSchema = variants("engine", "job", [
     engine: z.literal("velero"),
     ...commonBackupKeys,
     // Accepted here only so the cross-check can say why it does not apply.
-    target: z.unknown().optional(),
+    // Any value is refused by the cross-check (engine velero writes to Velero's own storage); it
+    // is parsed as opaque so the message can say why instead of "not a known key".
+    target: z.custom<unknown>(() => true).optional(),
     velero: strictObject({
       namespace: k8sName().default(DEFAULT_VELERO_NAMESPACE),
       storageLocation: k8sSubdomain().optional(),
@@ -122,8 +124,8 @@ export const restoreSchema = requiredKeysObject(
 export const backupConfigShape = {
   backup: backupSchema.optional(),
   restore: restoreSchema.optional(),
-  backupS3AccessKey: nonEmpty("a non-empty access key").optional(),
-  backupS3SecretKey: nonEmpty("a non-empty secret key").optional(),
+  backupS3AccessKey: secretText("a non-empty access key").optional(),
+  backupS3SecretKey: secretText("a non-empty secret key").optional(),
 };
 
 /** The backup keys alone (tests parse them without the rest of the configuration). */

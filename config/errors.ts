@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { ALLOWED_KEYS_MARKER } from "./primitives";
+import { ALLOWED_KEYS_MARKER, quoted } from "./primitives";
 
 /**
  * Bad configuration. A `RunError`, so Pulumi prints the message alone (no stack trace) and stops
@@ -26,14 +26,48 @@ export function keyName(path: readonly PropertyKey[]): string {
   path.forEach((seg, i) => {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][\w-]*$/.test(String(seg))) out += (i === 0 ? "" : ".") + String(seg);
-    else out += `[${JSON.stringify(String(seg))}]`;
+    else out += `[${quoted(String(seg))}]`;
   });
   return out;
 }
 
-/** A short rendering of the offending value. */
+/**
+ * A string with any credential hidden: everything before the last `@` (`user:password@` in
+ * `https://user:password@proxy:3128`, `admin:pw@db.example.com`, a token as the user name) becomes
+ * `***`, the URL scheme kept. Applied before anything is shortened, so no part of a password can
+ * survive in an error message.
+ */
+export function redactCredentials(text: string): string {
+  const at = text.lastIndexOf("@");
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(text)?.[0] ?? "";
+  // Nothing before the `@` (a cron descriptor such as @daily): nothing to hide.
+  if (at <= scheme.length) return text;
+  return `${scheme}***${text.slice(at)}`;
+}
+
+function redactDeep(value: unknown): unknown {
+  if (typeof value === "string") return redactCredentials(value);
+  if (Array.isArray(value)) return value.map(redactDeep);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)]));
+  }
+  return value;
+}
+
+/**
+ * A short rendering of the offending value: credentials redacted, JSON-escaped (control
+ * characters and the Unicode line separators too, so a value cannot forge lines of the message),
+ * at most 80 characters.
+ */
 export function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const redacted = redactDeep(value);
+  const text =
+    typeof redacted === "string"
+      ? quoted(redacted)
+      : (JSON.stringify(redacted) ?? String(value)).replace(
+          /[\u2028\u2029]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+        );
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { ConfigError, formatIssues } from "./errors";
+import { ConfigError, formatIssues, show } from "./errors";
 import { backupWarnings, toBackupSpecs } from "./backup";
 import {
   OBJECT_KEYS,
@@ -117,7 +117,7 @@ export function loadConfig(source: ConfigSource): HarborConfig {
         raw[key] = JSON.parse(value);
       } catch {
         problems.push(
-          `harbor:${key} must be an object (write it as a YAML map in the stack file), got ${JSON.stringify(value)}`,
+          `harbor:${key} must be an object (write it as a YAML map in the stack file), got ${show(value)}`,
         );
       }
     } else {

@@ -10,35 +10,65 @@ import {
   DEFAULT_CHART_VERSION,
   SUPPORTED_CHART_VERSIONS,
   compareVersions,
+  releaseNameProblem,
 } from "./chart-versions";
 import { BACKUP_OBJECT_KEYS, BACKUP_SECRET_KEYS, backupConfigShape, backupIssues } from "./backup";
 import { checkHighAvailability, cloudNativePgDatabaseSchema, rookObjectStorageSchema } from "./ha";
 import { checkCaProvided, checkProvidedTls } from "./pem";
 import {
   absolutePath,
+  annotations as annotationMap,
   bool,
   cidr,
+  claimName,
+  displayText,
+  dns1035Label,
   dnsName,
+  helmRepositoryUrl,
   hostOrIp,
-  hostPort,
+  HOST_PORT_EXPECTED,
+  hostPortProblem,
   httpsUrl,
   imageRef,
   intRange,
   ipAddress,
   isIpAddress,
+  isLabelValue,
+  isQualifiedName,
   k8sName,
   k8sSubdomain,
-  list,
-  nonEmpty,
+  kubeContextName,
+  labelSelectorMap,
+  labelValue,
+  ldapAttribute,
+  ldapDn,
+  ldapFilter,
+  ldapUrl,
+  localPath,
+  mountOption,
+  noProxyList,
+  oidcScopes,
   originUrl,
   pemText,
+  postgresIdentifier,
+  qualifiedName,
+  quoted,
   quantity,
+  redisUsername,
   registryPrefix,
   requiredKeysObject,
+  s3BucketName,
+  s3KeyPrefix,
+  s3Region,
+  s3StorageClass,
+  secretText,
   semver,
+  sentinelMasterSet,
   strictObject,
-  stringMap,
+  token,
+  uniqueList,
   variants,
+  hasControlCharacters,
 } from "./primitives";
 
 /** Keys whose values are secrets: set with `pulumi config set --secret`, never echoed in errors. */
@@ -80,7 +110,24 @@ export const OBJECT_KEYS = [
 ] as const;
 
 const PORT_RANGE = "30000-32767";
-const annotations = () => stringMap("a map of annotation names to string values").prefault({});
+const annotations = () => annotationMap().prefault({});
+
+/**
+ * Namespaces Kubernetes itself uses. Harbor's namespace is created, labelled (Pod Security) and
+ * protected as the program's own, which must never happen to one of these.
+ */
+export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/** Harbor's namespace: a DNS-1123 label that is not a system namespace (nor any `kube-*`). */
+const harborNamespace = () =>
+  k8sName().refine((v) => !SYSTEM_NAMESPACES.includes(v) && !v.startsWith("kube-"), {
+    error:
+      "must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease or any kube-*): the program labels it for Pod Security and guards it as Harbor's",
+  });
+
+/** Where credentials go instead of a proxy URL. */
+const PROXY_CREDENTIALS =
+  "Harbor's chart writes proxy URLs into ConfigMaps and pod environments in plain text; use a proxy that admits the cluster's nodes by source address (see README, Safety)";
 
 const exposeSchema = variants("type", "ingress", [
   strictObject({
@@ -114,7 +161,7 @@ const exposeSchema = variants("type", "ingress", [
     loadBalancer: strictObject({
       ip: ipAddress().optional(),
       annotations: annotations(),
-      sourceRanges: list(cidr(), "CIDRs such as 10.0.0.0/8").default([]),
+      sourceRanges: uniqueList(cidr(), "CIDRs such as 10.0.0.0/8").default([]),
     }).prefault({}),
   }),
   strictObject({
@@ -128,13 +175,14 @@ const exposeSchema = variants("type", "ingress", [
     type: z.literal("route"),
     route: requiredKeysObject(
       strictObject({
-        parentRefs: list(
+        parentRefs: uniqueList(
           strictObject({
             name: k8sSubdomain(),
             namespace: k8sName().optional(),
             sectionName: k8sSubdomain().optional(),
           }),
           "Gateway references ({name, namespace, sectionName})",
+          (r) => `${r.namespace ?? ""}/${r.name}/${r.sectionName ?? ""}`,
         ).min(1, { error: "must name at least one Gateway ({name, namespace, sectionName})" }),
         annotations: annotations(),
       }),
@@ -143,8 +191,8 @@ const exposeSchema = variants("type", "ingress", [
 ]).prefault({});
 
 const tlsCommon = {
-  dnsNames: list(dnsName(), "DNS names").default([]),
-  ipAddresses: list(ipAddress(), "IP addresses").default([]),
+  dnsNames: uniqueList(dnsName(), "DNS names").default([]),
+  ipAddresses: uniqueList(ipAddress(), "IP addresses").default([]),
   validityDays: intRange(1, 397, "1-397 days (browsers reject longer server certificates)").default(
     365,
   ),
@@ -219,7 +267,12 @@ const storageSchema = variants("variant", "local-path", [
             "must be a directory below / such as /opt/local-path-provisioner (local-path-provisioner refuses the root directory)",
         })
         .default("/opt/local-path-provisioner"),
-      node: k8sSubdomain().optional(),
+      node: k8sSubdomain()
+        .refine((v) => isLabelValue(v), {
+          error:
+            "must be a node name of at most 63 characters (it is matched through the node's kubernetes.io/hostname label)",
+        })
+        .optional(),
     }).prefault({}),
   }),
   strictObject({
@@ -227,13 +280,13 @@ const storageSchema = variants("variant", "local-path", [
     ...storageCommon,
     nfs: requiredKeysObject(
       strictObject({
-        server: hostOrIp(),
+        server: hostOrIp({
+          credentials: "NFS exports are authorised by client address, never by a password",
+        }),
         path: absolutePath(),
         driver: z.enum(["subdir", "csi"], { error: "must be subdir or csi" }).default("subdir"),
         installProvisioner: bool().default(true),
-        mountOptions: list(nonEmpty("a mount option"), "mount options such as nfsvers=4.1").default(
-          [],
-        ),
+        mountOptions: uniqueList(mountOption(), "mount options such as nfsvers=4.1").default([]),
         archiveOnDelete: bool().default(true),
       }),
     ),
@@ -258,13 +311,8 @@ const storageSchema = variants("variant", "local-path", [
 
 const chartSchema = strictObject({
   version: semver().default(DEFAULT_CHART_VERSION),
-  repository: z
-    .string({ error: "must be an https:// or oci:// Helm repository URL" })
-    .refine((v) => /^(https?|oci):\/\/[^\s]+$/.test(v), {
-      error: "must be an https:// or oci:// Helm repository URL",
-    })
-    .default(DEFAULT_CHART_REPOSITORY),
-  path: nonEmpty("a path to a chart .tgz or directory").optional(),
+  repository: helmRepositoryUrl().default(DEFAULT_CHART_REPOSITORY),
+  path: localPath("a path to a chart .tgz or directory").optional(),
 }).prefault({});
 
 const authSchema = variants("mode", "database", [
@@ -273,23 +321,22 @@ const authSchema = variants("mode", "database", [
     mode: z.literal("ldap"),
     ldap: requiredKeysObject(
       strictObject({
-        url: z
-          .string({ error: "must be an ldap:// or ldaps:// URL" })
-          .refine((v) => /^ldaps?:\/\/[^/\s]+\/?$/.test(v), {
-            error: "must be an ldap:// or ldaps:// URL such as ldaps://ldap.example.com",
-          }),
-        baseDn: nonEmpty("a DN such as dc=example,dc=com"),
-        searchDn: nonEmpty("a DN").optional(),
-        uid: nonEmpty("an attribute name").default("uid"),
-        filter: nonEmpty("an LDAP filter").optional(),
+        url: ldapUrl({
+          credentials:
+            "put the bind DN in harbor:auth.ldap.searchDn and its password in the secret harbor:ldapSearchPassword",
+        }),
+        baseDn: ldapDn(),
+        searchDn: ldapDn("a DN").optional(),
+        uid: ldapAttribute().default("uid"),
+        filter: ldapFilter().optional(),
         scope: z
           .enum(["base", "onelevel", "subtree"], { error: "must be base, onelevel or subtree" })
           .default("subtree"),
         verifyCert: bool().default(true),
-        groupBaseDn: nonEmpty("a DN").optional(),
-        groupSearchFilter: nonEmpty("an LDAP filter").optional(),
-        groupAttributeName: nonEmpty("an attribute name").optional(),
-        groupAdminDn: nonEmpty("a DN").optional(),
+        groupBaseDn: ldapDn("a DN").optional(),
+        groupSearchFilter: ldapFilter().optional(),
+        groupAttributeName: ldapAttribute().optional(),
+        groupAdminDn: ldapDn("a DN").optional(),
       }),
     ),
   }),
@@ -297,14 +344,16 @@ const authSchema = variants("mode", "database", [
     mode: z.literal("oidc"),
     oidc: requiredKeysObject(
       strictObject({
-        name: nonEmpty("a display name").default("OIDC"),
-        endpoint: httpsUrl(),
-        clientId: nonEmpty("the client ID registered for Harbor"),
-        scope: nonEmpty("comma-separated scopes").default("openid,profile,email,offline_access"),
-        groupsClaim: nonEmpty("a claim name").optional(),
-        adminGroup: nonEmpty("a group name").optional(),
+        name: displayText("a display name", 64).default("OIDC"),
+        endpoint: httpsUrl({
+          credentials: "the client secret belongs in the secret harbor:oidcClientSecret",
+        }),
+        clientId: token("the client ID registered for Harbor"),
+        scope: oidcScopes().default("openid,profile,email,offline_access"),
+        groupsClaim: claimName().optional(),
+        adminGroup: displayText("a group name").optional(),
         autoOnboard: bool().default(false),
-        userClaim: nonEmpty("a claim name").optional(),
+        userClaim: claimName().optional(),
         verifyCert: bool().default(true),
       }),
     ),
@@ -315,10 +364,13 @@ const databaseSchema = variants("type", "internal", [
   strictObject({ type: z.literal("internal") }),
   strictObject({
     type: z.literal("external"),
-    host: hostOrIp(),
+    host: hostOrIp({
+      credentials:
+        "put the user name in harbor:database.username and the password in the secret harbor:databasePassword",
+    }),
     port: intRange(1, 65535, "a port 1-65535").default(5432),
-    username: nonEmpty("a PostgreSQL user name"),
-    coreDatabase: nonEmpty("a database name").default("registry"),
+    username: postgresIdentifier("a PostgreSQL user name"),
+    coreDatabase: postgresIdentifier("a database name").default("registry"),
     sslmode: z
       .enum(["disable", "require", "verify-ca", "verify-full"], {
         error: "must be one of disable, require, verify-ca, verify-full",
@@ -328,24 +380,44 @@ const databaseSchema = variants("type", "internal", [
   cloudNativePgDatabaseSchema,
 ]).prefault({});
 
+const REDIS_CREDENTIALS =
+  "put the user name in harbor:redis.username and the password in the secret harbor:redisPassword";
+
 const redisSchema = variants("type", "internal", [
   strictObject({ type: z.literal("internal") }),
   strictObject({
     type: z.literal("external"),
-    addr: z.string({ error: "must be host:port" }).superRefine((v, ctx) => {
-      for (const part of v.split(",")) {
-        if (!hostPort().safeParse(part.trim()).success) {
-          ctx.addIssue({
-            code: "custom",
-            message: "must be host:port, or a comma-separated list of Sentinel host:port addresses",
-            input: v,
-          });
-          return;
+    addr: z.string({ error: "must be host:port" }).transform((v, ctx) => {
+      // Spaces around commas are dropped; nothing else is (trim() would drop newlines too, and
+      // the value would reach the chart with them).
+      const parts = v.split(",").map((p) => p.replace(/^ +| +$/g, ""));
+      const fail = (message: string) => {
+        ctx.issues.push({ code: "custom", message, input: v });
+        return z.NEVER;
+      };
+      const seen = new Set<string>();
+      for (const part of parts) {
+        const problem = hostPortProblem(part, { credentials: REDIS_CREDENTIALS });
+        if (problem?.startsWith("must not carry credentials") === true) return fail(problem);
+        if (problem === HOST_PORT_EXPECTED) {
+          return fail(
+            "must be host:port, or a comma-separated list of Sentinel host:port addresses",
+          );
         }
+        if (problem !== undefined) {
+          return fail(
+            `must be host:port, or a comma-separated list of Sentinel host:port addresses; in ${quoted(part)}, ${problem.slice(HOST_PORT_EXPECTED.length + 2)}`,
+          );
+        }
+        if (seen.has(part)) {
+          return fail(`lists ${quoted(part)} twice; list each Sentinel address once`);
+        }
+        seen.add(part);
       }
+      return parts.join(",");
     }),
-    sentinelMasterSet: nonEmpty("a Sentinel master set name").optional(),
-    username: nonEmpty("a Redis user name").optional(),
+    sentinelMasterSet: sentinelMasterSet().optional(),
+    username: redisUsername().optional(),
     tls: bool().default(false),
   }).superRefine((r, ctx) => {
     if (r.sentinelMasterSet === undefined && r.addr.includes(",")) {
@@ -363,15 +435,17 @@ const redisSchema = variants("type", "internal", [
 const objectStorageSchema = variants("type", "s3", [
   strictObject({
     type: z.literal("s3"),
-    bucket: nonEmpty("a bucket name"),
-    region: nonEmpty("a region such as us-east-1").default("us-east-1"),
-    regionEndpoint: originUrl().optional(),
-    rootDirectory: nonEmpty("a key prefix").optional(),
+    bucket: s3BucketName(),
+    region: s3Region().default("us-east-1"),
+    regionEndpoint: originUrl({
+      credentials: "put the keys in the secrets harbor:s3AccessKey and harbor:s3SecretKey",
+    }).optional(),
+    rootDirectory: s3KeyPrefix().optional(),
     encrypt: bool().default(false),
     secure: bool().default(true),
     skipVerify: bool().default(false),
     forcePathStyle: bool().default(false),
-    storageClass: nonEmpty("an S3 storage class such as STANDARD").optional(),
+    storageClass: s3StorageClass().optional(),
     disableRedirect: bool().default(false),
   }),
   rookObjectStorageSchema,
@@ -388,24 +462,93 @@ const replicasSchema = strictObject({
 }).prefault({});
 
 const tolerationSchema = strictObject({
-  key: nonEmpty("a taint key").optional(),
+  key: qualifiedName().optional(),
   operator: z.enum(["Exists", "Equal"], { error: "must be Exists or Equal" }).optional(),
-  value: z.string({ error: "must be a string" }).optional(),
+  value: labelValue().optional(),
   effect: z
     .enum(["NoSchedule", "PreferNoSchedule", "NoExecute"], {
       error: "must be NoSchedule, PreferNoSchedule or NoExecute",
     })
     .optional(),
   tolerationSeconds: intRange(0, 31536000, "a number of seconds").optional(),
+}).superRefine((t, ctx) => {
+  // Kubernetes' own rules (ValidateTolerations), checked before the chart is installed.
+  if (t.operator === "Exists" && t.value !== undefined && t.value !== "") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["value"],
+      message: "must be empty when operator is Exists (Exists matches every value of the key)",
+      input: t.value,
+    });
+  }
+  if (t.key === undefined && t.operator !== "Exists") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["key"],
+      message:
+        "is required unless operator is Exists (only operator Exists without a key tolerates every taint)",
+    });
+  }
+  if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tolerationSeconds"],
+      message: "is only allowed with effect NoExecute (Kubernetes refuses it otherwise)",
+      input: t.tolerationSeconds,
+    });
+  }
 });
 
+/**
+ * Strings inside an affinity are label keys and values, operators, namespaces and topology keys:
+ * letters, digits, `-`, `_`, `.`, `/`. Each one that is not is reported at its own path.
+ */
+function affinityTerms(what: string) {
+  return z
+    .record(z.string(), z.unknown(), { error: `must be ${what}` })
+    .superRefine((value, ctx) => {
+      const walk = (node: unknown, path: (string | number)[]): void => {
+        if (Array.isArray(node)) {
+          node.forEach((item, i) => walk(item, [...path, i]));
+        } else if (node !== null && typeof node === "object") {
+          for (const [key, item] of Object.entries(node)) {
+            if (!isQualifiedName(key)) {
+              ctx.addIssue({
+                code: "custom",
+                path: [...path, key],
+                message:
+                  "is not a valid field or label key (letters, digits, '-', '_', '.', with an optional DNS prefix and '/')",
+                input: key,
+              });
+            } else {
+              walk(item, [...path, key]);
+            }
+          }
+        } else if (typeof node === "string") {
+          if (!/^[A-Za-z0-9_./-]{0,317}$/.test(node)) {
+            ctx.addIssue({
+              code: "custom",
+              path,
+              message:
+                "must be a Kubernetes name, label key, label value or operator (letters, digits, '-', '_', '.', '/')",
+              input: node,
+            });
+          }
+        } else if (typeof node !== "number" && typeof node !== "boolean") {
+          ctx.addIssue({ code: "custom", path, message: "must be a string, number or boolean" });
+        }
+      };
+      walk(value, []);
+    });
+}
+
 const schedulingSchema = strictObject({
-  nodeSelector: stringMap("a map of node label names to values").default({}),
-  tolerations: list(tolerationSchema, "tolerations").default([]),
+  nodeSelector: labelSelectorMap().default({}),
+  tolerations: uniqueList(tolerationSchema, "tolerations").default([]),
   affinity: strictObject({
-    nodeAffinity: z.record(z.string(), z.unknown()).optional(),
-    podAffinity: z.record(z.string(), z.unknown()).optional(),
-    podAntiAffinity: z.record(z.string(), z.unknown()).optional(),
+    nodeAffinity: affinityTerms("a nodeAffinity object").optional(),
+    podAffinity: affinityTerms("a podAffinity object").optional(),
+    podAntiAffinity: affinityTerms("a podAntiAffinity object").optional(),
   }).optional(),
 });
 
@@ -418,26 +561,28 @@ const trustSchema = strictObject({
     hostsDir: absolutePath().optional(),
     image: imageRef().default("busybox:1.37.0"),
   }).prefault({}),
-  namespaces: list(k8sName(), "namespace names").default([]),
+  namespaces: uniqueList(k8sName(), "namespace names").default([]),
 }).prefault({});
 
 const kubernetesSchema = strictObject({
-  context: nonEmpty("a kubeconfig context name").optional(),
+  context: kubeContextName().optional(),
   kubeconfigFromStack: strictObject({
     stack: z
       .string({ error: "must be a stack name such as acme/cluster/prod" })
       .regex(/^[\w.-]+(\/[\w.-]+){0,2}$/, {
         error: "must be a stack name such as acme/cluster/prod",
       }),
-    output: nonEmpty("an output name").default("kubeconfig"),
+    output: token("an output name", /^[A-Za-z0-9_.-]{1,255}$/, "letters, digits and _ . -").default(
+      "kubeconfig",
+    ),
   }).optional(),
-  renderToDirectory: nonEmpty("a directory path").optional(),
+  renderToDirectory: localPath("a directory path").optional(),
 })
   .superRefine((k, ctx) => {
     if (k.context && k.kubeconfigFromStack) {
       ctx.addIssue({
         code: "custom",
-        message: `cannot be combined with harbor:kubernetes.context (${JSON.stringify(k.context)}); choose one way to reach the cluster`,
+        message: `cannot be combined with harbor:kubernetes.context (${quoted(k.context)}); choose one way to reach the cluster`,
         path: ["kubeconfigFromStack"],
         input: k.kubeconfigFromStack.stack,
       });
@@ -471,9 +616,11 @@ const known = (...values: string[]): boolean => values.every((v) => v !== UNKNOW
 /** Every `harbor:` key as written in the stack file (after JSON parsing of object keys). */
 export const rawConfigSchema = strictObject({
   hostname: hostOrIp(),
-  namespace: k8sName().default("harbor"),
-  releaseName: k8sName(53).default("harbor"),
-  externalURL: originUrl().optional(),
+  namespace: harborNamespace().default("harbor"),
+  releaseName: dns1035Label(53).default("harbor"),
+  externalURL: originUrl({
+    credentials: "the URL Harbor advertises is shown to every user and never carries credentials",
+  }).optional(),
   expose: exposeSchema,
   tls: tlsSchema,
   storage: storageSchema,
@@ -496,10 +643,10 @@ export const rawConfigSchema = strictObject({
     serviceMonitor: bool().default(false),
   }).prefault({}),
   proxy: strictObject({
-    httpProxy: originUrl().optional(),
-    httpsProxy: originUrl().optional(),
-    noProxy: nonEmpty("a comma-separated host list").optional(),
-    components: list(
+    httpProxy: originUrl({ credentials: PROXY_CREDENTIALS }).optional(),
+    httpsProxy: originUrl({ credentials: PROXY_CREDENTIALS }).optional(),
+    noProxy: noProxyList().optional(),
+    components: uniqueList(
       z.enum(["core", "jobservice", "trivy"], { error: "must be core, jobservice or trivy" }),
       "components",
     ).default(["core", "jobservice", "trivy"]),
@@ -529,18 +676,21 @@ export const rawConfigSchema = strictObject({
       .refine((v) => /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v), {
         error: "must contain an upper-case letter, a lower-case letter and a digit (Harbor's rule)",
       })
-      .refine((v) => v !== "Harbor12345", { error: "must not be the chart's default password" }),
+      .refine((v) => v !== "Harbor12345", { error: "must not be the chart's default password" })
+      .refine((v) => !hasControlCharacters(v), {
+        error: "must not contain control characters or line breaks",
+      }),
   ).optional(),
   tlsCertificate: secretValue(pemText()).optional(),
   tlsPrivateKey: secretValue(pemText()).optional(),
   tlsCaCertificate: secretValue(pemText()).optional(),
   caPrivateKey: secretValue(pemText()).optional(),
-  databasePassword: secretValue(nonEmpty("a non-empty password")).optional(),
-  redisPassword: secretValue(nonEmpty("a non-empty password")).optional(),
-  s3AccessKey: secretValue(nonEmpty("a non-empty access key")).optional(),
-  s3SecretKey: secretValue(nonEmpty("a non-empty secret key")).optional(),
-  ldapSearchPassword: secretValue(nonEmpty("a non-empty password")).optional(),
-  oidcClientSecret: secretValue(nonEmpty("a non-empty client secret")).optional(),
+  databasePassword: secretValue(secretText("a non-empty password")).optional(),
+  redisPassword: secretValue(secretText("a non-empty password")).optional(),
+  s3AccessKey: secretValue(secretText("a non-empty access key")).optional(),
+  s3SecretKey: secretValue(secretText("a non-empty secret key")).optional(),
+  ldapSearchPassword: secretValue(secretText("a non-empty password")).optional(),
+  oidcClientSecret: secretValue(secretText("a non-empty client secret")).optional(),
   // Backups and restore (config/backup.ts), their S3 keys among the secrets.
   ...backupConfigShape,
 }).superRefine((c, ctx) => {
@@ -555,6 +705,17 @@ export const rawConfigSchema = strictObject({
     }
   };
   const hostIsIp = isIpAddress(c.hostname);
+
+  // Names the chart derives from the release.
+  if (dns1035Label(53).safeParse(c.releaseName).success) {
+    const problem = releaseNameProblem(c.releaseName, {
+      internalDatabase: c.database.type === "internal",
+      internalRedis: c.redis.type === "internal",
+      trivy: c.trivy.enabled,
+      metrics: c.metrics.enabled,
+    });
+    if (problem !== undefined) issue(["releaseName"], problem, c.releaseName);
+  }
 
   // Exposure and hostname.
   if (hostIsIp && (c.expose.type === "ingress" || c.expose.type === "route")) {
@@ -752,7 +913,11 @@ export const rawConfigSchema = strictObject({
       c.chart.version,
     );
   }
-  if (c.chart.path !== undefined && !existsSync(c.chart.path)) {
+  if (
+    c.chart.path !== undefined &&
+    localPath("a path").safeParse(c.chart.path).success &&
+    !existsSync(c.chart.path)
+  ) {
     issue(
       ["chart", "path"],
       "must point to an existing chart archive (.tgz) or directory, relative to the project directory",

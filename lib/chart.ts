@@ -11,8 +11,12 @@ export {
   DEFAULT_CHART_REPOSITORY,
   DEFAULT_CHART_VERSION,
   SUPPORTED_CHART_VERSIONS,
+  chartDerivedNames,
   chartFullname,
   compareVersions,
+  releaseNameProblem,
+  type ChartFeatures,
+  type DerivedName,
 } from "../config/chart-versions";
 
 /** Names of the PersistentVolumeClaims the chart creates for a release (for `existingClaims`). */

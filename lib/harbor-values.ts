@@ -70,6 +70,7 @@ export interface ContainerValues {
   image: string;
   command?: string[];
   args?: string[];
+  env?: { name: string; value: string }[];
   securityContext?: Record<string, unknown>;
   volumeMounts?: { name: string; mountPath: string; subPath?: string }[];
   resources?: ResourceRequirements;

@@ -33,11 +33,32 @@ export function deriveExternalURL(input: AddressInput): string {
 }
 
 /**
+ * `host[:port]` of an `http(s)://host[:port][/]` origin as the configuration holds it (validated
+ * and normalised by the schema's `originUrl`: default port dropped, IPv6 bracketed). Split by hand:
+ * a URL parser would rewrite some hosts (`1.2.3` -> `1.2.0.3`) and throw on others.
+ */
+export function originAuthority(origin: string): string {
+  const m = /^https?:\/\/([^/?#@]+)\/?$/.exec(origin);
+  if (!m) throw new Error(`not an http(s) origin: ${JSON.stringify(origin)}`);
+  return m[1];
+}
+
+/** The host of an origin's authority, IPv6 without brackets. */
+export function originHost(origin: string): string {
+  const authority = originAuthority(origin);
+  const bracketed = /^\[([^\]]+)\]/.exec(authority);
+  return bracketed ? bracketed[1] : authority.replace(/:\d+$/, "");
+}
+
+/**
  * The registry address in image references and `docker login`: host plus port when the port is not
  * the scheme's default (`harbor.example.com`, `192.168.1.10:30003`).
  */
 export function registryAddress(input: AddressInput): string {
-  return new URL(deriveExternalURL(input)).host;
+  const url = deriveExternalURL(input);
+  const authority = originAuthority(url);
+  const defaultPort = url.startsWith("https:") ? ":443" : ":80";
+  return authority.endsWith(defaultPort) ? authority.slice(0, -defaultPort.length) : authority;
 }
 
 /** Subject alternative names of the server certificate. */
@@ -50,7 +71,7 @@ export function serverSans(input: AddressInput): { dnsNames: string[]; ipAddress
     if (!list.includes(bare)) list.push(bare);
   };
   add(input.hostname);
-  if (input.externalURL) add(new URL(input.externalURL).hostname);
+  if (input.externalURL) add(originHost(input.externalURL));
   input.tls.dnsNames.forEach(add);
   input.tls.ipAddresses.forEach(add);
   return { dnsNames: dns, ipAddresses: ips };

@@ -26,6 +26,7 @@ import {
   readWriteHost,
 } from "./high-availability";
 import { veleroRegistryPodAnnotations } from "./backup";
+import { kubernetesEnv } from "./scripts";
 import { deriveExternalURL } from "./urls";
 
 /** Credentials Harbor needs, each pinned by @pulumi/random or @pulumi/tls. */
@@ -114,6 +115,25 @@ function claim(config: HarborSettings, volume: VolumeName, storageClass: string)
   return pvc;
 }
 
+/** Where the database volume is mounted in the init container, and the data directory in it. */
+export const DATABASE_DATA_MOUNT = "/var/lib/postgresql/data";
+export const PGDATA_DIR = `${DATABASE_DATA_MOUNT}/pgdata`;
+
+/**
+ * Script of the `pgdata-ownership` init container. A constant: the directory arrives in
+ * `$PGDATA_DIR`. A symlink in its place is left alone (so nothing outside the volume is changed),
+ * `chown -h` changes links inside rather than what they point to, and a failure (root squashed by
+ * the NFS export) is a warning printed with `printf %s`, not a failed pod.
+ */
+export const PGDATA_OWNERSHIP_SCRIPT = [
+  'd="$PGDATA_DIR"',
+  'if [ -d "$d" ] && [ ! -L "$d" ]; then',
+  '  chown -hR 999:999 "$d" && chmod 0700 "$d" ||',
+  "    printf 'warning: could not fix ownership of %s (root squashed by the NFS export?)\\n' \"$d\"",
+  "fi",
+  "",
+].join("\n");
+
 /**
  * Init container that hands the PostgreSQL data directory back to the postgres user (uid 999) with
  * mode 0700 on network storage, where a restore, root-owned export or fsGroup change otherwise
@@ -126,9 +146,8 @@ export function pgdataOwnershipContainer(image: string): ContainerValues {
     name: "pgdata-ownership",
     image,
     command: ["/bin/sh", "-c"],
-    args: [
-      'd=/var/lib/postgresql/data/pgdata; if [ -d "$d" ]; then chown -R 999:999 "$d" && chmod 0700 "$d" || echo "warning: could not fix ownership of $d (root squashed by the NFS export?)"; fi',
-    ],
+    args: [PGDATA_OWNERSHIP_SCRIPT],
+    env: kubernetesEnv({ PGDATA_DIR }),
     securityContext: {
       runAsUser: 0,
       runAsNonRoot: false,
@@ -138,7 +157,7 @@ export function pgdataOwnershipContainer(image: string): ContainerValues {
       capabilities: { drop: ["ALL"], add: ["CHOWN", "FOWNER", "DAC_OVERRIDE"] },
       seccompProfile: { type: "RuntimeDefault" },
     },
-    volumeMounts: [{ name: "database-data", mountPath: "/var/lib/postgresql/data" }],
+    volumeMounts: [{ name: "database-data", mountPath: DATABASE_DATA_MOUNT }],
   };
 }
 
@@ -208,6 +227,33 @@ function addRegistryEnvironment(values: HarborValues, env: EnvVar[]): void {
   const registry = values.registry!;
   registry.registry = { ...registry.registry, extraEnvVars: env };
   registry.controller = { ...registry.controller, extraEnvVars: env };
+}
+
+/**
+ * Whether the database pod gets the `pgdata-ownership` init container: the internal database on
+ * network storage (nfs, rook). It runs as root with CHOWN/FOWNER/DAC_OVERRIDE, which Pod Security
+ * `baseline` admits and `restricted` does not (see `podSecurityLabels`).
+ */
+export function runsPgdataOwnership(
+  config: Pick<HarborSettings, "database"> & {
+    storage: Pick<HarborSettings["storage"], "variant">;
+  },
+): boolean {
+  return (
+    config.database.type === "internal" &&
+    (config.storage.variant === "nfs" || config.storage.variant === "rook")
+  );
+}
+
+/**
+ * The Pod Security level Harbor's namespace reports violations of: `baseline` when the
+ * `pgdata-ownership` init container runs (it needs root, which `restricted` forbids, and would
+ * warn on every `pulumi up`), else `restricted`. Enforcement stays `baseline` either way.
+ */
+export function podSecurityReportLevel(
+  config: Parameters<typeof runsPgdataOwnership>[0],
+): "restricted" | "baseline" {
+  return runsPgdataOwnership(config) ? "baseline" : "restricted";
 }
 
 /** Image repositories rewritten to `harbor:imageRegistry`, per component. */
@@ -402,7 +448,7 @@ export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): H
 
   // Database.
   if (config.database.type === "internal") {
-    const fixOwnership = config.storage.variant === "nfs" || config.storage.variant === "rook";
+    const fixOwnership = runsPgdataOwnership(config);
     const appVersion = SUPPORTED_CHART_VERSIONS[config.chart.version];
     values.database = {
       type: "internal",

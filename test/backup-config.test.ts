@@ -241,28 +241,28 @@ describe("config/backup: harbor:backup and harbor:restore", function () {
         "an upper-case bucket",
         { backup: { target: { s3: { bucket: "Harbor" } } }, ...S3_SECRETS },
         [
-          "harbor:backup.target.s3.bucket must be 3-63 characters of lower-case letters, digits, '.' and '-', starting and ending with a letter or digit (S3 bucket naming rules), got \"Harbor\"",
+          "harbor:backup.target.s3.bucket must be an S3 bucket name: 3-63 lower-case letters, digits, '.', '-', starting and ending with a letter or digit, got \"Harbor\"",
         ],
       ],
       [
         "a bucket with adjacent periods",
         { backup: { target: { s3: { bucket: "harbor..backups" } } }, ...S3_SECRETS },
         [
-          'harbor:backup.target.s3.bucket must not contain two adjacent periods (S3 bucket naming rules), got "harbor..backups"',
+          `harbor:backup.target.s3.bucket must be an S3 bucket name: 3-63 lower-case letters, digits, '.', '-', starting and ending with a letter or digit, without two adjacent dots, got "harbor..backups"`,
         ],
       ],
       [
         "a bucket named like an IP address",
         { backup: { target: { s3: { bucket: "192.168.1.10" } } }, ...S3_SECRETS },
         [
-          'harbor:backup.target.s3.bucket must not be formatted as an IP address (S3 bucket naming rules), got "192.168.1.10"',
+          `harbor:backup.target.s3.bucket must be an S3 bucket name: 3-63 lower-case letters, digits, '.', '-', starting and ending with a letter or digit, not formatted as an IP address, got "192.168.1.10"`,
         ],
       ],
       [
         "a bucket with a reserved suffix",
         { backup: { target: { s3: { bucket: "backups-s3alias" } } }, ...S3_SECRETS },
         [
-          'harbor:backup.target.s3.bucket must not end with the reserved suffix -s3alias (S3 bucket naming rules), got "backups-s3alias"',
+          `harbor:backup.target.s3.bucket must be an S3 bucket name: 3-63 lower-case letters, digits, '.', '-', starting and ending with a letter or digit; the suffixes -s3alias, --ol-s3, .mrap, --x-s3 and --table-s3 are reserved, got "backups-s3alias"`,
         ],
       ],
       [
@@ -282,28 +282,28 @@ describe("config/backup: harbor:backup and harbor:restore", function () {
           ...S3_SECRETS,
         },
         [
-          "harbor:backup.target.s3.endpoint must not contain credentials (user:password@); set them with `pulumi config set --secret` in the keys made for them",
+          'harbor:backup.target.s3.endpoint must not carry credentials (user:password@): a configuration value is stored and shown in plain text; give credentials through the secret keys (`pulumi config set --secret`), got "https://***@s3.example.com"',
         ],
       ],
       [
         "a prefix with a command substitution",
         { backup: { target: { s3: { bucket: "b-1", prefix: "$(touch x)" } } }, ...S3_SECRETS },
         [
-          "harbor:backup.target.s3.prefix must be a key prefix such as harbor/prod: segments of letters, digits, '.', '_' and '-' separated by single '/', no leading or trailing '/', got \"$(touch x)\"",
+          "harbor:backup.target.s3.prefix must be a key prefix such as /harbor: '/'-separated names of letters, digits, '.', '_', '-', '+', '@' (no '.' or '..'), got \"$(touch x)\"",
         ],
       ],
       [
         "a prefix with a parent segment",
         { backup: { target: { s3: { bucket: "b-1", prefix: "harbor/../other" } } }, ...S3_SECRETS },
         [
-          "harbor:backup.target.s3.prefix must be a key prefix such as harbor/prod: segments of letters, digits, '.', '_' and '-' separated by single '/', no leading or trailing '/', got \"harbor/../other\"",
+          "harbor:backup.target.s3.prefix must be a key prefix such as /harbor: '/'-separated names of letters, digits, '.', '_', '-', '+', '@' (no '.' or '..'), got \"harbor/../other\"",
         ],
       ],
       [
         "a region with spaces",
         { backup: { target: { s3: { bucket: "b-1", region: "eu west" } } }, ...S3_SECRETS },
         [
-          "harbor:backup.target.s3.region must be a region such as us-east-1 (lower-case letters, digits and '-'), got \"eu west\"",
+          "harbor:backup.target.s3.region must be a region such as us-east-1 (letters, digits, '-', '_', '.'; at most 64), got \"eu west\"",
         ],
       ],
       [
@@ -351,7 +351,7 @@ describe("config/backup: harbor:backup and harbor:restore", function () {
           { ...CTX, databaseType: "external", objectStorage: true },
         ),
         [
-          'harbor:backup.engine has nothing to back up with engine job: the database is external (back it up with its own tools) and the registry\'s blobs are in harbor:objectStorage; remove harbor:backup or use engine velero, got "job"',
+          `harbor:backup.engine has nothing to back up with engine job: the database is external (back it up with its own tools) and the registry's blobs are in harbor:objectStorage; remove harbor:backup or use engine velero, got "job"`,
         ],
       );
     });

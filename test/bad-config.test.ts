@@ -74,6 +74,80 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       'harbor:hostname must be a DNS name when harbor:expose.type is route (HTTPRoute hostnames cannot match an IP address); use a DNS name or expose.type nodePort/loadBalancer, got "10.0.0.5"',
     ],
   },
+  {
+    key: "hostname",
+    title: "leading zeros are refused, not read as octal by a URL parser",
+    config: { hostname: "192.168.001.010", expose: { type: "nodePort" } },
+    expected: [
+      'harbor:hostname must be an IPv4 address written as four decimal numbers 0-255 without leading zeros, such as 192.168.1.10 (URL parsers read 010 as octal, 0x7f as hex and 1.2.3 as 1.2.0.3), got "192.168.001.010"',
+    ],
+  },
+  {
+    key: "hostname",
+    title: "1.2.3 is not an IPv4 address (a URL parser reads 1.2.0.3)",
+    config: { hostname: "1.2.3", expose: { type: "nodePort" } },
+    expected: [
+      'harbor:hostname must be an IPv4 address written as four decimal numbers 0-255 without leading zeros, such as 192.168.1.10 (URL parsers read 010 as octal, 0x7f as hex and 1.2.3 as 1.2.0.3), got "1.2.3"',
+    ],
+  },
+  {
+    key: "hostname",
+    title: "0x7f.1 is not a host name (a URL parser reads 127.0.0.1)",
+    config: { hostname: "0x7f.1", expose: { type: "nodePort" } },
+    expected: [
+      'harbor:hostname must be an IPv4 address written as four decimal numbers 0-255 without leading zeros, such as 192.168.1.10 (URL parsers read 010 as octal, 0x7f as hex and 1.2.3 as 1.2.0.3), got "0x7f.1"',
+    ],
+  },
+  {
+    key: "hostname",
+    title: "256.1.1.1 gets a message, not a stack trace",
+    config: { hostname: "256.1.1.1", expose: { type: "nodePort" } },
+    expected: [
+      'harbor:hostname must be an IPv4 address written as four decimal numbers 0-255 without leading zeros, such as 192.168.1.10 (URL parsers read 010 as octal, 0x7f as hex and 1.2.3 as 1.2.0.3), got "256.1.1.1"',
+    ],
+  },
+  {
+    key: "hostname",
+    title: "an IPv6 zone id is refused",
+    config: { hostname: "fe80::1%eth0", expose: { type: "nodePort" } },
+    expected: [
+      'harbor:hostname must be an IPv6 address without a zone id (%eth0): URLs and certificates cannot carry one, got "fe80::1%eth0"',
+    ],
+  },
+  {
+    key: "hostname",
+    title: "IPv6 in canonical form",
+    config: { hostname: "2001:DB8:0:0::1", expose: { type: "nodePort" } },
+    expected: [
+      'harbor:hostname must be written in canonical form: 2001:db8::1, got "2001:DB8:0:0::1"',
+    ],
+  },
+  {
+    key: "hostname",
+    title: "0.0.0.0 cannot be connected to",
+    config: { hostname: "0.0.0.0", expose: { type: "nodePort" } },
+    expected: [
+      'harbor:hostname must be a reachable address: 0.0.0.0 means "any address" and cannot be connected to, got "0.0.0.0"',
+    ],
+  },
+  {
+    key: "hostname",
+    title: ":: cannot be connected to",
+    config: { hostname: "::", expose: { type: "nodePort" } },
+    expected: [
+      'harbor:hostname must be a reachable address: :: means "any address" and cannot be connected to, got "::"',
+    ],
+  },
+  {
+    key: "hostname",
+    title: "an injected YAML document is refused",
+    config: {
+      hostname: 'x"\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding',
+    },
+    expected: [
+      'harbor:hostname must be a lower-case DNS name or an IP address without scheme, port or path (harbor.example.com, 192.168.1.10), got "x\\"\\n---\\napiVersion: rbac.authorization.k8s.io/v1\\nkind: ClusterRoleBinding"',
+    ],
+  },
   // namespace and releaseName
   {
     key: "namespace and releaseName",
@@ -102,7 +176,76 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       releaseName: "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr",
     },
     expected: [
-      "harbor:releaseName must be a lower-case DNS-1123 label of at most 53 characters (letters, digits, '-'), got \"rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr\"",
+      "harbor:releaseName must be a lower-case DNS-1035 label of at most 53 characters (letters, digits, '-'; starting with a letter, because Kubernetes Service names derive from it), got \"rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr\"",
+    ],
+  },
+  {
+    key: "namespace and releaseName",
+    title: "is not kube-system",
+    config: { hostname: "harbor.example.com", namespace: "kube-system" },
+    expected: [
+      "harbor:namespace must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease or any kube-*): the program labels it for Pod Security and guards it as Harbor's, got \"kube-system\"",
+    ],
+  },
+  {
+    key: "namespace and releaseName",
+    title: "is not default",
+    config: { hostname: "harbor.example.com", namespace: "default" },
+    expected: [
+      "harbor:namespace must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease or any kube-*): the program labels it for Pod Security and guards it as Harbor's, got \"default\"",
+    ],
+  },
+  {
+    key: "namespace and releaseName",
+    title: "is not kube-node-lease",
+    config: { hostname: "harbor.example.com", namespace: "kube-node-lease" },
+    expected: [
+      "harbor:namespace must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease or any kube-*): the program labels it for Pod Security and guards it as Harbor's, got \"kube-node-lease\"",
+    ],
+  },
+  {
+    key: "namespace and releaseName",
+    title: "starts with a letter (Service names are DNS-1035)",
+    config: { hostname: "harbor.example.com", releaseName: "1harbor" },
+    expected: [
+      "harbor:releaseName must be a lower-case DNS-1035 label of at most 53 characters (letters, digits, '-'; starting with a letter, because Kubernetes Service names derive from it), got \"1harbor\"",
+    ],
+  },
+  {
+    key: "namespace and releaseName",
+    title: "leaves room for the database StatefulSet name (52)",
+    config: {
+      hostname: "harbor.example.com",
+      releaseName: "harbor-rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr",
+    },
+    expected: [
+      `harbor:releaseName is too long for this configuration: the chart names its StatefulSet "harbor-rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr-database" (53 characters), and a StatefulSet's pods carry the label controller-revision-hash=<name>-<hash of up to 10 characters>, and label values are limited to 63, so its name is limited to 52; use at most 43 characters for a release name containing "harbor", 36 otherwise (the chart appends -harbor), got "harbor-rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr"`,
+    ],
+  },
+  {
+    key: "namespace and releaseName",
+    title: "counts the -harbor the chart appends",
+    config: {
+      hostname: "harbor.example.com",
+      releaseName: "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr",
+    },
+    expected: [
+      `harbor:releaseName is too long for this configuration: the chart names its StatefulSet "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr-harbor-database" (53 characters), and a StatefulSet's pods carry the label controller-revision-hash=<name>-<hash of up to 10 characters>, and label values are limited to 63, so its name is limited to 52; use at most 43 characters for a release name containing "harbor", 36 otherwise (the chart appends -harbor), got "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr"`,
+    ],
+  },
+  {
+    key: "namespace and releaseName",
+    title: "without internal StatefulSets, Service names are the limit",
+    config: {
+      hostname: "harbor.example.com",
+      database: { type: "external", host: "db.example.com", username: "harbor" },
+      redis: { type: "external", addr: "redis.example.com:6379" },
+      trivy: { enabled: false },
+      releaseName: "harbor-rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr",
+    },
+    secrets: { databasePassword: "fixture-db-password" },
+    expected: [
+      'harbor:releaseName is too long for this configuration: the chart names its Service "harbor-rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr-jobservice" (64 characters), and Service names are DNS-1035 labels of at most 63 characters (they become DNS names); use at most 52 characters for a release name containing "harbor", 45 otherwise (the chart appends -harbor), got "harbor-rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr"',
     ],
   },
   // externalURL
@@ -144,6 +287,41 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     config: { hostname: "harbor.example.com", tls: { mode: "disabled" } },
     expected: [
       "harbor:externalURL is required when harbor:tls.mode is disabled: give the URL of the proxy that terminates TLS in front of Harbor, such as https://harbor.example.com",
+    ],
+  },
+  {
+    key: "externalURL",
+    title: "a password in the URL is redacted, and said where it belongs",
+    config: {
+      hostname: "harbor.example.com",
+      externalURL: "https://admin:S3cret-pw@harbor.example.com",
+    },
+    expected: [
+      'harbor:externalURL must not carry credentials (user:password@): the URL Harbor advertises is shown to every user and never carries credentials, got "https://***@harbor.example.com"',
+    ],
+  },
+  {
+    key: "externalURL",
+    title: "its host is not rewritten by a URL parser",
+    config: { hostname: "harbor.example.com", externalURL: "https://192.168.001.010" },
+    expected: [
+      'harbor:externalURL must be a URL whose host is valid: the host must be an IPv4 address written as four decimal numbers 0-255 without leading zeros, such as 192.168.1.10 (URL parsers read 010 as octal, 0x7f as hex and 1.2.3 as 1.2.0.3), got "https://192.168.001.010"',
+    ],
+  },
+  {
+    key: "externalURL",
+    title: "its host is lower case",
+    config: { hostname: "harbor.example.com", externalURL: "https://Harbor.Example.com" },
+    expected: [
+      'harbor:externalURL must be a URL whose host is a lower-case DNS name or an IP address (https://harbor.example.com, https://192.168.1.10), got "https://Harbor.Example.com"',
+    ],
+  },
+  {
+    key: "externalURL",
+    title: "its port is 1-65535",
+    config: { hostname: "harbor.example.com", externalURL: "https://harbor.example.com:70000" },
+    expected: [
+      'harbor:externalURL must be an http:// or https:// URL with only scheme, host and optional port (Harbor cannot be served under a path); the port must be 1-65535, got "https://harbor.example.com:70000"',
     ],
   },
   // expose
@@ -273,7 +451,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       expose: { type: "loadBalancer", loadBalancer: { ip: "10.0.0.300" } },
     },
     expected: [
-      'harbor:expose.loadBalancer.ip must be an IP address such as 192.168.1.10, got "10.0.0.300"',
+      'harbor:expose.loadBalancer.ip must be an IPv4 address written as four decimal numbers 0-255 without leading zeros, such as 192.168.1.10 (URL parsers read 010 as octal, 0x7f as hex and 1.2.3 as 1.2.0.3), got "10.0.0.300"',
     ],
   },
   {
@@ -282,6 +460,83 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     config: { hostname: "harbor.example.com", expose: { nodePort: { https: 30443 } } },
     expected: [
       "harbor:expose.type must be set to nodePort: nodePort is given, but the default ingress takes none of that",
+    ],
+  },
+  {
+    key: "expose",
+    title: "ingress annotation keys are Kubernetes keys",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "ingress", ingress: { annotations: { "bad key!": "x" } } },
+    },
+    expected: [
+      "harbor:expose.ingress.annotations[\"bad key!\"] is not a valid annotation key: it must be a Kubernetes key: name or prefix/name, the name at most 63 letters, digits, '-', '_', '.' (starting and ending with a letter or digit), the prefix a lower-case DNS name, got \"bad key!\"",
+    ],
+  },
+  {
+    key: "expose",
+    title: "loadBalancer annotation keys have a DNS prefix",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "loadBalancer", loadBalancer: { annotations: { "Example.com/pool": "x" } } },
+    },
+    expected: [
+      "harbor:expose.loadBalancer.annotations[\"Example.com/pool\"] is not a valid annotation key: it must be a Kubernetes key: name or prefix/name, the name at most 63 letters, digits, '-', '_', '.' (starting and ending with a letter or digit), the prefix a lower-case DNS name, got \"Example.com/pool\"",
+    ],
+  },
+  {
+    key: "expose",
+    title: "annotation values carry no control characters",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "clusterIP", clusterIP: { annotations: { "example.com/a": "x\u0000y" } } },
+    },
+    expected: [
+      'harbor:expose.clusterIP.annotations["example.com/a"] must be text without control characters (tab and newline are allowed), got "x\\u0000y"',
+    ],
+  },
+  {
+    key: "expose",
+    title: "a Gateway is referenced once",
+    config: {
+      hostname: "harbor.example.com",
+      expose: {
+        type: "route",
+        route: {
+          parentRefs: [
+            { name: "gw", namespace: "gateways" },
+            { name: "gw", namespace: "gateways" },
+          ],
+        },
+      },
+    },
+    expected: [
+      'harbor:expose.route.parentRefs[1] repeats entry [0]; list each value once, got {"name":"gw","namespace":"gateways"}',
+    ],
+  },
+  {
+    key: "expose",
+    title: "sourceRanges are listed once",
+    config: {
+      hostname: "harbor.example.com",
+      expose: {
+        type: "loadBalancer",
+        loadBalancer: { sourceRanges: ["10.0.0.0/8", "10.0.0.0/8"] },
+      },
+    },
+    expected: [
+      'harbor:expose.loadBalancer.sourceRanges[1] repeats entry [0]; list each value once, got "10.0.0.0/8"',
+    ],
+  },
+  {
+    key: "expose",
+    title: "sourceRanges are canonical CIDRs",
+    config: {
+      hostname: "harbor.example.com",
+      expose: { type: "loadBalancer", loadBalancer: { sourceRanges: ["010.0.0.0/8"] } },
+    },
+    expected: [
+      'harbor:expose.loadBalancer.sourceRanges[0] must be a CIDR such as 10.0.0.0/8, got "010.0.0.0/8"',
     ],
   },
   // tls
@@ -399,6 +654,52 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       "harbor:caPrivateKey is only used when harbor:tls.mode is ca-provided (it is generated)",
     ],
   },
+  {
+    key: "tls",
+    title: "dnsNames are listed once",
+    config: {
+      hostname: "harbor.example.com",
+      tls: { dnsNames: ["registry.example.com", "registry.example.com"] },
+    },
+    expected: [
+      'harbor:tls.dnsNames[1] repeats entry [0]; list each value once, got "registry.example.com"',
+    ],
+  },
+  {
+    key: "tls",
+    title: "dnsNames do not end in a number",
+    config: { hostname: "harbor.example.com", tls: { dnsNames: ["registry.1"] } },
+    expected: [
+      'harbor:tls.dnsNames[0] must be a lower-case DNS name such as harbor.example.com, got "registry.1"',
+    ],
+  },
+  {
+    key: "tls",
+    title: "ipAddresses are written without leading zeros",
+    config: { hostname: "harbor.example.com", tls: { ipAddresses: ["10.0.0.01"] } },
+    expected: [
+      'harbor:tls.ipAddresses[0] must be an IPv4 address written as four decimal numbers 0-255 without leading zeros, such as 192.168.1.10 (URL parsers read 010 as octal, 0x7f as hex and 1.2.3 as 1.2.0.3), got "10.0.0.01"',
+    ],
+  },
+  {
+    key: "tls",
+    title: "ipAddresses are listed once",
+    config: { hostname: "harbor.example.com", tls: { ipAddresses: ["10.0.0.1", "10.0.0.1"] } },
+    expected: ['harbor:tls.ipAddresses[1] repeats entry [0]; list each value once, got "10.0.0.1"'],
+  },
+  {
+    key: "tls",
+    title: "caCertificate holds PEM blocks and nothing else",
+    config: {
+      hostname: "harbor.example.com",
+      caCertificate:
+        "subject=CN = evil\n-----BEGIN CERTIFICATE-----\nZml4dHVyZQ==\n-----END CERTIFICATE-----\n",
+    },
+    expected: [
+      'harbor:caCertificate must be PEM text: only -----BEGIN ...----- / -----END ...----- blocks of base64, without text around or inside them, got "subject=CN = evil\\n-----BEGIN CERTIFICATE-----\\nZml4dHVyZQ==\\n-----END CERTI...',
+      "harbor:caCertificate is only used when harbor:tls.mode is ca-provided (it is generated)",
+    ],
+  },
   // storage
   {
     key: "storage",
@@ -475,7 +776,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "localPath.nodePath is absolute",
     config: { hostname: "harbor.example.com", storage: { localPath: { nodePath: "opt/harbor" } } },
     expected: [
-      'harbor:storage.localPath.nodePath must be an absolute path such as /exports/harbor, got "opt/harbor"',
+      "harbor:storage.localPath.nodePath must be an absolute path such as /exports/harbor: '/'-separated names of letters, digits, '.', '_', '-', '+', '@' (no '.', '..' or '//'), got \"opt/harbor\"",
     ],
   },
   {
@@ -493,6 +794,118 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     },
     expected: [
       "harbor:storage.variant must be set to nfs: nfs is given, but the default local-path takes none of that",
+    ],
+  },
+  {
+    key: "storage",
+    title: "nfs.path cannot break out of the provisioner's template",
+    config: {
+      hostname: "harbor.example.com",
+      storage: {
+        variant: "nfs",
+        nfs: { server: "nfs.example.com", path: "/exports/harbor\n---\nkind: ClusterRoleBinding" },
+      },
+    },
+    expected: [
+      "harbor:storage.nfs.path must be an absolute path such as /exports/harbor: '/'-separated names of letters, digits, '.', '_', '-', '+', '@' (no '.', '..' or '//'), got \"/exports/harbor\\n---\\nkind: ClusterRoleBinding\"",
+    ],
+  },
+  {
+    key: "storage",
+    title: "nfs.path has no ..",
+    config: {
+      hostname: "harbor.example.com",
+      storage: { variant: "nfs", nfs: { server: "nfs.example.com", path: "/exports/../etc" } },
+    },
+    expected: [
+      "harbor:storage.nfs.path must be an absolute path such as /exports/harbor: '/'-separated names of letters, digits, '.', '_', '-', '+', '@' (no '.', '..' or '//'), got \"/exports/../etc\"",
+    ],
+  },
+  {
+    key: "storage",
+    title: "nfs.mountOptions are one option each",
+    config: {
+      hostname: "harbor.example.com",
+      storage: {
+        variant: "nfs",
+        nfs: {
+          server: "nfs.example.com",
+          path: "/exports/harbor",
+          mountOptions: ["nfsvers=4.1,sec=sys"],
+        },
+      },
+    },
+    expected: [
+      "harbor:storage.nfs.mountOptions[0] must be one mount option such as nfsvers=4.1 (letters, digits, '_', '.', '=', ':', '/', '+', '-'; one option per list entry), got \"nfsvers=4.1,sec=sys\"",
+    ],
+  },
+  {
+    key: "storage",
+    title: "nfs.mountOptions cannot inject YAML",
+    config: {
+      hostname: "harbor.example.com",
+      storage: {
+        variant: "nfs",
+        nfs: {
+          server: "nfs.example.com",
+          path: "/exports/harbor",
+          mountOptions: ['hard"\n- evil'],
+        },
+      },
+    },
+    expected: [
+      "harbor:storage.nfs.mountOptions[0] must be one mount option such as nfsvers=4.1 (letters, digits, '_', '.', '=', ':', '/', '+', '-'; one option per list entry), got \"hard\\\"\\n- evil\"",
+    ],
+  },
+  {
+    key: "storage",
+    title: "nfs.mountOptions are listed once",
+    config: {
+      hostname: "harbor.example.com",
+      storage: {
+        variant: "nfs",
+        nfs: { server: "nfs.example.com", path: "/exports/harbor", mountOptions: ["hard", "hard"] },
+      },
+    },
+    expected: [
+      'harbor:storage.nfs.mountOptions[1] repeats entry [0]; list each value once, got "hard"',
+    ],
+  },
+  {
+    key: "storage",
+    title: "nfs.server is a reachable address",
+    config: {
+      hostname: "harbor.example.com",
+      storage: { variant: "nfs", nfs: { server: "0.0.0.0", path: "/exports/harbor" } },
+    },
+    expected: [
+      'harbor:storage.nfs.server must be a reachable address: 0.0.0.0 means "any address" and cannot be connected to, got "0.0.0.0"',
+    ],
+  },
+  {
+    key: "storage",
+    title: "localPath.node fits the kubernetes.io/hostname label",
+    config: {
+      hostname: "harbor.example.com",
+      storage: {
+        localPath: {
+          node: "worker-1.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com",
+        },
+      },
+    },
+    expected: [
+      `harbor:storage.localPath.node must be a node name of at most 63 characters (it is matched through the node's kubernetes.io/hostname label), got "worker-1.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com"`,
+    ],
+  },
+  {
+    key: "storage",
+    title: "localPath.nodePath has only safe characters",
+    config: {
+      hostname: "harbor.example.com",
+      storage: { localPath: { nodePath: "/opt/local path" } },
+    },
+    expected: [
+      "harbor:storage.localPath.nodePath must be an absolute path such as /exports/harbor: '/'-separated names of letters, digits, '.', '_', '-', '+', '@' (no '.', '..' or '//'), got \"/opt/local path\"",
     ],
   },
   // chart
@@ -517,7 +930,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "repository has a scheme",
     config: { hostname: "harbor.example.com", chart: { repository: "helm.goharbor.io" } },
     expected: [
-      'harbor:chart.repository must be an https:// or oci:// Helm repository URL, got "helm.goharbor.io"',
+      'harbor:chart.repository must be an https:// or oci:// Helm repository URL (letters, digits and . _ ~ % + - in the path, no query), got "helm.goharbor.io"',
     ],
   },
   {
@@ -533,6 +946,25 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "deployMode is release or chart",
     config: { hostname: "harbor.example.com", deployMode: "helm" },
     expected: ['harbor:deployMode must be release or chart, got "helm"'],
+  },
+  {
+    key: "chart",
+    title: "repository carries no credentials",
+    config: {
+      hostname: "harbor.example.com",
+      chart: { repository: "https://user:token@charts.example.com/harbor" },
+    },
+    expected: [
+      'harbor:chart.repository must not carry credentials (user:password@): repository credentials would be stored in plain text; mirror the chart to a repository that needs none, or download it and set harbor:chart.path, got "https://***@charts.example.com/harbor"',
+    ],
+  },
+  {
+    key: "chart",
+    title: "path has only safe characters",
+    config: { hostname: "harbor.example.com", chart: { path: "charts/harbor.tgz\nother" } },
+    expected: [
+      "harbor:chart.path must be a path to a chart .tgz or directory: '/'-separated names of letters, digits, '.', '_', '-', '+', '@', got \"charts/harbor.tgz\\nother\"",
+    ],
   },
   // adminPassword
   {
@@ -565,6 +997,25 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     expected: [
       "harbor:adminPassword is stored in plain text in the stack file; remove it and set it with `pulumi config set --secret harbor:adminPassword <value>`",
     ],
+  },
+  {
+    key: "adminPassword",
+    title: "a password has no control characters (and is not echoed)",
+    config: {
+      hostname: "harbor.example.com",
+      database: { type: "external", host: "db.example.com", username: "harbor" },
+    },
+    secrets: { databasePassword: "pass\nword" },
+    expected: [
+      "harbor:databasePassword must be a non-empty password without control characters or line breaks",
+    ],
+  },
+  {
+    key: "adminPassword",
+    title: "has no control characters (and is not echoed)",
+    config: { hostname: "harbor.example.com" },
+    secrets: { adminPassword: "Admin-Pass\u0000w0rd" },
+    expected: ["harbor:adminPassword must not contain control characters or line breaks"],
   },
   // auth
   {
@@ -658,7 +1109,9 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       auth: { mode: "oidc", oidc: { endpoint: "http://id.example.com", clientId: "harbor" } },
     },
     secrets: { oidcClientSecret: "fixture-oidc-secret-value" },
-    expected: ['harbor:auth.oidc.endpoint must be an https:// URL, got "http://id.example.com"'],
+    expected: [
+      'harbor:auth.oidc.endpoint must be an https:// URL such as https://login.example.com/realms/harbor (letters, digits and . _ ~ % + - in the path; no query, fragment or credentials), got "http://id.example.com"',
+    ],
   },
   {
     key: "auth",
@@ -669,6 +1122,181 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     },
     expected: [
       "harbor:auth.mode must be set to ldap: ldap is given, but the default database takes none of that",
+    ],
+  },
+  {
+    key: "auth",
+    title: "ldap filter has balanced parentheses",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: {
+          url: "ldaps://ldap.example.com",
+          baseDn: "dc=example,dc=com",
+          filter: "(&(objectClass=person)(uid=*)",
+        },
+      },
+    },
+    expected: [
+      "harbor:auth.ldap.filter must be an LDAP filter such as (objectClass=person): balanced parentheses, '(', ')', '*' and '\\' in values escaped as \\28, \\29, \\2a, \\5c, no line breaks, got \"(&(objectClass=person)(uid=*)\"",
+    ],
+  },
+  {
+    key: "auth",
+    title: "ldap filter has no line breaks",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: {
+          url: "ldaps://ldap.example.com",
+          baseDn: "dc=example,dc=com",
+          filter: "(objectClass=person)\n(uid=admin)",
+        },
+      },
+    },
+    expected: [
+      "harbor:auth.ldap.filter must be an LDAP filter such as (objectClass=person): balanced parentheses, '(', ')', '*' and '\\' in values escaped as \\28, \\29, \\2a, \\5c, no line breaks, got \"(objectClass=person)\\n(uid=admin)\"",
+    ],
+  },
+  {
+    key: "auth",
+    title: "ldap groupSearchFilter escapes parentheses in values",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: {
+          url: "ldaps://ldap.example.com",
+          baseDn: "dc=example,dc=com",
+          groupSearchFilter: "(cn=harbor (admins))",
+        },
+      },
+    },
+    expected: [
+      "harbor:auth.ldap.groupSearchFilter must be an LDAP filter such as (objectClass=person): balanced parentheses, '(', ')', '*' and '\\' in values escaped as \\28, \\29, \\2a, \\5c, no line breaks, got \"(cn=harbor (admins))\"",
+    ],
+  },
+  {
+    key: "auth",
+    title: "ldap baseDn escapes its special characters",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: { url: "ldaps://ldap.example.com", baseDn: 'ou="people",dc=example,dc=com' },
+      },
+    },
+    expected: [
+      `harbor:auth.ldap.baseDn must be a DN such as dc=example,dc=com: type=value pairs separated by ',', special characters (" + , ; < > \\) escaped with '\\', no line breaks, got "ou=\\"people\\",dc=example,dc=com"`,
+    ],
+  },
+  {
+    key: "auth",
+    title: "ldap uid is an attribute name",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: {
+          url: "ldaps://ldap.example.com",
+          baseDn: "dc=example,dc=com",
+          uid: "uid)(objectClass=*",
+        },
+      },
+    },
+    expected: [
+      "harbor:auth.ldap.uid must be an LDAP attribute name such as uid or memberOf (a letter, then letters, digits, '-'), got \"uid)(objectClass=*\"",
+    ],
+  },
+  {
+    key: "auth",
+    title: "ldap url carries no credentials",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: { url: "ldaps://cn=admin:bind-pw@ldap.example.com", baseDn: "dc=example,dc=com" },
+      },
+    },
+    expected: [
+      'harbor:auth.ldap.url must not carry credentials (user:password@): put the bind DN in harbor:auth.ldap.searchDn and its password in the secret harbor:ldapSearchPassword, got "ldaps://***@ldap.example.com"',
+    ],
+  },
+  {
+    key: "auth",
+    title: "oidc scope includes openid",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "oidc",
+        oidc: { endpoint: "https://id.example.com", clientId: "harbor", scope: "profile,email" },
+      },
+    },
+    secrets: { oidcClientSecret: "fixture-oidc-secret" },
+    expected: [
+      'harbor:auth.oidc.scope must include openid (Harbor requires it), got "profile,email"',
+    ],
+  },
+  {
+    key: "auth",
+    title: "oidc scope tokens have no spaces",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "oidc",
+        oidc: { endpoint: "https://id.example.com", clientId: "harbor", scope: "openid profile" },
+      },
+    },
+    secrets: { oidcClientSecret: "fixture-oidc-secret" },
+    expected: [
+      'harbor:auth.oidc.scope must be comma-separated scopes such as openid,profile,email (letters, digits and _ . : / -, no spaces), got "openid profile"',
+    ],
+  },
+  {
+    key: "auth",
+    title: "oidc name is one line",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "oidc",
+        oidc: { endpoint: "https://id.example.com", clientId: "harbor", name: "Corporate\nSSO" },
+      },
+    },
+    secrets: { oidcClientSecret: "fixture-oidc-secret" },
+    expected: [
+      'harbor:auth.oidc.name must be a display name without control characters or line breaks, got "Corporate\\nSSO"',
+    ],
+  },
+  {
+    key: "auth",
+    title: "oidc groupsClaim is a claim name",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "oidc",
+        oidc: { endpoint: "https://id.example.com", clientId: "harbor", groupsClaim: "my groups" },
+      },
+    },
+    secrets: { oidcClientSecret: "fixture-oidc-secret" },
+    expected: [
+      'harbor:auth.oidc.groupsClaim must be a claim name such as groups (letters, digits and _ . : / -), got "my groups"',
+    ],
+  },
+  {
+    key: "auth",
+    title: "oidc endpoint has no query",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "oidc",
+        oidc: { endpoint: "https://id.example.com/realms/harbor?x=1", clientId: "harbor" },
+      },
+    },
+    secrets: { oidcClientSecret: "fixture-oidc-secret" },
+    expected: [
+      'harbor:auth.oidc.endpoint must be an https:// URL such as https://login.example.com/realms/harbor (letters, digits and . _ ~ % + - in the path; no query, fragment or credentials), got "https://id.example.com/realms/harbor?x=1"',
     ],
   },
   // database and redis
@@ -754,12 +1382,132 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       "harbor:database.type must be set to external: host, username are given, but the default internal takes none of that",
     ],
   },
+  {
+    key: "database and redis",
+    title: "username cannot inject into goharbor's core ConfigMap",
+    config: {
+      hostname: "harbor.example.com",
+      database: {
+        type: "external",
+        host: "db.example.com",
+        username: 'x"\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding',
+      },
+    },
+    secrets: { databasePassword: "fixture-db-password" },
+    expected: [
+      "harbor:database.username must be a PostgreSQL user name: a letter or '_', then letters, digits, '_', '-'; at most 63 characters, got \"x\\\"\\n---\\napiVersion: rbac.authorization.k8s.io/v1\\nkind: ClusterRoleBinding\"",
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "coreDatabase is a PostgreSQL identifier",
+    config: {
+      hostname: "harbor.example.com",
+      database: {
+        type: "external",
+        host: "db.example.com",
+        username: "harbor",
+        coreDatabase: "registry; DROP TABLE x",
+      },
+    },
+    secrets: { databasePassword: "fixture-db-password" },
+    expected: [
+      "harbor:database.coreDatabase must be a database name: a letter or '_', then letters, digits, '_', '-'; at most 63 characters, got \"registry; DROP TABLE x\"",
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "host carries no credentials (redacted)",
+    config: {
+      hostname: "harbor.example.com",
+      database: { type: "external", host: "harbor:S3cret-pw@db.example.com", username: "harbor" },
+    },
+    secrets: { databasePassword: "fixture-db-password" },
+    expected: [
+      'harbor:database.host must not carry credentials (user:password@): put the user name in harbor:database.username and the password in the secret harbor:databasePassword, got "***@db.example.com"',
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "host is not rewritten by a URL parser",
+    config: {
+      hostname: "harbor.example.com",
+      database: { type: "external", host: "10.0.0.010", username: "harbor" },
+    },
+    secrets: { databasePassword: "fixture-db-password" },
+    expected: [
+      'harbor:database.host must be an IPv4 address written as four decimal numbers 0-255 without leading zeros, such as 192.168.1.10 (URL parsers read 010 as octal, 0x7f as hex and 1.2.3 as 1.2.0.3), got "10.0.0.010"',
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "addr carries no credentials (redacted)",
+    config: {
+      hostname: "harbor.example.com",
+      redis: { type: "external", addr: "default:S3cret-pw@redis.example.com:6379" },
+    },
+    expected: [
+      'harbor:redis.addr must not carry credentials (user:password@): put the user name in harbor:redis.username and the password in the secret harbor:redisPassword, got "***@redis.example.com:6379"',
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "addr's port is 1-65535",
+    config: {
+      hostname: "harbor.example.com",
+      redis: { type: "external", addr: "redis.example.com:0" },
+    },
+    expected: [
+      'harbor:redis.addr must be host:port, or a comma-separated list of Sentinel host:port addresses; in "redis.example.com:0", the port must be 1-65535, got "redis.example.com:0"',
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "sentinel addresses are listed once",
+    config: {
+      hostname: "harbor.example.com",
+      redis: {
+        type: "external",
+        addr: "s1.example.com:26379,s1.example.com:26379",
+        sentinelMasterSet: "mymaster",
+      },
+    },
+    expected: [
+      'harbor:redis.addr lists "s1.example.com:26379" twice; list each Sentinel address once, got "s1.example.com:26379,s1.example.com:26379"',
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "sentinelMasterSet cannot inject into the registry's config.yml",
+    config: {
+      hostname: "harbor.example.com",
+      redis: {
+        type: "external",
+        addr: "s1.example.com:26379",
+        sentinelMasterSet: "mymaster\n  password: x",
+      },
+    },
+    expected: [
+      "harbor:redis.sentinelMasterSet must be a Sentinel master set name such as mymaster (letters, digits, '-', '_', '.'; at most 64), got \"mymaster\\n  password: x\"",
+    ],
+  },
+  {
+    key: "database and redis",
+    title: "username is a Redis user name",
+    config: {
+      hostname: "harbor.example.com",
+      redis: { type: "external", addr: "redis.example.com:6379", username: "harbor@corp" },
+    },
+    expected: [
+      "harbor:redis.username must be a Redis user name (letters, digits, '-', '_', '.'), got \"***@corp\"",
+    ],
+  },
   // objectStorage
   {
     key: "objectStorage",
     title: "needs a bucket",
     config: { hostname: "harbor.example.com", objectStorage: { region: "eu-west-1" } },
-    expected: ["harbor:objectStorage.bucket is required (a bucket name)"],
+    expected: ["harbor:objectStorage.bucket is required (an S3 bucket name)"],
   },
   {
     key: "objectStorage",
@@ -796,6 +1544,80 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     config: { hostname: "harbor.example.com" },
     secrets: { s3AccessKey: "FIXTUREACCESSKEY0001", s3SecretKey: "fixture-s3-secret-value" },
     expected: ["harbor:s3AccessKey is only used when harbor:objectStorage is set"],
+  },
+  {
+    key: "objectStorage",
+    title: "bucket follows S3's naming rules",
+    config: { hostname: "harbor.example.com", objectStorage: { bucket: "Harbor_Blobs" } },
+    expected: [
+      "harbor:objectStorage.bucket must be an S3 bucket name: 3-63 lower-case letters, digits, '.', '-', starting and ending with a letter or digit, got \"Harbor_Blobs\"",
+    ],
+  },
+  {
+    key: "objectStorage",
+    title: "bucket is not formatted as an IP address",
+    config: { hostname: "harbor.example.com", objectStorage: { bucket: "192.168.1.10" } },
+    expected: [
+      "harbor:objectStorage.bucket must be an S3 bucket name: 3-63 lower-case letters, digits, '.', '-', starting and ending with a letter or digit, not formatted as an IP address, got \"192.168.1.10\"",
+    ],
+  },
+  {
+    key: "objectStorage",
+    title: "bucket avoids S3's reserved prefixes",
+    config: { hostname: "harbor.example.com", objectStorage: { bucket: "xn--harbor" } },
+    expected: [
+      "harbor:objectStorage.bucket must be an S3 bucket name: 3-63 lower-case letters, digits, '.', '-', starting and ending with a letter or digit; the prefixes xn--, sthree- and amzn-s3-demo- are reserved, got \"xn--harbor\"",
+    ],
+  },
+  {
+    key: "objectStorage",
+    title: "region cannot inject into the registry's config.yml",
+    config: {
+      hostname: "harbor.example.com",
+      objectStorage: {
+        bucket: "harbor-blobs",
+        region: "us-east-1\n  regionendpoint: https://evil.example.com",
+      },
+    },
+    expected: [
+      "harbor:objectStorage.region must be a region such as us-east-1 (letters, digits, '-', '_', '.'; at most 64), got \"us-east-1\\n  regionendpoint: https://evil.example.com\"",
+    ],
+  },
+  {
+    key: "objectStorage",
+    title: "rootDirectory is a key prefix",
+    config: {
+      hostname: "harbor.example.com",
+      objectStorage: { bucket: "harbor-blobs", rootDirectory: "/harbor/../other" },
+    },
+    expected: [
+      "harbor:objectStorage.rootDirectory must be a key prefix such as /harbor: '/'-separated names of letters, digits, '.', '_', '-', '+', '@' (no '.' or '..'), got \"/harbor/../other\"",
+    ],
+  },
+  {
+    key: "objectStorage",
+    title: "storageClass is an S3 storage class",
+    config: {
+      hostname: "harbor.example.com",
+      objectStorage: { bucket: "harbor-blobs", storageClass: "standard ia" },
+    },
+    expected: [
+      "harbor:objectStorage.storageClass must be an S3 storage class such as STANDARD or STANDARD_IA (upper-case letters, digits, '_'), got \"standard ia\"",
+    ],
+  },
+  {
+    key: "objectStorage",
+    title: "regionEndpoint carries no keys (redacted)",
+    config: {
+      hostname: "harbor.example.com",
+      objectStorage: {
+        bucket: "harbor-blobs",
+        regionEndpoint: "https://AKIAXXXX:S3cret-key@s3.example.com",
+      },
+    },
+    expected: [
+      'harbor:objectStorage.regionEndpoint must not carry credentials (user:password@): put the keys in the secrets harbor:s3AccessKey and harbor:s3SecretKey, got "https://***@s3.example.com"',
+    ],
   },
   // replicas
   {
@@ -883,6 +1705,47 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
       'harbor:ipFamily must enable at least one of ipv4 and ipv6 (Harbor needs an address family to serve on), got {"ipv4":false,"ipv6":false}',
     ],
   },
+  {
+    key: "proxy and ipFamily",
+    title: "httpProxy carries no password: the chart writes it into ConfigMaps (redacted)",
+    config: {
+      hostname: "harbor.example.com",
+      proxy: { httpProxy: "http://proxyuser:S3cret-pw@proxy.example.com:3128" },
+    },
+    expected: [
+      "harbor:proxy.httpProxy must not carry credentials (user:password@): Harbor's chart writes proxy URLs into ConfigMaps and pod environments in plain text; use a proxy that admits the cluster's nodes by source address (see README, Safety), got \"http://***@proxy.example.com:3128\"",
+    ],
+  },
+  {
+    key: "proxy and ipFamily",
+    title: "noProxy cannot inject into core's environment",
+    config: {
+      hostname: "harbor.example.com",
+      proxy: {
+        noProxy: 'x"\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding',
+      },
+    },
+    expected: [
+      'harbor:proxy.noProxy must be a comma-separated list of host names (.example.com for a domain), IP addresses and CIDRs, each with an optional :port; entry 1 ("x\\"\\n---\\napiVersion: rbac.authorization.k8s.io/v1\\nkind: ClusterRoleBinding") is not one, got "x\\"\\n---\\napiVersion: rbac.authorization.k8s.io/v1\\nkind: ClusterRoleBinding"',
+    ],
+  },
+  {
+    key: "proxy and ipFamily",
+    title: "noProxy lists each entry once",
+    config: { hostname: "harbor.example.com", proxy: { noProxy: ".example.com,.example.com" } },
+    expected: [
+      'harbor:proxy.noProxy lists ".example.com" twice; list each entry once, got ".example.com,.example.com"',
+    ],
+  },
+  {
+    key: "proxy and ipFamily",
+    title: "components are listed once",
+    config: {
+      hostname: "harbor.example.com",
+      proxy: { httpProxy: "http://proxy.example.com:3128", components: ["core", "core"] },
+    },
+    expected: ['harbor:proxy.components[1] repeats entry [0]; list each value once, got "core"'],
+  },
   // scheduling and imageRegistry
   {
     key: "scheduling and imageRegistry",
@@ -925,6 +1788,121 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     config: { hostname: "harbor.example.com", imageRegistry: "https://mirror.example.com" },
     expected: [
       'harbor:imageRegistry must be a registry host with an optional path, without scheme or trailing slash (mirror.example.com, mirror.local:5000/dockerhub), got "https://mirror.example.com"',
+    ],
+  },
+  {
+    key: "scheduling and imageRegistry",
+    title: "a toleration with operator Exists has no value",
+    config: {
+      hostname: "harbor.example.com",
+      scheduling: { tolerations: [{ key: "dedicated", operator: "Exists", value: "harbor" }] },
+    },
+    expected: [
+      'harbor:scheduling.tolerations[0].value must be empty when operator is Exists (Exists matches every value of the key), got "harbor"',
+    ],
+  },
+  {
+    key: "scheduling and imageRegistry",
+    title: "a toleration without a key needs operator Exists",
+    config: {
+      hostname: "harbor.example.com",
+      scheduling: { tolerations: [{ value: "harbor", effect: "NoSchedule" }] },
+    },
+    expected: [
+      'harbor:scheduling.tolerations[0].key is required unless operator is Exists (only operator Exists without a key tolerates every taint), got {"value":"harbor","effect":"NoSchedule"}',
+    ],
+  },
+  {
+    key: "scheduling and imageRegistry",
+    title: "tolerationSeconds needs effect NoExecute",
+    config: {
+      hostname: "harbor.example.com",
+      scheduling: {
+        tolerations: [
+          { key: "dedicated", operator: "Exists", effect: "NoSchedule", tolerationSeconds: 60 },
+        ],
+      },
+    },
+    expected: [
+      "harbor:scheduling.tolerations[0].tolerationSeconds is only allowed with effect NoExecute (Kubernetes refuses it otherwise), got 60",
+    ],
+  },
+  {
+    key: "scheduling and imageRegistry",
+    title: "a toleration key is a Kubernetes key",
+    config: {
+      hostname: "harbor.example.com",
+      scheduling: { tolerations: [{ key: "dedicated node", operator: "Exists" }] },
+    },
+    expected: [
+      "harbor:scheduling.tolerations[0].key must be a Kubernetes key: name or prefix/name, the name at most 63 letters, digits, '-', '_', '.' (starting and ending with a letter or digit), the prefix a lower-case DNS name, got \"dedicated node\"",
+    ],
+  },
+  {
+    key: "scheduling and imageRegistry",
+    title: "tolerations are listed once",
+    config: {
+      hostname: "harbor.example.com",
+      scheduling: {
+        tolerations: [
+          { key: "a", operator: "Exists" },
+          { key: "a", operator: "Exists" },
+        ],
+      },
+    },
+    expected: [
+      'harbor:scheduling.tolerations[1] repeats entry [0]; list each value once, got {"key":"a","operator":"Exists"}',
+    ],
+  },
+  {
+    key: "scheduling and imageRegistry",
+    title: "nodeSelector keys are label keys",
+    config: {
+      hostname: "harbor.example.com",
+      scheduling: { nodeSelector: { "node role": "registry" } },
+    },
+    expected: [
+      "harbor:scheduling.nodeSelector[\"node role\"] is not a valid label key: it must be a Kubernetes key: name or prefix/name, the name at most 63 letters, digits, '-', '_', '.' (starting and ending with a letter or digit), the prefix a lower-case DNS name, got \"node role\"",
+    ],
+  },
+  {
+    key: "scheduling and imageRegistry",
+    title: "nodeSelector values are label values",
+    config: {
+      hostname: "harbor.example.com",
+      scheduling: { nodeSelector: { "example.com/pool": "registry pool" } },
+    },
+    expected: [
+      "harbor:scheduling.nodeSelector[\"example.com/pool\"] must be a Kubernetes label value: at most 63 letters, digits, '-', '_', '.' (starting and ending with a letter or digit), got \"registry pool\"",
+    ],
+  },
+  {
+    key: "scheduling and imageRegistry",
+    title: "affinity holds names and label values only",
+    config: {
+      hostname: "harbor.example.com",
+      scheduling: {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                { matchExpressions: [{ key: "pool", operator: "In", values: ['a"\n---'] }] },
+              ],
+            },
+          },
+        },
+      },
+    },
+    expected: [
+      "harbor:scheduling.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0] must be a Kubernetes name, label key, label value or operator (letters, digits, '-', '_', '.', '/'), got \"a\\\"\\n---\"",
+    ],
+  },
+  {
+    key: "scheduling and imageRegistry",
+    title: "imageRegistry carries no credentials (redacted)",
+    config: { hostname: "harbor.example.com", imageRegistry: "robot:S3cret-pw@mirror.example.com" },
+    expected: [
+      'harbor:imageRegistry must not carry credentials (user:password@): a configuration value is stored and shown in plain text; give credentials through the secret keys (`pulumi config set --secret`), got "***@mirror.example.com"',
     ],
   },
   // trust
@@ -980,6 +1958,45 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     config: { hostname: "harbor.example.com", trust: { nodes: "yes" } },
     expected: ['harbor:trust.nodes must be an object, got "yes"'],
   },
+  {
+    key: "trust",
+    title: "nodes.hostsDir cannot run a command on every node",
+    config: {
+      hostname: "harbor.example.com",
+      trust: { nodes: { enabled: true, hostsDir: "/etc/containerd/certs.d/$(touch /tmp/pwned)" } },
+    },
+    expected: [
+      "harbor:trust.nodes.hostsDir must be an absolute path such as /exports/harbor: '/'-separated names of letters, digits, '.', '_', '-', '+', '@' (no '.', '..' or '//'), got \"/etc/containerd/certs.d/$(touch /tmp/pwned)\"",
+    ],
+  },
+  {
+    key: "trust",
+    title: "nodes.hostsDir cannot smuggle backticks",
+    config: {
+      hostname: "harbor.example.com",
+      trust: { nodes: { enabled: true, hostsDir: "/etc/`id`" } },
+    },
+    expected: [
+      "harbor:trust.nodes.hostsDir must be an absolute path such as /exports/harbor: '/'-separated names of letters, digits, '.', '_', '-', '+', '@' (no '.', '..' or '//'), got \"/etc/`id`\"",
+    ],
+  },
+  {
+    key: "trust",
+    title: "nodes.hostsDir has no ..",
+    config: {
+      hostname: "harbor.example.com",
+      trust: { nodes: { enabled: true, hostsDir: "/etc/containerd/../../root" } },
+    },
+    expected: [
+      "harbor:trust.nodes.hostsDir must be an absolute path such as /exports/harbor: '/'-separated names of letters, digits, '.', '_', '-', '+', '@' (no '.', '..' or '//'), got \"/etc/containerd/../../root\"",
+    ],
+  },
+  {
+    key: "trust",
+    title: "namespaces are listed once (no duplicate resource URN)",
+    config: { hostname: "harbor.example.com", trust: { namespaces: ["ci", "argocd", "ci"] } },
+    expected: ['harbor:trust.namespaces[2] repeats entry [0]; list each value once, got "ci"'],
+  },
   // kubernetes
   {
     key: "kubernetes",
@@ -1009,6 +2026,26 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     },
     expected: [
       'harbor:kubernetes.kubeconfigFromStack.stack must be a stack name such as acme/cluster/prod, got "acme cluster"',
+    ],
+  },
+  {
+    key: "kubernetes",
+    title: "context is one kubeconfig context name",
+    config: { hostname: "harbor.example.com", kubernetes: { context: "prod\nother" } },
+    expected: [
+      'harbor:kubernetes.context must be a kubeconfig context name (letters, digits and _ . : / @ + = -), got "prod\\nother"',
+    ],
+  },
+  {
+    key: "kubernetes",
+    title: "renderToDirectory has only safe characters",
+    config: {
+      hostname: "harbor.example.com",
+      deployMode: "chart",
+      kubernetes: { renderToDirectory: "out'; rm -rf ~" },
+    },
+    expected: [
+      "harbor:kubernetes.renderToDirectory must be a directory path: '/'-separated names of letters, digits, '.', '_', '-', '+', '@', got \"out'; rm -rf ~\"",
     ],
   },
   // unknown keys
@@ -1072,7 +2109,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     },
     secrets: { backupS3AccessKey: "AKIABACKUPEXAMPLE7", backupS3SecretKey: "backup-secret-Zr4q" },
     expected: [
-      "harbor:backup.target.s3.bucket must be 3-63 characters of lower-case letters, digits, '.' and '-', starting and ending with a letter or digit (S3 bucket naming rules), got \"Bad_Bucket\"",
+      "harbor:backup.target.s3.bucket must be an S3 bucket name: 3-63 lower-case letters, digits, '.', '-', starting and ending with a letter or digit, got \"Bad_Bucket\"",
     ],
   },
   {

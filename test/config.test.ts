@@ -88,11 +88,16 @@ describe("loadConfig: defaults from the spec", () => {
     assert.equal(c.trivy.enabled, false);
   });
 
-  it("an externalURL is normalised to its origin", () => {
+  it("an externalURL is normalised to its origin (default port and trailing slash dropped)", () => {
     assert.equal(
-      configOf({ hostname: "h.example.com", externalURL: "https://Registry.Example.com:443/" })
+      configOf({ hostname: "h.example.com", externalURL: "https://registry.example.com:443/" })
         .externalURL,
       "https://registry.example.com",
+    );
+    assert.equal(
+      configOf({ hostname: "h.example.com", externalURL: "https://[2001:db8::10]:8443" })
+        .externalURL,
+      "https://[2001:db8::10]:8443",
     );
   });
 });
@@ -126,7 +131,7 @@ describe("loadConfig: secrets", () => {
       {
         hostname: "h.example.com",
         database: { type: "external", host: "pg", username: "harbor" },
-        objectStorage: { bucket: "b" },
+        objectStorage: { bucket: "harbor-blobs" },
       },
       {
         adminPassword: "Admin-Pass-1",

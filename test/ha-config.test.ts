@@ -115,15 +115,17 @@ describe("config: database.type cloudnative-pg", () => {
     ],
     [
       "the release name gives a Cluster name CloudNativePG accepts",
-      { releaseName: "r".repeat(40), database: { type: "cloudnative-pg" } },
+      // 36 characters: the chart's own names fit, the Cluster's (52) does not.
+      { releaseName: "r".repeat(36), database: { type: "cloudnative-pg" } },
       [
-        `harbor:releaseName names the CloudNativePG Cluster ${"r".repeat(40)}-harbor-postgres, which is longer than 50 characters (CloudNativePG wants a DNS-1035 label of at most 50 characters); choose a shorter release name that starts with a letter, got "${"r".repeat(40)}"`,
+        `harbor:releaseName names the CloudNativePG Cluster ${"r".repeat(36)}-harbor-postgres, which is longer than 50 characters (CloudNativePG wants a DNS-1035 label of at most 50 characters); choose a shorter release name that starts with a letter, got "${"r".repeat(36)}"`,
       ],
     ],
     [
       "the Cluster name starts with a letter",
       { releaseName: "1harbor", database: { type: "cloudnative-pg" } },
       [
+        `harbor:releaseName must be a lower-case DNS-1035 label of at most 53 characters (letters, digits, '-'; starting with a letter, because Kubernetes Service names derive from it), got "1harbor"`,
         'harbor:releaseName names the CloudNativePG Cluster 1harbor-postgres, which does not start with a letter (CloudNativePG wants a DNS-1035 label of at most 50 characters); choose a shorter release name that starts with a letter, got "1harbor"',
       ],
     ],

@@ -21,9 +21,10 @@ import { sha256 } from "../components/certificates";
 import {
   CA_CHECKSUM_ANNOTATION,
   IDLE_SCRIPT,
+  INSTALL_SCRIPT,
   NodeTrust,
   hostsToml,
-  installScript,
+  installEnv,
   nodeTrustNamespaceName,
   registryTrustDir,
   trustFileNames,
@@ -99,7 +100,8 @@ const containerdArgs: NodeTrustArgs = {
 function expectedDaemonSet(o: {
   image: string;
   hostDir: string;
-  script: string;
+  /** `$TRUST_FILES`: the files the install script copies. */
+  files: string;
   caSha256: string;
 }): Record<string, unknown> {
   const lockedDown = {
@@ -131,7 +133,13 @@ function expectedDaemonSet(o: {
             {
               name: "install",
               image: o.image,
-              command: ["/bin/sh", "-c", o.script],
+              command: ["/bin/sh", "-c", INSTALL_SCRIPT],
+              env: [
+                { name: "TRUST_FILES", value: o.files },
+                { name: "FILES_DIR", value: "/trust" },
+                { name: "TARGET_DIR", value: "/target" },
+                { name: "HOST_DIR", value: o.hostDir },
+              ],
               securityContext: { ...lockedDown, runAsUser: 0, runAsGroup: 0, runAsNonRoot: false },
               resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
               volumeMounts: [
@@ -205,16 +213,16 @@ describe("NodeTrust", function () {
       assert.deepEqual(trustFileNames("docker"), ["ca.crt"]);
     });
 
-    it("the install script replaces each file through a temporary name", function () {
-      assert.equal(
-        installScript(["ca.crt", "hosts.toml"], "/etc/containerd/certs.d/h:1"),
-        [
-          "set -eu",
-          'cp "/trust/ca.crt" "/target/.ca.crt.tmp" && chmod 0644 "/target/.ca.crt.tmp" && mv -f "/target/.ca.crt.tmp" "/target/ca.crt"',
-          'cp "/trust/hosts.toml" "/target/.hosts.toml.tmp" && chmod 0644 "/target/.hosts.toml.tmp" && mv -f "/target/.hosts.toml.tmp" "/target/hosts.toml"',
-          'echo "installed ca.crt, hosts.toml in /etc/containerd/certs.d/h:1"',
-        ].join("\n"),
-      );
+    it("the install script is a constant; its environment carries the files and directories", function () {
+      assert.deepEqual(installEnv(["ca.crt", "hosts.toml"], "/etc/containerd/certs.d/h:1"), {
+        TRUST_FILES: "ca.crt hosts.toml",
+        FILES_DIR: "/trust",
+        TARGET_DIR: "/target",
+        HOST_DIR: "/etc/containerd/certs.d/h:1",
+      });
+      // No `$(` either: the kubelet would expand `$(NAME)` in a command before the shell runs it.
+      assert.ok(!INSTALL_SCRIPT.includes("$("));
+      assert.ok(!INSTALL_SCRIPT.includes("certs.d"));
     });
 
     it("the install script writes the files when run by a POSIX shell", function () {
@@ -227,9 +235,11 @@ describe("NodeTrust", function () {
         writeFileSync(path.join(files, "ca.crt"), CA);
         writeFileSync(path.join(files, "hosts.toml"), 'server = "https://h:1"\n');
         writeFileSync(path.join(target, "ca.crt"), "stale");
-        const script = installScript(["ca.crt", "hosts.toml"], "/node/dir", { files, target });
-        const out = execFileSync("/bin/sh", ["-c", script]).toString();
-        assert.equal(out, "installed ca.crt, hosts.toml in /node/dir\n");
+        const env = installEnv(["ca.crt", "hosts.toml"], "/node/dir", { files, target });
+        const out = execFileSync("/bin/sh", ["-c", INSTALL_SCRIPT], {
+          env: { PATH: process.env.PATH, ...env },
+        }).toString();
+        assert.equal(out, "installed ca.crt hosts.toml in /node/dir\n");
         assert.deepEqual(readdirSync(target).sort(), ["ca.crt", "hosts.toml"]);
         assert.equal(readFileSync(path.join(target, "ca.crt"), "utf8"), CA);
         assert.equal(statSync(path.join(target, "ca.crt")).mode & 0o777, 0o644);
@@ -292,7 +302,7 @@ describe("NodeTrust", function () {
         expectedDaemonSet({
           image: "busybox:1.37.0",
           hostDir,
-          script: installScript(["ca.crt", "hosts.toml"], hostDir),
+          files: "ca.crt hosts.toml",
           caSha256: sha256(CA),
         }),
       );
@@ -347,7 +357,7 @@ describe("NodeTrust", function () {
       const expected = expectedDaemonSet({
         image: "mirror.example.com:5000/library/busybox:1.37.0",
         hostDir,
-        script: installScript(["ca.crt"], hostDir),
+        files: "ca.crt",
         caSha256: sha256(CA),
       });
       (expected.metadata as { namespace: string }).namespace = "registry-node-trust";

@@ -202,7 +202,7 @@ describe("rookBucketArgs (from the stack configuration)", () => {
   it("none without a Rook bucket", () => {
     assert.equal(rookBucketArgs(configOf(host), "harbor"), undefined);
     assert.equal(
-      rookBucketArgs(configOf({ ...host, objectStorage: { bucket: "b" } }), "harbor"),
+      rookBucketArgs(configOf({ ...host, objectStorage: { bucket: "blobs" } }), "harbor"),
       undefined,
     );
   });

@@ -14,6 +14,21 @@ function claimClasses(run: ProgramRun): string[] {
   );
 }
 
+/** Labels of Harbor's namespace. */
+function harborNamespaceLabels(run: ProgramRun): Record<string, string> {
+  const ns = run.find("kubernetes:core/v1:Namespace", "harbor-namespace");
+  return (ns.inputs.metadata as { labels: Record<string, string> }).labels;
+}
+
+/** Harbor's namespace where the pgdata-ownership init container runs (nfs, rook). */
+const BASELINE_REPORTING = {
+  "app.kubernetes.io/part-of": "harbor",
+  "app.kubernetes.io/managed-by": "pulumi",
+  "pod-security.kubernetes.io/enforce": "baseline",
+  "pod-security.kubernetes.io/warn": "baseline",
+  "pod-security.kubernetes.io/audit": "baseline",
+};
+
 describe("example stack Pulumi.nfs.yaml", () => {
   let run: ProgramRun;
   before(async () => {
@@ -51,6 +66,10 @@ describe("example stack Pulumi.nfs.yaml", () => {
   it("puts every Harbor claim on the class", () => {
     assert.deepEqual(claimClasses(run), Array(5).fill("harbor-nfs"));
   });
+
+  it("reports Pod Security baseline, not restricted: pgdata-ownership runs as root", () => {
+    assert.deepEqual(harborNamespaceLabels(run), BASELINE_REPORTING);
+  });
 });
 
 describe("example stack Pulumi.rook.yaml", () => {
@@ -74,6 +93,10 @@ describe("example stack Pulumi.rook.yaml", () => {
   it("puts every Harbor claim on the class", () => {
     assert.deepEqual(claimClasses(run), Array(5).fill("harbor-rook"));
   });
+
+  it("reports Pod Security baseline, not restricted: pgdata-ownership runs as root", () => {
+    assert.deepEqual(harborNamespaceLabels(run), BASELINE_REPORTING);
+  });
 });
 
 describe("example stack Pulumi.dev.yaml (local-path)", () => {
@@ -93,5 +116,11 @@ describe("example stack Pulumi.dev.yaml (local-path)", () => {
       "rancher.io/local-path-harbor",
     );
     assert.deepEqual(claimClasses(run), Array(5).fill("harbor-local-path"));
+    // No root init container here: the namespace keeps reporting restricted violations.
+    assert.deepEqual(harborNamespaceLabels(run), {
+      ...BASELINE_REPORTING,
+      "pod-security.kubernetes.io/warn": "restricted",
+      "pod-security.kubernetes.io/audit": "restricted",
+    });
   });
 });

@@ -1,7 +1,12 @@
 import * as assert from "node:assert/strict";
 import type { HarborConfig } from "../config/types";
 import type { HarborValues, PvcValues } from "../lib/harbor-values";
-import { buildHarborValues, pgdataOwnershipContainer, type HarborCredentials } from "../lib/values";
+import {
+  PGDATA_OWNERSHIP_SCRIPT,
+  buildHarborValues,
+  pgdataOwnershipContainer,
+  type HarborCredentials,
+} from "../lib/values";
 import { configWith } from "./storage-helpers";
 
 const CREDENTIALS: HarborCredentials = {
@@ -135,6 +140,16 @@ describe("storage: Harbor values per variant", () => {
       drop: ["ALL"],
       add: ["CHOWN", "FOWNER", "DAC_OVERRIDE"],
     });
+  });
+
+  it("the ownership fixer's script is a constant; the directory arrives in $PGDATA_DIR", () => {
+    assert.deepEqual(PGDATA_FIX.command, ["/bin/sh", "-c"]);
+    assert.deepEqual(PGDATA_FIX.args, [PGDATA_OWNERSHIP_SCRIPT]);
+    assert.deepEqual(PGDATA_FIX.env, [
+      { name: "PGDATA_DIR", value: "/var/lib/postgresql/data/pgdata" },
+    ]);
+    assert.ok(!PGDATA_OWNERSHIP_SCRIPT.includes("/var/lib/postgresql"));
+    assert.ok(!PGDATA_OWNERSHIP_SCRIPT.includes("$("), "the kubelet would expand $(NAME)");
   });
 
   it("localPath.node pins Harbor's pods to the node holding the volumes", () => {

@@ -475,7 +475,7 @@ describe("buildHarborValues: production services", () => {
       {
         ...host,
         replicas: { core: 3, portal: 2, registry: 3, nginx: 2, trivy: 2 },
-        objectStorage: { bucket: "b" },
+        objectStorage: { bucket: "harbor-blobs" },
       },
       {},
     );
