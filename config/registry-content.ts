@@ -66,11 +66,7 @@ export const registryName = () => harborName("registry endpoint name", 64);
  * A map whose keys must match `key` (a zod record would report a bad key without its name). The
  * message names the key: `harbor:projects.Apps is not a valid name: ...`.
  */
-function namedMap<V extends z.ZodType>(
-  key: z.ZodType<string>,
-  value: V,
-  what: string,
-) {
+function namedMap<V extends z.ZodType>(key: z.ZodType<string>, value: V, what: string) {
   return z
     .record(z.string(), value, { error: `must be a map of ${what}` })
     .superRefine((map, ctx) => {
@@ -221,7 +217,8 @@ const retentionSchema = strictObject({
   if (r.keepLatest === undefined && r.keepDays === undefined) {
     ctx.addIssue({
       code: "custom",
-      message: "must set keepLatest or keepDays (or both): a policy without a rule would remove every artifact",
+      message:
+        "must set keepLatest or keepDays (or both): a policy without a rule would remove every artifact",
     });
   }
 });
@@ -233,11 +230,9 @@ const immutableTagSchema = z.preprocess(
 
 /** A Harbor user name (database, LDAP uid or OIDC user claim). */
 const userName = () =>
-  z
-    .string()
-    .refine((v) => v.length > 0 && v.length <= 255 && !/[\s\u0000-\u001f]/.test(v), {
-      error: "must be a user name without spaces, at most 255 characters",
-    });
+  z.string().refine((v) => v.length > 0 && v.length <= 255 && !/[\s\u0000-\u001f]/.test(v), {
+    error: "must be a user name without spaces, at most 255 characters",
+  });
 
 export const projectSchema = strictObject({
   public: bool().default(false),
@@ -262,9 +257,13 @@ export const projectSchema = strictObject({
 export const robotSchema = strictObject({
   /** Permissions per project (a key of `harbor:projects`, or `*` for every project). */
   projects: z
-    .record(z.string(), list(permission(), "permissions such as pull, push").min(1, {
-      error: "must list at least one permission, such as pull",
-    }), { error: "must be a map of project to permissions" })
+    .record(
+      z.string(),
+      list(permission(), "permissions such as pull, push").min(1, {
+        error: "must list at least one permission, such as pull",
+      }),
+      { error: "must be a map of project to permissions" },
+    )
     .refine((p) => Object.keys(p).length > 0, {
       error: "must name at least one project, such as {apps: [pull]}",
     }),
@@ -378,7 +377,11 @@ export const registryContentShape = {
   projects: namedMap(projectName(), projectSchema, "projects").default({}),
   robots: namedMap(robotName(), robotSchema, "robot accounts").default({}),
   pullSecrets: namedMap(k8sName(), pullSecretSchema, "namespaces to robots").default({}),
-  mirrors: namedMap(upstreamHost(), projectName(), "upstream registries to proxy cache projects").default({}),
+  mirrors: namedMap(
+    upstreamHost(),
+    projectName(),
+    "upstream registries to proxy cache projects",
+  ).default({}),
   replications: namedMap(registryName(), replicationSchema, "replication rules").default({}),
   gc: gcSchema.optional(),
   scanAll: scanAllSchema.optional(),
@@ -487,7 +490,10 @@ export function checkRegistryContent(
     p.immutableTags.forEach((t, i) => {
       const key = `${t.repositories}:${t.tags}`;
       if (seen.has(key)) {
-        add(["projects", name, "immutableTags", i], `repeats ${JSON.stringify(t.tags)} (Harbor refuses a duplicate rule)`);
+        add(
+          ["projects", name, "immutableTags", i],
+          `repeats ${JSON.stringify(t.tags)} (Harbor refuses a duplicate rule)`,
+        );
       }
       seen.add(key);
     });
@@ -499,7 +505,10 @@ export function checkRegistryContent(
           "is a group, but harbor:auth.mode is database, which has no groups: add users under members.users, or use ldap or oidc",
         );
       } else if (context.authMode === "ldap" && !DN_RE.test(group)) {
-        add(path, "must be an LDAP group DN such as cn=developers,ou=groups,dc=example,dc=com (harbor:auth.mode is ldap)");
+        add(
+          path,
+          "must be an LDAP group DN such as cn=developers,ou=groups,dc=example,dc=com (harbor:auth.mode is ldap)",
+        );
       } else if (group.trim() === "" || group.length > 512) {
         add(path, "must be an OIDC group name as the groups claim carries it");
       }
@@ -552,7 +561,11 @@ export function checkRegistryContent(
   for (const [upstream, project] of Object.entries(c.mirrors)) {
     const p = c.projects[project];
     if (!p) {
-      add(["mirrors", upstream], `names project "${project}", which is not declared (${declared(projects, "projects")})`, project);
+      add(
+        ["mirrors", upstream],
+        `names project "${project}", which is not declared (${declared(projects, "projects")})`,
+        project,
+      );
     } else if (p.proxyCache === undefined) {
       add(
         ["mirrors", upstream],
@@ -582,13 +595,23 @@ export function checkRegistryContent(
       );
     }
     if (r.trigger === "scheduled" && r.schedule === undefined) {
-      add(["replications", name, "schedule"], "is required when trigger is scheduled (a cron expression such as `0 2 * * *`)");
+      add(
+        ["replications", name, "schedule"],
+        "is required when trigger is scheduled (a cron expression such as `0 2 * * *`)",
+      );
     }
     if (r.trigger !== "scheduled" && r.schedule !== undefined) {
-      add(["replications", name, "schedule"], `is only used when trigger is scheduled (it is ${r.trigger})`);
+      add(
+        ["replications", name, "schedule"],
+        `is only used when trigger is scheduled (it is ${r.trigger})`,
+      );
     }
     if (r.trigger === "event" && r.direction !== "push") {
-      add(["replications", name, "trigger"], "can be event only for push rules (Harbor triggers on pushes to itself)", r.trigger);
+      add(
+        ["replications", name, "trigger"],
+        "can be event only for push rules (Harbor triggers on pushes to itself)",
+        r.trigger,
+      );
     }
   }
 
@@ -615,7 +638,11 @@ export function parseRegistryContent(
   const parsed = registryContentSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     throw new ConfigError(
-      formatIssues(parsed.error.issues, [...REGISTRY_CONTENT_SECRET_KEYS], Object.keys(registryContentShape)),
+      formatIssues(
+        parsed.error.issues,
+        [...REGISTRY_CONTENT_SECRET_KEYS],
+        Object.keys(registryContentShape),
+      ),
     );
   }
   const problems = checkRegistryContent(parsed.data, context);

@@ -63,7 +63,10 @@ export type CronResult = { ok: true; cron: string } | { ok: false; message: stri
  * Checks a cron expression and returns Harbor's six-field form (`0 0 3 * * 6` for `0 3 * * 6`).
  */
 export function parseCron(text: string): CronResult {
-  const parts = text.trim().split(/\s+/).filter((p) => p !== "");
+  const parts = text
+    .trim()
+    .split(/\s+/)
+    .filter((p) => p !== "");
   const expected =
     "a cron expression of 5 fields (minute hour day-of-month month day-of-week, such as `0 3 * * 6`) or Harbor's 6 fields with seconds first (`0 0 3 * * 6`)";
   if (parts.length === 5) parts.unshift("0");

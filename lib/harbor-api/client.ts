@@ -237,7 +237,9 @@ export function harborRequest<T>(
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", (error: Error) => reject(transportError(error, conn.url, method, path)));
+        response.on("error", (error: Error) =>
+          reject(transportError(error, conn.url, method, path)),
+        );
         response.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
           const status = response.statusCode ?? 0;

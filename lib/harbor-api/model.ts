@@ -402,7 +402,9 @@ export interface RobotInputs extends CommonInputs {
 }
 
 /** Sorted, de-duplicated permissions: the comparable form of both inputs and Harbor's answer. */
-export function normalizePermissions(permissions: RobotProjectPermission[]): RobotProjectPermission[] {
+export function normalizePermissions(
+  permissions: RobotProjectPermission[],
+): RobotProjectPermission[] {
   const byProject = new Map<string, Set<string>>();
   for (const p of permissions) {
     const set = byProject.get(p.project) ?? new Set<string>();
@@ -727,7 +729,9 @@ export interface SystemSettingsInputs extends ConnectionInputs {
 /** Harbor's defaults, restored when the settings object is deleted. */
 export const SYSTEM_DEFAULTS = { projectCreationRestriction: "everyone", robotTokenDays: 30 };
 
-export function systemSettingsBody(i: Omit<SystemSettingsInputs, keyof ConnectionInputs | "configKey">): Configurations {
+export function systemSettingsBody(
+  i: Omit<SystemSettingsInputs, keyof ConnectionInputs | "configKey">,
+): Configurations {
   return {
     ...(i.projectCreationRestriction !== undefined
       ? { project_creation_restriction: i.projectCreationRestriction }
@@ -739,9 +743,7 @@ export function systemSettingsBody(i: Omit<SystemSettingsInputs, keyof Connectio
 export function observeSystemSettings(c: ConfigurationsResponse): Partial<SystemSettingsInputs> {
   return {
     projectCreationRestriction: c.project_creation_restriction?.value as
-      | "adminonly"
-      | "everyone"
-      | undefined,
+      "adminonly" | "everyone" | undefined,
     robotTokenDays: c.robot_token_duration?.value,
   };
 }

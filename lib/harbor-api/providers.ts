@@ -460,7 +460,10 @@ async function refreshSecret(conn: HarborConnection, robotId: number): Promise<s
   const body: RobotSec = {};
   const response = await harborRequest<RobotSec>(conn, "PATCH", `/robots/${robotId}`, { body });
   if (!response.body?.secret) {
-    throw harborError("protocol", `Harbor refreshed robot ${robotId}'s secret but did not answer it`);
+    throw harborError(
+      "protocol",
+      `Harbor refreshed robot ${robotId}'s secret but did not answer it`,
+    );
   }
   return response.body.secret;
 }
@@ -735,11 +738,7 @@ export const replicationProvider: pulumi.dynamic.ResourceProvider = {
     try {
       await deleteIfPresent(conn, `/replication/policies/${id}`);
     } catch (error) {
-      throw refusal(
-        error,
-        `replication rule "${props.name}"`,
-        "Stop its running executions first",
-      );
+      throw refusal(error, `replication rule "${props.name}"`, "Stop its running executions first");
     }
   },
 };
@@ -906,8 +905,7 @@ export const systemSettingsProvider: pulumi.dynamic.ResourceProvider = {
       ...(props.projectCreationRestriction !== undefined
         ? {
             projectCreationRestriction: SYSTEM_DEFAULTS.projectCreationRestriction as
-              | "adminonly"
-              | "everyone",
+              "adminonly" | "everyone",
           }
         : {}),
       ...(props.robotTokenDays !== undefined
