@@ -213,14 +213,6 @@ const retentionSchema = strictObject({
   /** When retention runs. */
   schedule: cron().default("0 0 0 * * *"),
   import: adopt(),
-}).superRefine((r, ctx) => {
-  if (r.keepLatest === undefined && r.keepDays === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      message:
-        "must set keepLatest or keepDays (or both): a policy without a rule would remove every artifact",
-    });
-  }
 });
 
 const immutableTagSchema = z.preprocess(
@@ -485,6 +477,12 @@ export function checkRegistryContent(
           p.proxyCache,
         );
       }
+    }
+    if (p.retention && p.retention.keepLatest === undefined && p.retention.keepDays === undefined) {
+      add(
+        ["projects", name, "retention"],
+        "must set keepLatest or keepDays (or both): a policy without a rule would remove every artifact",
+      );
     }
     const seen = new Set<string>();
     p.immutableTags.forEach((t, i) => {

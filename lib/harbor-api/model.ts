@@ -72,9 +72,9 @@ export const DEFAULT_REGISTRY_URLS: Partial<Record<RegistryType, string>> = {
 /** Project roles; Harbor's IDs are 1 projectAdmin, 2 developer, 3 guest, 4 maintainer, 5 limitedGuest. */
 export const ROLE_IDS = {
   projectAdmin: 1,
+  maintainer: 4,
   developer: 2,
   guest: 3,
-  maintainer: 4,
   limitedGuest: 5,
 } as const;
 export type Role = keyof typeof ROLE_IDS;
