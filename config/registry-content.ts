@@ -153,13 +153,20 @@ const registryUrl = () =>
     return v.replace(/\/+$/, "");
   });
 
+/** Whether `v` holds a control character other than those in `allowed`. */
+function hasControlCharacters(v: string, allowed = ""): boolean {
+  return [...v].some(
+    (c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) && !allowed.includes(c),
+  );
+}
+
 const roleSchema = () =>
   z.enum(ROLES as [string, ...string[]], { error: `must be one of ${ROLES.join(", ")}` });
 
 const description = () =>
   z
     .string({ error: "must be a string" })
-    .refine((v) => v.length <= 1024 && !/[\u0000-\u0008\u000b-\u001f]/.test(v), {
+    .refine((v) => v.length <= 1024 && !hasControlCharacters(v, "\t\n"), {
       error: "must be at most 1024 characters without control characters",
     })
     .default("");
@@ -222,9 +229,11 @@ const immutableTagSchema = z.preprocess(
 
 /** A Harbor user name (database, LDAP uid or OIDC user claim). */
 const userName = () =>
-  z.string().refine((v) => v.length > 0 && v.length <= 255 && !/[\s\u0000-\u001f]/.test(v), {
-    error: "must be a user name without spaces, at most 255 characters",
-  });
+  z
+    .string()
+    .refine((v) => v.length > 0 && v.length <= 255 && !/\s/.test(v) && !hasControlCharacters(v), {
+      error: "must be a user name without spaces, at most 255 characters",
+    });
 
 export const projectSchema = strictObject({
   public: bool().default(false),

@@ -93,7 +93,7 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("waits for Harbor's health, then creates a project with its metadata and quota", async function () {
-    const created = await projectProvider.create!(projectInputs(url));
+    const created = await projectProvider.create(projectInputs(url));
     assert.deepEqual(
       fake.log.map((r) => `${r.method} ${r.path} ${r.status}`),
       ["GET /health 200", "POST /projects 201"],
@@ -109,7 +109,7 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("changes a quota through /quotas and metadata through PUT /projects", async function () {
-    const created = await projectProvider.create!(projectInputs(url));
+    const created = await projectProvider.create(projectInputs(url));
     fake.log.length = 0;
     await projectProvider.update!(
       created.id,
@@ -143,7 +143,7 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("detects drift on refresh: a quota and a flag changed in the portal show up in the next diff", async function () {
-    const created = await projectProvider.create!(projectInputs(url));
+    const created = await projectProvider.create(projectInputs(url));
     const quota = [...fake.quotas.values()].find((q) => q.projectId === Number(created.id))!;
     quota.storage = 10 * 2 ** 30;
     fake.project("apps")!.metadata.auto_scan = "false";
@@ -164,7 +164,7 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("keeps the last known state and warns when Harbor is unreachable on refresh", async function () {
-    const created = await projectProvider.create!(projectInputs(url));
+    const created = await projectProvider.create(projectInputs(url));
     const state = { ...props(created.outs), apiUrl: `http://127.0.0.1:${await closedPort()}` };
     const { result, lines } = await capturingStderr(() => projectProvider.read!(created.id, state));
     assert.deepEqual(result, { id: created.id, props: state });
@@ -176,7 +176,7 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("fails a refresh with wrong credentials instead of hiding it", async function () {
-    const created = await projectProvider.create!(projectInputs(url));
+    const created = await projectProvider.create(projectInputs(url));
     fake.adminPassword = "Chang3dInPortal";
     await rejects(
       projectProvider.read!(created.id, props(created.outs)),
@@ -185,7 +185,7 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("reads a project deleted in the portal as gone, so the next up creates it again", async function () {
-    const created = await projectProvider.create!(projectInputs(url));
+    const created = await projectProvider.create(projectInputs(url));
     fake.projects.clear();
     assert.deepEqual(await projectProvider.read!(created.id, props(created.outs)), {
       id: "",
@@ -194,19 +194,19 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("says how to adopt a project that exists, and refuses one whose proxy cache differs", async function () {
-    await projectProvider.create!(projectInputs(url));
+    await projectProvider.create(projectInputs(url));
     await rejects(
-      projectProvider.create!(projectInputs(url)),
+      projectProvider.create(projectInputs(url)),
       /^Project "apps" already exists in Harbor \(0 repositories\)\. To manage the existing one from this stack, set harbor:projects\.apps\.import to true: the program then takes it over and sets it as configured\. Otherwise remove it in Harbor or choose another name$/,
     );
     await rejects(
-      projectProvider.create!(projectInputs(url, { adopt: true, registryId: "99" })),
+      projectProvider.create(projectInputs(url, { adopt: true, registryId: "99" })),
       /exists in Harbor as a normal project, which harbor:projects\.apps\.proxyCache does not match/,
     );
   });
 
   it("surfaces Harbor's refusal to delete a project that holds repositories", async function () {
-    const created = await projectProvider.create!(projectInputs(url));
+    const created = await projectProvider.create(projectInputs(url));
     fake.addRepositories("apps", 3);
     await rejects(
       projectProvider.delete!(created.id, props(created.outs)),
@@ -216,7 +216,7 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("creates a proxy cache project, and its retention takes over Harbor's default policy", async function () {
-    const registry = await registryEndpointProvider.create!(registryInputs(url));
+    const registry = await registryEndpointProvider.create(registryInputs(url));
     assert.deepEqual(fake.requests("POST", "/registries")[0].body, {
       name: "dockerhub",
       type: "docker-hub",
@@ -225,7 +225,7 @@ describe("registry-content providers against a fake Harbor", function () {
       insecure: false,
       credential: { type: "basic", access_key: "puller", access_secret: "dckr_pat_secret" },
     });
-    const project = await projectProvider.create!(
+    const project = await projectProvider.create(
       projectInputs(url, { name: "cache", registryId: registry.id, quota: undefined }),
     );
     assert.deepEqual(fake.requests("POST", "/projects")[0].body, {
@@ -234,7 +234,7 @@ describe("registry-content providers against a fake Harbor", function () {
       registry_id: Number(registry.id),
     });
     const defaultPolicy = fake.project("cache")!.metadata.retention_id!;
-    const retention = await retentionProvider.create!(
+    const retention = await retentionProvider.create(
       retentionInputs(url, project.id, { projectName: "cache", takeOverDefault: true }),
     );
     assert.equal(retention.id, defaultPolicy);
@@ -267,7 +267,7 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("reads a registry endpoint without its masked secret, so a secret change comes from inputs only", async function () {
-    const created = await registryEndpointProvider.create!(registryInputs(url));
+    const created = await registryEndpointProvider.create(registryInputs(url));
     const read = await registryEndpointProvider.read!(created.id, props(created.outs));
     assert.equal(props(read.props).accessSecret, "dckr_pat_secret");
     fake.registries.get(Number(created.id))!.url = "https://mirror.example.com";
@@ -292,12 +292,12 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("adds users, LDAP groups by DN and OIDC groups as members with Harbor's role IDs", async function () {
-    const project = await projectProvider.create!(projectInputs(url));
-    await projectMemberProvider.create!(memberInputs(url, project.id));
-    await projectMemberProvider.create!(
+    const project = await projectProvider.create(projectInputs(url));
+    await projectMemberProvider.create(memberInputs(url, project.id));
+    await projectMemberProvider.create(
       memberInputs(url, project.id, { kind: "ldapGroup", name: LDAP_DN, role: "limitedGuest" }),
     );
-    await projectMemberProvider.create!(
+    await projectMemberProvider.create(
       memberInputs(url, project.id, { kind: "oidcGroup", name: "ops", role: "projectAdmin" }),
     );
     assert.deepEqual(
@@ -309,14 +309,14 @@ describe("registry-content providers against a fake Harbor", function () {
       ],
     );
     await rejects(
-      projectMemberProvider.create!(memberInputs(url, project.id, { name: "mallory" })),
+      projectMemberProvider.create(memberInputs(url, project.id, { name: "mallory" })),
       /answered POST \/api\/v2\.0\/projects\/\d+\/members with HTTP 404: user mallory not found/,
     );
   });
 
   it("detects a role changed in the portal", async function () {
-    const project = await projectProvider.create!(projectInputs(url));
-    const member = await projectMemberProvider.create!(memberInputs(url, project.id));
+    const project = await projectProvider.create(projectInputs(url));
+    const member = await projectMemberProvider.create(memberInputs(url, project.id));
     fake.members.get(Number(member.id))!.role_id = 3;
     const read = await projectMemberProvider.read!(member.id, props(member.outs));
     assert.equal(props(read.props).role, "guest");
@@ -335,8 +335,8 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("creates a system robot whose secret Harbor answers once, and rotates it on demand", async function () {
-    const project = await projectProvider.create!(projectInputs(url));
-    const created = await robotProvider.create!(robotInputs(url, project.id));
+    const project = await projectProvider.create(projectInputs(url));
+    const created = await robotProvider.create(robotInputs(url, project.id));
     assert.deepEqual(fake.requests("POST", "/robots")[0].body, {
       name: "ci",
       description: "",
@@ -391,8 +391,8 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("re-enables a robot disabled in the portal", async function () {
-    const project = await projectProvider.create!(projectInputs(url));
-    const created = await robotProvider.create!(robotInputs(url, project.id));
+    const project = await projectProvider.create(projectInputs(url));
+    const created = await robotProvider.create(robotInputs(url, project.id));
     fake.robot("ci")!.disable = true;
     const read = await robotProvider.read!(created.id, props(created.outs));
     assert.deepEqual(
@@ -408,31 +408,31 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("adopting a robot issues a new secret, since Harbor never shows an existing one", async function () {
-    const project = await projectProvider.create!(projectInputs(url));
-    await robotProvider.create!(robotInputs(url, project.id));
+    const project = await projectProvider.create(projectInputs(url));
+    await robotProvider.create(robotInputs(url, project.id));
     const old = fake.robot("ci")!.secret;
     await rejects(
-      robotProvider.create!(robotInputs(url, project.id)),
+      robotProvider.create(robotInputs(url, project.id)),
       /^Robot account "robot\$ci" already exists in Harbor \(id \d+; taking it over issues a new secret, because Harbor never shows an existing one\)\. To manage the existing one from this stack, set harbor:robots\.ci\.import to true/,
     );
-    const adopted = await robotProvider.create!(robotInputs(url, project.id, { adopt: true }));
+    const adopted = await robotProvider.create(robotInputs(url, project.id, { adopt: true }));
     assert.equal(props(adopted.outs).secret, fake.robot("ci")!.secret);
     assert.notEqual(fake.robot("ci")!.secret, old);
   });
 
   it("rejects a robot whose Harbor name is not robot$<name>, and removes it again", async function () {
-    const project = await projectProvider.create!(projectInputs(url));
+    const project = await projectProvider.create(projectInputs(url));
     await rejects(
-      robotProvider.create!(robotInputs(url, project.id, { username: "bot-ci" })),
+      robotProvider.create(robotInputs(url, project.id, { username: "bot-ci" })),
       /Harbor named robot "ci" "robot\$ci", not "bot-ci": its robot name prefix is not the default robot\$/,
     );
     assert.equal(fake.robot("ci"), undefined);
   });
 
   it("writes immutable tag rules, replication rules and schedules in Harbor's shapes", async function () {
-    const project = await projectProvider.create!(projectInputs(url));
-    const registry = await registryEndpointProvider.create!(registryInputs(url));
-    await immutableRuleProvider.create!(immutableInputs(url, project.id));
+    const project = await projectProvider.create(projectInputs(url));
+    const registry = await registryEndpointProvider.create(registryInputs(url));
+    await immutableRuleProvider.create(immutableInputs(url, project.id));
     assert.deepEqual(fake.requests("POST", `/projects/${project.id}/immutabletagrules`)[0].body, {
       disabled: false,
       action: "immutable",
@@ -442,7 +442,7 @@ describe("registry-content providers against a fake Harbor", function () {
         repository: [{ kind: "doublestar", decoration: "repoMatches", pattern: "**" }],
       },
     });
-    await replicationProvider.create!(replicationInputs(url, registry.id));
+    await replicationProvider.create(replicationInputs(url, registry.id));
     assert.deepEqual(fake.requests("POST", "/replication/policies")[0].body, {
       name: "mirror-nginx",
       description: "",
@@ -459,16 +459,16 @@ describe("registry-content providers against a fake Harbor", function () {
       replicate_deletion: false,
       enabled: true,
     });
-    await gcScheduleProvider.create!(gcInputs(url));
+    await gcScheduleProvider.create(gcInputs(url));
     assert.deepEqual(fake.requests("POST", "/system/gc/schedule")[0].body, {
       schedule: { type: "Custom", cron: "0 0 3 * * 6" },
       parameters: { delete_untagged: true, workers: 2, dry_run: false },
     });
-    await scanAllScheduleProvider.create!(scanAllInputs(url));
+    await scanAllScheduleProvider.create(scanAllInputs(url));
     assert.deepEqual(fake.requests("POST", "/system/scanAll/schedule")[0].body, {
       schedule: { type: "Custom", cron: "0 0 4 * * *" },
     });
-    await systemSettingsProvider.create!(systemInputs(url));
+    await systemSettingsProvider.create(systemInputs(url));
     assert.deepEqual(fake.requests("PUT", "/configurations")[0].body, {
       project_creation_restriction: "adminonly",
       robot_token_duration: 90,
@@ -476,7 +476,7 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("reads replication rules back as configured (no spurious diff after create)", async function () {
-    const registry = await registryEndpointProvider.create!(registryInputs(url));
+    const registry = await registryEndpointProvider.create(registryInputs(url));
     for (const inputs of [
       replicationInputs(url, registry.id),
       replicationInputs(url, registry.id, {
@@ -487,7 +487,7 @@ describe("registry-content providers against a fake Harbor", function () {
         destinationNamespace: "",
       }),
     ]) {
-      const created = await replicationProvider.create!(inputs);
+      const created = await replicationProvider.create(inputs);
       const read = await replicationProvider.read!(created.id, props(created.outs));
       assert.deepEqual(
         await replicationProvider.diff!(created.id, props(read.props), props(inputs)),
@@ -501,7 +501,7 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("has no diff right after each kind's create and read", async function () {
-    const project = await projectProvider.create!(projectInputs(url));
+    const project = await projectProvider.create(projectInputs(url));
     const cases: [typeof projectProvider, Props][] = [
       [projectProvider, props(projectInputs(url))],
       [robotProvider, props(robotInputs(url, project.id))],
@@ -513,7 +513,7 @@ describe("registry-content providers against a fake Harbor", function () {
       [systemSettingsProvider, props(systemInputs(url))],
     ];
     for (const [provider, inputs] of cases) {
-      const created = provider === projectProvider ? project : await provider.create!(inputs);
+      const created = provider === projectProvider ? project : await provider.create(inputs);
       const read = await provider.read!(created.id, props(created.outs));
       assert.deepEqual(
         await provider.diff!(created.id, props(read.props), inputs),
@@ -524,7 +524,7 @@ describe("registry-content providers against a fake Harbor", function () {
   });
 
   it("notices a GC schedule removed in the portal and puts it back", async function () {
-    const created = await gcScheduleProvider.create!(gcInputs(url));
+    const created = await gcScheduleProvider.create(gcInputs(url));
     fake.gcSchedule = undefined;
     const read = await gcScheduleProvider.read!(created.id, props(created.outs));
     assert.equal(props(read.props).present, false);
@@ -540,13 +540,13 @@ describe("registry-content providers against a fake Harbor", function () {
   it("explains a scan-all schedule without a scanner", async function () {
     fake.scanner = false;
     await rejects(
-      scanAllScheduleProvider.create!(scanAllInputs(url)),
+      scanAllScheduleProvider.create(scanAllInputs(url)),
       /^Harbor has no scanner to scan with \(HTTP 412\), so harbor:scanAll cannot be applied: keep harbor:trivy\.enabled true, or register a scanner in Harbor$/,
     );
   });
 
   it("restores Harbor's defaults when the system settings are removed from the stack", async function () {
-    const created = await systemSettingsProvider.create!(systemInputs(url));
+    const created = await systemSettingsProvider.create(systemInputs(url));
     assert.deepEqual(fake.configurations, {
       project_creation_restriction: "adminonly",
       robot_token_duration: 90,
@@ -568,7 +568,7 @@ describe("registry-content providers against a fake Harbor", function () {
     };
     const started = Date.now();
     await rejects(
-      projectProvider.create!(projectInputs(url, { healthTimeoutSeconds: 1 })),
+      projectProvider.create(projectInputs(url, { healthTimeoutSeconds: 1 })),
       new RegExp(
         `^Harbor at ${url.replace(/\./g, "\\.")} did not become healthy within 1 s \\(${url.replace(/\./g, "\\.")}/api/v2\\.0/health: unhealthy: database \\(dial tcp: connection refused\\)\\)\\. If the machine running Pulumi cannot reach that URL, set harbor:api\\.url to one it can reach`,
       ),

@@ -7,7 +7,9 @@
  * classes, no module-level imports other than types; Node's `http`/`https` are required inside the
  * function that uses them.
  */
+import type * as nodeHttp from "node:http";
 import type { IncomingHttpHeaders } from "node:http";
+import type * as nodeHttps from "node:https";
 import type { ApiErrors, OverallHealthStatus } from "./types";
 
 /** Where and how to reach Harbor's API. */
@@ -210,8 +212,8 @@ export function harborRequest<T>(
   const secure = url.protocol === "https:";
   /* eslint-disable @typescript-eslint/no-require-imports -- required here so the serialized provider carries no module objects */
   const transport = secure
-    ? (require("node:https") as typeof import("node:https"))
-    : (require("node:http") as typeof import("node:http"));
+    ? (require("node:https") as typeof nodeHttps)
+    : (require("node:http") as typeof nodeHttp);
   /* eslint-enable @typescript-eslint/no-require-imports */
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   const headers: Record<string, string> = { Accept: "application/json", ...options.headers };

@@ -528,9 +528,10 @@ export function retentionBody(i: RetentionInputs, id?: number): RetentionPolicy 
 
 /** Harbor's retention policy in the inputs' shape. */
 export function observeRetention(p: RetentionPolicy): Partial<RetentionInputs> {
+  const cron = (p.trigger?.settings as { cron?: unknown } | undefined)?.cron;
   return {
     projectId: p.scope?.ref !== undefined ? String(p.scope.ref) : "",
-    cron: String((p.trigger?.settings as { cron?: unknown } | undefined)?.cron ?? ""),
+    cron: typeof cron === "string" ? cron : "",
     rules: (p.rules ?? [])
       .filter((r) => !r.disabled)
       .map((r) => {

@@ -247,8 +247,8 @@ export const registryEndpointProvider: pulumi.dynamic.ResourceProvider = {
       return { ...observeRegistry(r.body) };
     });
   },
-  async diff(_id, olds: Props, news: Props) {
-    return diffWith(REGISTRY_RULES, olds, news);
+  diff(_id, olds: Props, news: Props) {
+    return Promise.resolve(diffWith(REGISTRY_RULES, olds, news));
   },
   async update(id, _olds: Props, news: RegistryEndpointInputs) {
     const conn = await changeConnection(news);
@@ -343,8 +343,8 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = {
       return { ...observeProject(project, storage) };
     });
   },
-  async diff(_id, olds: Props, news: Props) {
-    return diffWith(PROJECT_RULES, olds, news);
+  diff(_id, olds: Props, news: Props) {
+    return Promise.resolve(diffWith(PROJECT_RULES, olds, news));
   },
   async update(id, olds: Props, news: ProjectInputs) {
     const conn = await changeConnection(news);
@@ -436,8 +436,8 @@ export const projectMemberProvider: pulumi.dynamic.ResourceProvider = {
       },
     );
   },
-  async diff(_id, olds: Props, news: Props) {
-    return diffWith(MEMBER_RULES, olds, news);
+  diff(_id, olds: Props, news: Props) {
+    return Promise.resolve(diffWith(MEMBER_RULES, olds, news));
   },
   async update(id, _olds: Props, news: ProjectMemberInputs) {
     const conn = await changeConnection(news);
@@ -525,8 +525,8 @@ export const robotProvider: pulumi.dynamic.ResourceProvider = {
       return { ...observeRobot(robot), expiresAt: robot.expires_at ?? -1 };
     });
   },
-  async diff(_id, olds: Props, news: Props) {
-    return diffWith(ROBOT_RULES, olds, news, { disabled: false });
+  diff(_id, olds: Props, news: Props) {
+    return Promise.resolve(diffWith(ROBOT_RULES, olds, news, { disabled: false }));
   },
   async update(id, olds: Props, news: RobotInputs) {
     const conn = await changeConnection(news);
@@ -541,7 +541,7 @@ export const robotProvider: pulumi.dynamic.ResourceProvider = {
       });
       expiresAt = await robotExpiry(conn, robotId);
     }
-    let secret = String(olds.secret ?? "");
+    let secret = typeof olds.secret === "string" ? olds.secret : "";
     if (changed(olds, current, "rotation")) secret = await refreshSecret(conn, robotId);
     return { outs: { ...news, robotId, secret, expiresAt, disabled: false } };
   },
@@ -591,8 +591,8 @@ export const retentionProvider: pulumi.dynamic.ResourceProvider = {
       },
     );
   },
-  async diff(_id, olds: Props, news: Props) {
-    return diffWith(RETENTION_RULES, olds, news);
+  diff(_id, olds: Props, news: Props) {
+    return Promise.resolve(diffWith(RETENTION_RULES, olds, news));
   },
   async update(id, _olds: Props, news: RetentionInputs) {
     const conn = await changeConnection(news);
@@ -666,8 +666,8 @@ export const immutableRuleProvider: pulumi.dynamic.ResourceProvider = {
       },
     );
   },
-  async diff(_id, olds: Props, news: Props) {
-    return diffWith(IMMUTABLE_RULES, olds, news, { disabled: false });
+  diff(_id, olds: Props, news: Props) {
+    return Promise.resolve(diffWith(IMMUTABLE_RULES, olds, news, { disabled: false }));
   },
   async update(id, _olds: Props, news: ImmutableRuleInputs) {
     const conn = await changeConnection(news);
@@ -723,8 +723,8 @@ export const replicationProvider: pulumi.dynamic.ResourceProvider = {
       return { ...observeReplication(policy) };
     });
   },
-  async diff(_id, olds: Props, news: Props) {
-    return diffWith(REPLICATION_RULES, olds, news);
+  diff(_id, olds: Props, news: Props) {
+    return Promise.resolve(diffWith(REPLICATION_RULES, olds, news));
   },
   async update(id, _olds: Props, news: ReplicationInputs) {
     const conn = await changeConnection(news);
@@ -778,8 +778,8 @@ export const gcScheduleProvider: pulumi.dynamic.ResourceProvider = {
       return seen ? { ...seen, present: true } : { present: false };
     });
   },
-  async diff(_id, olds: Props, news: Props) {
-    return diffWith(GC_RULES, olds, news, { present: true });
+  diff(_id, olds: Props, news: Props) {
+    return Promise.resolve(diffWith(GC_RULES, olds, news, { present: true }));
   },
   async update(_id, olds: Props, news: GcScheduleInputs) {
     const conn = await changeConnection(news);
@@ -839,8 +839,8 @@ export const scanAllScheduleProvider: pulumi.dynamic.ResourceProvider = {
       return seen ? { ...seen, present: true } : { present: false };
     });
   },
-  async diff(_id, olds: Props, news: Props) {
-    return diffWith(SCAN_ALL_RULES, olds, news, { present: true });
+  diff(_id, olds: Props, news: Props) {
+    return Promise.resolve(diffWith(SCAN_ALL_RULES, olds, news, { present: true }));
   },
   async update(_id, olds: Props, news: ScanAllScheduleInputs) {
     const conn = await changeConnection(news);
@@ -891,8 +891,8 @@ export const systemSettingsProvider: pulumi.dynamic.ResourceProvider = {
       return out;
     });
   },
-  async diff(_id, olds: Props, news: Props) {
-    return diffWith(SYSTEM_RULES, olds, news);
+  diff(_id, olds: Props, news: Props) {
+    return Promise.resolve(diffWith(SYSTEM_RULES, olds, news));
   },
   async update(_id, _olds: Props, news: SystemSettingsInputs) {
     const conn = await changeConnection(news);
