@@ -100,8 +100,8 @@ function isUndeclaredStatus(v: { message: string }): boolean {
       // And a refresh that finds the project changed in the portal (drift) before it goes.
       const created = await projectProvider.create(projectInputs(proxy.url, { name: "drift" }));
       fake.project("drift")!.metadata.public = "true";
-      await projectProvider.read(created.id, created.outs as Record<string, unknown>);
-      await projectProvider.delete(created.id, created.outs as Record<string, unknown>);
+      await projectProvider.read!(created.id, created.outs as Record<string, unknown>);
+      await projectProvider.delete!(created.id, created.outs as Record<string, unknown>);
     });
 
     after(async function () {
