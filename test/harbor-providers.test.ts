@@ -151,6 +151,8 @@ describe("registry-content providers against a fake Harbor", function () {
     assert.equal(read.id, created.id);
     assert.equal(props(read.props).quota, "10Gi");
     assert.equal(props(read.props).autoScan, false);
+    // The refreshed inputs, so the preview lists the fields changed in Harbor.
+    assert.deepEqual(read.inputs, { ...projectInputs(url), quota: "10Gi", autoScan: false });
     const diff = await projectProvider.diff!(
       created.id,
       props(read.props),
@@ -395,6 +397,9 @@ describe("registry-content providers against a fake Harbor", function () {
     const created = await robotProvider.create(robotInputs(url, project.id));
     fake.robot("ci")!.disable = true;
     const read = await robotProvider.read!(created.id, props(created.outs));
+    assert.equal(props(read.props).disabled, true);
+    // The secret Harbor issued stays an output: refreshed inputs never carry it.
+    assert.deepEqual(read.inputs, robotInputs(url, project.id));
     assert.deepEqual(
       await robotProvider.diff!(created.id, props(read.props), props(robotInputs(url, project.id))),
       {

@@ -765,6 +765,21 @@ export interface DiffRules {
   identity?: readonly string[];
   /** Fields whose undefined input means "not managed" (never a change). */
   optional?: readonly string[];
+  /** State fields that are not inputs (IDs, secrets Harbor issued, observed flags). */
+  outputs?: readonly string[];
+}
+
+/**
+ * The inputs a refresh hands back for subsequent diffs: the refreshed state without the fields
+ * that are not inputs, so a preview lists the fields changed in Harbor (`~ quota: "10Gi" =>
+ * "50Gi"`). Never a secret Harbor issued: those are output-only.
+ */
+export function refreshedInputs(
+  rules: DiffRules,
+  state: Record<string, unknown>,
+): Record<string, unknown> {
+  const drop = new Set([...(rules.outputs ?? []), "__provider"]);
+  return Object.fromEntries(Object.entries(state).filter(([k]) => !drop.has(k)));
 }
 
 /** A provider's diff: what changed, and whether that needs a replacement. */
@@ -823,6 +838,7 @@ export const REGISTRY_RULES: DiffRules = {
   fields: ["name", "type", "url", "description", "accessKey", "accessSecret"],
   replace: ["type"],
   identity: ["name"],
+  outputs: ["registryId"],
 };
 
 export const PROJECT_RULES: DiffRules = {
@@ -830,6 +846,7 @@ export const PROJECT_RULES: DiffRules = {
   replace: ["name", "registryId"],
   identity: ["name"],
   optional: ["quota"],
+  outputs: ["projectId"],
 };
 
 export const MEMBER_RULES: DiffRules = {
@@ -851,6 +868,7 @@ export const ROBOT_RULES: DiffRules = {
   ],
   replace: ["name", "username"],
   identity: ["name"],
+  outputs: ["robotId", "secret", "expiresAt", "disabled"],
 };
 
 export const RETENTION_RULES: DiffRules = {
@@ -861,6 +879,7 @@ export const RETENTION_RULES: DiffRules = {
 export const IMMUTABLE_RULES: DiffRules = {
   fields: ["projectId", "tags", "repositories", "disabled"],
   replace: ["projectId"],
+  outputs: ["disabled"],
 };
 
 export const REPLICATION_RULES: DiffRules = {
@@ -885,11 +904,13 @@ export const REPLICATION_RULES: DiffRules = {
 export const GC_RULES: DiffRules = {
   fields: ["cron", "deleteUntagged", "workers", "present"],
   replace: [],
+  outputs: ["present"],
 };
 
 export const SCAN_ALL_RULES: DiffRules = {
   fields: ["cron", "present"],
   replace: [],
+  outputs: ["present"],
 };
 
 export const SYSTEM_RULES: DiffRules = {

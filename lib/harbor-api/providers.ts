@@ -68,6 +68,7 @@ import {
   projectCreateBody,
   projectUpdateBody,
   quotaBytes,
+  refreshedInputs,
   registryCreateBody,
   registryUpdateBody,
   replicationBody,
@@ -126,12 +127,14 @@ async function refreshed(
   id: string,
   props: Props,
   what: string,
+  rules: DiffRules,
   observe: (conn: HarborConnection) => Promise<Props | undefined>,
 ): Promise<pulumi.dynamic.ReadResult> {
   try {
     const observed = await observe(readConnection(props as unknown as ConnectionInputs));
     if (observed === undefined) return { id: "", props: {} };
-    return { id, props: { ...props, ...observed } };
+    const state = { ...props, ...observed };
+    return { id, props: state, inputs: refreshedInputs(rules, state) };
   } catch (error) {
     if (isNotFound(error)) return { id: "", props: {} };
     if (isUnreachable(error)) {
@@ -242,10 +245,16 @@ export const registryEndpointProvider: pulumi.dynamic.ResourceProvider = {
     return { id: String(id), outs: { ...inputs, registryId: id } };
   },
   async read(id, props: Props) {
-    return refreshed(id, props, `registry endpoint ${String(props.name)}`, async (conn) => {
-      const r = await harborRequest<Registry>(conn, "GET", `/registries/${id}`);
-      return { ...observeRegistry(r.body) };
-    });
+    return refreshed(
+      id,
+      props,
+      `registry endpoint ${String(props.name)}`,
+      REGISTRY_RULES,
+      async (conn) => {
+        const r = await harborRequest<Registry>(conn, "GET", `/registries/${id}`);
+        return { ...observeRegistry(r.body) };
+      },
+    );
   },
   diff(_id, olds: Props, news: Props) {
     return Promise.resolve(diffWith(REGISTRY_RULES, olds, news));
@@ -334,7 +343,7 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = {
     return { id: String(id), outs: { ...inputs, projectId: id } };
   },
   async read(id, props: Props) {
-    return refreshed(id, props, `project ${String(props.name)}`, async (conn) => {
+    return refreshed(id, props, `project ${String(props.name)}`, PROJECT_RULES, async (conn) => {
       const project = (await harborRequest<Project>(conn, "GET", `/projects/${id}`)).body;
       let storage: number | undefined;
       if (props.quota !== undefined) {
@@ -424,6 +433,7 @@ export const projectMemberProvider: pulumi.dynamic.ResourceProvider = {
       id,
       props,
       `member ${String(props.name)} of project ${String(props.projectName)}`,
+      MEMBER_RULES,
       async (conn) => {
         const m = (
           await harborRequest<ProjectMemberEntity>(
@@ -520,10 +530,16 @@ export const robotProvider: pulumi.dynamic.ResourceProvider = {
     };
   },
   async read(id, props: Props) {
-    return refreshed(id, props, `robot account ${String(props.username)}`, async (conn) => {
-      const robot = (await harborRequest<Robot>(conn, "GET", `/robots/${id}`)).body;
-      return { ...observeRobot(robot), expiresAt: robot.expires_at ?? -1 };
-    });
+    return refreshed(
+      id,
+      props,
+      `robot account ${String(props.username)}`,
+      ROBOT_RULES,
+      async (conn) => {
+        const robot = (await harborRequest<Robot>(conn, "GET", `/robots/${id}`)).body;
+        return { ...observeRobot(robot), expiresAt: robot.expires_at ?? -1 };
+      },
+    );
   },
   diff(_id, olds: Props, news: Props) {
     return Promise.resolve(diffWith(ROBOT_RULES, olds, news, { disabled: false }));
@@ -584,6 +600,7 @@ export const retentionProvider: pulumi.dynamic.ResourceProvider = {
       id,
       props,
       `tag retention of project ${String(props.projectName)}`,
+      RETENTION_RULES,
       async (conn) => {
         const policy = (await harborRequest<RetentionPolicy>(conn, "GET", `/retentions/${id}`))
           .body;
@@ -658,6 +675,7 @@ export const immutableRuleProvider: pulumi.dynamic.ResourceProvider = {
       id,
       props,
       `immutable tag rule of project ${String(props.projectName)}`,
+      IMMUTABLE_RULES,
       async (conn) => {
         const rule = (await listImmutableRules(conn, String(props.projectId))).find(
           (r) => String(r.id) === id,
@@ -716,12 +734,18 @@ export const replicationProvider: pulumi.dynamic.ResourceProvider = {
     return { id: String(id), outs: { ...inputs } };
   },
   async read(id, props: Props) {
-    return refreshed(id, props, `replication rule ${String(props.name)}`, async (conn) => {
-      const policy = (
-        await harborRequest<ReplicationPolicy>(conn, "GET", `/replication/policies/${id}`)
-      ).body;
-      return { ...observeReplication(policy) };
-    });
+    return refreshed(
+      id,
+      props,
+      `replication rule ${String(props.name)}`,
+      REPLICATION_RULES,
+      async (conn) => {
+        const policy = (
+          await harborRequest<ReplicationPolicy>(conn, "GET", `/replication/policies/${id}`)
+        ).body;
+        return { ...observeReplication(policy) };
+      },
+    );
   },
   diff(_id, olds: Props, news: Props) {
     return Promise.resolve(diffWith(REPLICATION_RULES, olds, news));
@@ -773,7 +797,7 @@ export const gcScheduleProvider: pulumi.dynamic.ResourceProvider = {
     return { id: GC_SCHEDULE_ID, outs: { ...inputs, present: true } };
   },
   async read(id, props: Props) {
-    return refreshed(id, props, "garbage-collection schedule", async (conn) => {
+    return refreshed(id, props, "garbage-collection schedule", GC_RULES, async (conn) => {
       const seen = await currentGcSchedule(conn);
       return seen ? { ...seen, present: true } : { present: false };
     });
@@ -834,7 +858,7 @@ export const scanAllScheduleProvider: pulumi.dynamic.ResourceProvider = {
     return { id: SCAN_ALL_SCHEDULE_ID, outs: { ...inputs, present: true } };
   },
   async read(id, props: Props) {
-    return refreshed(id, props, "scan-all schedule", async (conn) => {
+    return refreshed(id, props, "scan-all schedule", SCAN_ALL_RULES, async (conn) => {
       const seen = await currentScanAll(conn);
       return seen ? { ...seen, present: true } : { present: false };
     });
@@ -879,7 +903,7 @@ export const systemSettingsProvider: pulumi.dynamic.ResourceProvider = {
     return { id: SYSTEM_SETTINGS_ID, outs: { ...inputs } };
   },
   async read(id, props: Props) {
-    return refreshed(id, props, "system settings", async (conn) => {
+    return refreshed(id, props, "system settings", SYSTEM_RULES, async (conn) => {
       const config = (await harborRequest<ConfigurationsResponse>(conn, "GET", "/configurations"))
         .body;
       const seen = observeSystemSettings(config);
