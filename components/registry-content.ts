@@ -33,9 +33,18 @@ import {
   HarborSystemSettings,
 } from "./harbor-resources";
 
+/**
+ * The registry-content keys as the component takes them: parsed (`RegistryContentConfig`), with
+ * `registrySecrets` plain or already a Pulumi secret.
+ */
+export type RegistryContentSpec = Omit<RegistryContentConfig, "registrySecrets"> & {
+  /** `harbor:registrySecrets`: registry name -> secret (wrapped as a secret here). */
+  registrySecrets?: pulumi.Input<Record<string, string>>;
+};
+
 export interface RegistryContentArgs {
-  /** The parsed registry-content keys (`RegistryContentConfig`). */
-  content: RegistryContentConfig;
+  /** The registry-content keys. */
+  content: RegistryContentSpec;
   /** `harbor:auth.mode`: a group member is an LDAP DN (ldap) or an OIDC group (oidc). */
   authMode: "database" | "ldap" | "oidc";
   /** URL of Harbor's API: `harbor:api.url`, default the stack's URL. */
@@ -89,11 +98,10 @@ export class RegistryContent extends pulumi.ComponentResource {
     const root: pulumi.CustomResourceOptions = { parent: this, dependsOn: args.dependsOn };
     const child: pulumi.CustomResourceOptions = { parent: this };
 
+    const registrySecrets = pulumi.secret(pulumi.output(c.registrySecrets ?? {}));
     const registries: Record<string, HarborRegistryEndpoint> = {};
     for (const [key, r] of Object.entries(c.registries)) {
-      const secret = pulumi
-        .secret(pulumi.output(c.registrySecrets ?? {}))
-        .apply((s) => s[key] ?? "");
+      const secret = registrySecrets.apply((s) => s[key] ?? "");
       registries[key] = new HarborRegistryEndpoint(
         `${name}-registry-${key}`,
         {

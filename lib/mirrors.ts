@@ -28,6 +28,11 @@ export interface MirrorFile {
   directory: string;
   /** Always `hosts.toml`. */
   fileName: "hosts.toml";
+  /**
+   * Key of the file in the DaemonSet's ConfigMap (`mirror-<n>-hosts.toml`): an upstream with a
+   * port (`registry.local:5000`) is not a valid ConfigMap key.
+   */
+  configMapKey: string;
   content: string;
 }
 
@@ -60,10 +65,11 @@ export function mirrorHostsToml(upstream: string, project: string, options: Mirr
 /** Every mirror's file, in the order of `mirrors` (upstream -> proxy-cache project). */
 export function mirrorFiles(mirrors: Record<string, string>, options: MirrorOptions): MirrorFile[] {
   const root = options.hostsDir.replace(/\/+$/, "");
-  return Object.entries(mirrors).map(([upstream, project]) => ({
+  return Object.entries(mirrors).map(([upstream, project], index) => ({
     upstream,
     directory: `${root}/${upstream}`,
     fileName: "hosts.toml",
+    configMapKey: `mirror-${index}-hosts.toml`,
     content: mirrorHostsToml(upstream, project, options),
   }));
 }

@@ -49,19 +49,22 @@ describe("node mirrors", function () {
 
   it("lists one file per upstream in the upstream's own directory", function () {
     assert.deepEqual(
-      mirrorFiles({ "docker.io": "dockerhub-cache", "ghcr.io": "ghcr-cache" }, OPTIONS).map(
-        ({ content: _c, ...f }) => f,
-      ),
+      mirrorFiles(
+        { "docker.io": "dockerhub-cache", "registry.local:5000": "local-cache" },
+        OPTIONS,
+      ).map(({ content: _c, ...f }) => f),
       [
         {
           upstream: "docker.io",
           directory: "/etc/containerd/certs.d/docker.io",
           fileName: "hosts.toml",
+          configMapKey: "mirror-0-hosts.toml",
         },
         {
-          upstream: "ghcr.io",
-          directory: "/etc/containerd/certs.d/ghcr.io",
+          upstream: "registry.local:5000",
+          directory: "/etc/containerd/certs.d/registry.local:5000",
           fileName: "hosts.toml",
+          configMapKey: "mirror-1-hosts.toml",
         },
       ],
     );
