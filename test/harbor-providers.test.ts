@@ -528,6 +528,24 @@ describe("registry-content providers against a fake Harbor", function () {
     }
   });
 
+  it("applies a new admin password or API URL to the state only, without calling Harbor", async function () {
+    const project = await projectProvider.create(projectInputs(url));
+    const robot = await robotProvider.create(robotInputs(url, project.id));
+    fake.log.length = 0;
+    const moved = { adminPassword: "N3wAdminPassw0rd", apiUrl: "https://harbor.internal" };
+    const updated = await robotProvider.update!(robot.id, props(robot.outs), {
+      ...robotInputs(url, project.id),
+      ...moved,
+    });
+    assert.deepEqual(updated.outs, { ...props(robot.outs), ...moved });
+    const projectUpdated = await projectProvider.update!(project.id, props(project.outs), {
+      ...projectInputs(url),
+      ...moved,
+    });
+    assert.deepEqual(projectUpdated.outs, { ...props(project.outs), ...moved });
+    assert.deepEqual(fake.log, []);
+  });
+
   it("notices a GC schedule removed in the portal and puts it back", async function () {
     const created = await gcScheduleProvider.create(gcInputs(url));
     fake.gcSchedule = undefined;
@@ -647,6 +665,14 @@ describe("preview diffs (provider diff, no Harbor needed)", function () {
         replaces: [],
         deleteBeforeReplace: false,
       },
+    );
+  });
+
+  it("takes a new version of the provider code into the state without touching Harbor's objects", async function () {
+    const base = { ...props(projectInputs("https://h")), __provider: "exports.handler = v1" };
+    assert.deepEqual(
+      diffInputs(PROJECT_RULES, base, { ...base, __provider: "exports.handler = v2" }),
+      { changes: true, changed: ["__provider"], replaces: [], deleteBeforeReplace: false },
     );
   });
 

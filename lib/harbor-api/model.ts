@@ -821,7 +821,11 @@ export function diffInputs(
     if (rules.optional?.includes(f) && news[f] === undefined) return false;
     return !sameValue(olds[f], news[f]);
   });
-  const connection = CONNECTION_FIELDS.filter((f) => !sameValue(olds[f], news[f]));
+  // The connection and the provider's own code (`__provider`, serialized by Pulumi): a change
+  // updates the state only, so deletes and refreshes use the current credentials and code.
+  const connection = [...CONNECTION_FIELDS, "__provider"].filter(
+    (f) => !sameValue(olds[f], news[f]),
+  );
   const replaces = changed.filter((f) => rules.replace.includes(f));
   const identityKept =
     (rules.identity ?? []).length > 0 &&

@@ -198,6 +198,24 @@ function diffWith(
   };
 }
 
+/**
+ * The update of a change that touches no Harbor setting (the admin password, the API URL, the
+ * provider's code): the new state, with the outputs kept, and no call to Harbor.
+ */
+function stateOnly(
+  rules: DiffRules,
+  olds: Props,
+  news: object,
+  implied: Props = {},
+): pulumi.dynamic.UpdateResult | undefined {
+  const d = diffInputs(rules, olds, { ...(news as Props), ...implied });
+  if (d.changed.some((f) => rules.fields.includes(f))) return undefined;
+  const kept = Object.fromEntries(
+    (rules.outputs ?? []).filter((k) => k in olds).map((k) => [k, olds[k]]),
+  );
+  return { outs: { ...(news as Props), ...kept } };
+}
+
 /** Whether a field differs between the state and the new inputs. */
 function changed(olds: Props, news: Props, ...fields: string[]): boolean {
   return diffInputs({ fields, replace: [] }, olds, news).changed.some((f) => fields.includes(f));
@@ -259,7 +277,9 @@ export const registryEndpointProvider: pulumi.dynamic.ResourceProvider = {
   diff(_id, olds: Props, news: Props) {
     return Promise.resolve(diffWith(REGISTRY_RULES, olds, news));
   },
-  async update(id, _olds: Props, news: RegistryEndpointInputs) {
+  async update(id, olds: Props, news: RegistryEndpointInputs) {
+    const same = stateOnly(REGISTRY_RULES, olds, news);
+    if (same) return same;
     const conn = await changeConnection(news);
     await harborRequest(conn, "PUT", `/registries/${id}`, { body: registryUpdateBody(news) });
     return { outs: { ...news, registryId: Number(id) } };
@@ -356,6 +376,8 @@ export const projectProvider: pulumi.dynamic.ResourceProvider = {
     return Promise.resolve(diffWith(PROJECT_RULES, olds, news));
   },
   async update(id, olds: Props, news: ProjectInputs) {
+    const same = stateOnly(PROJECT_RULES, olds, news);
+    if (same) return same;
     const conn = await changeConnection(news);
     const current = news as unknown as Props;
     if (changed(olds, current, "public", "autoScan", "preventVulnerable")) {
@@ -449,7 +471,9 @@ export const projectMemberProvider: pulumi.dynamic.ResourceProvider = {
   diff(_id, olds: Props, news: Props) {
     return Promise.resolve(diffWith(MEMBER_RULES, olds, news));
   },
-  async update(id, _olds: Props, news: ProjectMemberInputs) {
+  async update(id, olds: Props, news: ProjectMemberInputs) {
+    const same = stateOnly(MEMBER_RULES, olds, news);
+    if (same) return same;
     const conn = await changeConnection(news);
     await harborRequest(conn, "PUT", `/projects/${news.projectId}/members/${id}`, {
       body: { role_id: ROLE_IDS[news.role] },
@@ -545,6 +569,8 @@ export const robotProvider: pulumi.dynamic.ResourceProvider = {
     return Promise.resolve(diffWith(ROBOT_RULES, olds, news, { disabled: false }));
   },
   async update(id, olds: Props, news: RobotInputs) {
+    const same = stateOnly(ROBOT_RULES, olds, news, { disabled: false });
+    if (same) return same;
     const conn = await changeConnection(news);
     const current = { ...(news as unknown as Props), disabled: false };
     const robotId = Number(id);
@@ -611,7 +637,9 @@ export const retentionProvider: pulumi.dynamic.ResourceProvider = {
   diff(_id, olds: Props, news: Props) {
     return Promise.resolve(diffWith(RETENTION_RULES, olds, news));
   },
-  async update(id, _olds: Props, news: RetentionInputs) {
+  async update(id, olds: Props, news: RetentionInputs) {
+    const same = stateOnly(RETENTION_RULES, olds, news);
+    if (same) return same;
     const conn = await changeConnection(news);
     await harborRequest(conn, "PUT", `/retentions/${id}`, {
       body: retentionBody(news, Number(id)),
@@ -687,7 +715,9 @@ export const immutableRuleProvider: pulumi.dynamic.ResourceProvider = {
   diff(_id, olds: Props, news: Props) {
     return Promise.resolve(diffWith(IMMUTABLE_RULES, olds, news, { disabled: false }));
   },
-  async update(id, _olds: Props, news: ImmutableRuleInputs) {
+  async update(id, olds: Props, news: ImmutableRuleInputs) {
+    const same = stateOnly(IMMUTABLE_RULES, olds, news, { disabled: false });
+    if (same) return same;
     const conn = await changeConnection(news);
     await harborRequest(conn, "PUT", `/projects/${news.projectId}/immutabletagrules/${id}`, {
       body: immutableRuleBody(news, Number(id)),
@@ -750,7 +780,9 @@ export const replicationProvider: pulumi.dynamic.ResourceProvider = {
   diff(_id, olds: Props, news: Props) {
     return Promise.resolve(diffWith(REPLICATION_RULES, olds, news));
   },
-  async update(id, _olds: Props, news: ReplicationInputs) {
+  async update(id, olds: Props, news: ReplicationInputs) {
+    const same = stateOnly(REPLICATION_RULES, olds, news);
+    if (same) return same;
     const conn = await changeConnection(news);
     await harborRequest(conn, "PUT", `/replication/policies/${id}`, {
       body: replicationBody(news, Number(id)),
@@ -806,6 +838,8 @@ export const gcScheduleProvider: pulumi.dynamic.ResourceProvider = {
     return Promise.resolve(diffWith(GC_RULES, olds, news, { present: true }));
   },
   async update(_id, olds: Props, news: GcScheduleInputs) {
+    const same = stateOnly(GC_RULES, olds, news, { present: true });
+    if (same) return same;
     const conn = await changeConnection(news);
     await harborRequest(conn, olds.present === false ? "POST" : "PUT", "/system/gc/schedule", {
       body: gcScheduleBody(news),
@@ -867,6 +901,8 @@ export const scanAllScheduleProvider: pulumi.dynamic.ResourceProvider = {
     return Promise.resolve(diffWith(SCAN_ALL_RULES, olds, news, { present: true }));
   },
   async update(_id, olds: Props, news: ScanAllScheduleInputs) {
+    const same = stateOnly(SCAN_ALL_RULES, olds, news, { present: true });
+    if (same) return same;
     const conn = await changeConnection(news);
     try {
       await harborRequest(
@@ -918,7 +954,9 @@ export const systemSettingsProvider: pulumi.dynamic.ResourceProvider = {
   diff(_id, olds: Props, news: Props) {
     return Promise.resolve(diffWith(SYSTEM_RULES, olds, news));
   },
-  async update(_id, _olds: Props, news: SystemSettingsInputs) {
+  async update(_id, olds: Props, news: SystemSettingsInputs) {
+    const same = stateOnly(SYSTEM_RULES, olds, news);
+    if (same) return same;
     const conn = await changeConnection(news);
     await harborRequest(conn, "PUT", "/configurations", { body: systemSettingsBody(news) });
     return { outs: { ...news } };
