@@ -668,7 +668,7 @@ describe("preview diffs (provider diff, no Harbor needed)", function () {
     );
   });
 
-  it("takes a new version of the provider code into the state without touching Harbor's objects", async function () {
+  it("takes a new version of the provider code into the state without touching Harbor's objects", function () {
     const base = { ...props(projectInputs("https://h")), __provider: "exports.handler = v1" };
     assert.deepEqual(
       diffInputs(PROJECT_RULES, base, { ...base, __provider: "exports.handler = v2" }),
