@@ -18,3 +18,13 @@ export {
   type KubernetesStackSettings,
 } from "./config/load";
 export type { StackImage } from "./lib/chart";
+export {
+  RegistryContent,
+  type RegistryContentArgs,
+  type RobotAccount,
+} from "./components/registry-content";
+export {
+  parseRegistryContent,
+  type RegistryContentConfig,
+  type RegistryContentContext,
+} from "./lib/registry-content-config";

@@ -1,0 +1,924 @@
+/**
+ * The registry-content objects as the dynamic providers see them (their inputs and state), the API
+ * bodies built from them, the view of Harbor's answers in the same shape (for drift detection) and
+ * the diff rules (what Harbor changes in place, what needs a replacement).
+ *
+ * Pure functions and constants only, with type-only imports: the providers that use this module are
+ * serialized by Pulumi (see client.ts).
+ */
+import type { HarborConnection } from "./client";
+import type {
+  Configurations,
+  ConfigurationsResponse,
+  GCHistory,
+  ImmutableRule,
+  Project,
+  ProjectMember,
+  ProjectReq,
+  Registry,
+  RegistryUpdate,
+  ReplicationFilter,
+  ReplicationPolicy,
+  RetentionPolicy,
+  Robot,
+  RobotCreate,
+  RobotPermission,
+  Schedule,
+} from "./types";
+
+/** Registry adapters of Harbor 2.15.1 (`src/pkg/reg/model`, `src/pkg/reg/adapter`). */
+export const REGISTRY_TYPES = [
+  "docker-hub",
+  "docker-registry",
+  "harbor",
+  "github-ghcr",
+  "quay",
+  "google-gcr",
+  "aws-ecr",
+  "azure-acr",
+  "ali-acr",
+  "jfrog-artifactory",
+  "gitlab",
+  "dtr",
+  "huawei-SWR",
+  "tencent-tcr",
+  "volcengine-cr",
+] as const;
+export type RegistryType = (typeof REGISTRY_TYPES)[number];
+
+/**
+ * Adapters chart 1.19.1 permits as a proxy cache's upstream (`PERMITTED_REGISTRY_TYPES_FOR_PROXY_CACHE`
+ * in the core ConfigMap); Harbor refuses a proxy cache project over any other.
+ */
+export const PROXY_CACHE_TYPES: readonly RegistryType[] = [
+  "docker-hub",
+  "harbor",
+  "azure-acr",
+  "ali-acr",
+  "aws-ecr",
+  "google-gcr",
+  "docker-registry",
+  "github-ghcr",
+  "jfrog-artifactory",
+];
+
+/** The URL Harbor's portal fills in for adapters with a fixed endpoint. */
+export const DEFAULT_REGISTRY_URLS: Partial<Record<RegistryType, string>> = {
+  "docker-hub": "https://hub.docker.com",
+  "github-ghcr": "https://ghcr.io",
+  quay: "https://quay.io",
+};
+
+/** Project roles; Harbor's IDs are 1 projectAdmin, 2 developer, 3 guest, 4 maintainer, 5 limitedGuest. */
+export const ROLE_IDS = {
+  projectAdmin: 1,
+  maintainer: 4,
+  developer: 2,
+  guest: 3,
+  limitedGuest: 5,
+} as const;
+export type Role = keyof typeof ROLE_IDS;
+export const ROLES = Object.keys(ROLE_IDS) as Role[];
+
+/** The role of a Harbor role ID. */
+export function roleOf(id: number | undefined): Role | undefined {
+  return (Object.keys(ROLE_IDS) as Role[]).find((r) => ROLE_IDS[r] === id);
+}
+
+/** Severities of `metadata.severity`: images with a vulnerability at or above it cannot be pulled. */
+export const SEVERITIES = ["none", "low", "medium", "high", "critical"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/**
+ * Actions a system robot can get on a project (`ScopeProject` of Harbor 2.15.1's
+ * `src/common/rbac/const.go`), as `resource:action`.
+ */
+export const PROJECT_PERMISSIONS = [
+  "log:list",
+  "project:read",
+  "project:delete",
+  "project:update",
+  "metadata:read",
+  "metadata:create",
+  "metadata:delete",
+  "metadata:list",
+  "metadata:update",
+  "repository:read",
+  "repository:update",
+  "repository:delete",
+  "repository:list",
+  "repository:pull",
+  "repository:push",
+  "artifact:read",
+  "artifact:create",
+  "artifact:list",
+  "artifact:delete",
+  "scan:create",
+  "scan:read",
+  "scan:stop",
+  "sbom:create",
+  "sbom:stop",
+  "sbom:read",
+  "tag:create",
+  "tag:list",
+  "tag:delete",
+  "accessory:list",
+  "artifact-addition:read",
+  "artifact-label:create",
+  "artifact-label:delete",
+  "scanner:create",
+  "scanner:read",
+  "preheat-policy:read",
+  "preheat-policy:create",
+  "preheat-policy:delete",
+  "preheat-policy:list",
+  "preheat-policy:update",
+  "immutable-tag:create",
+  "immutable-tag:delete",
+  "immutable-tag:list",
+  "immutable-tag:update",
+  "notification-policy:read",
+  "notification-policy:create",
+  "notification-policy:delete",
+  "notification-policy:list",
+  "notification-policy:update",
+  "tag-retention:read",
+  "tag-retention:create",
+  "tag-retention:delete",
+  "tag-retention:list",
+  "tag-retention:update",
+  "label:read",
+  "label:create",
+  "label:delete",
+  "label:list",
+  "label:update",
+  "quota:read",
+] as const;
+
+/** Short names for the common permissions (`pull` is `repository:pull`). */
+export const PERMISSION_SHORTHANDS: Record<string, string> = {
+  pull: "repository:pull",
+  push: "repository:push",
+  delete: "repository:delete",
+  list: "repository:list",
+  read: "repository:read",
+};
+
+/** `repository:pull` for `pull`; a full `resource:action` unchanged. */
+export function expandPermission(permission: string): string {
+  return PERMISSION_SHORTHANDS[permission] ?? permission;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quotas
+
+/** A storage quota: a binary size (`50Gi`) or -1 for unlimited. */
+export type Quota = string | -1;
+
+const QUOTA_UNITS: [string, number][] = [
+  ["Ti", 2 ** 40],
+  ["Gi", 2 ** 30],
+  ["Mi", 2 ** 20],
+  ["Ki", 2 ** 10],
+];
+
+/** Largest quota Harbor's portal offers (1024 TiB). */
+export const MAX_QUOTA_BYTES = 1024 * 2 ** 40;
+
+/** Bytes of a quota (`50Gi` -> 53687091200, -1 -> -1); NaN for anything else. */
+export function quotaBytes(quota: Quota): number {
+  if (quota === -1) return -1;
+  const match = /^(\d+)(Ti|Gi|Mi|Ki)?$/.exec(quota);
+  if (!match) return NaN;
+  const unit = QUOTA_UNITS.find(([u]) => u === match[2]);
+  return Number(match[1]) * (unit ? unit[1] : 1);
+}
+
+/** The canonical quota of a byte count: the largest unit that divides it (53687091200 -> `50Gi`). */
+export function quotaFromBytes(bytes: number): Quota {
+  if (bytes < 0) return -1;
+  for (const [unit, size] of QUOTA_UNITS) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs shared by every object
+
+/** How the providers reach Harbor; the same for every object of a stack. */
+export interface ConnectionInputs {
+  /** Harbor's URL (`harbor:api.url`, default the stack's URL). */
+  apiUrl: string;
+  /** PEM of the stack's CA; empty when Harbor is reached over plain HTTP. */
+  apiCaCertificate: string;
+  /** The admin password (a secret). */
+  adminPassword: string;
+  /** Seconds to wait for Harbor's health endpoint before a change. */
+  healthTimeoutSeconds: number;
+}
+
+/** What every object carries besides its own settings. */
+export interface CommonInputs extends ConnectionInputs {
+  /** Take over an object of the same name that already exists (`import: true` in the stack). */
+  adopt: boolean;
+  /** The stack key the object comes from (`harbor:projects.apps`), for messages. */
+  configKey: string;
+}
+
+/** The fields of ConnectionInputs: a change there updates the state only. */
+export const CONNECTION_FIELDS = [
+  "apiUrl",
+  "apiCaCertificate",
+  "adminPassword",
+  "healthTimeoutSeconds",
+] as const;
+
+/** The client's connection for an object's inputs (or state). */
+export function connectionOf(inputs: ConnectionInputs): HarborConnection {
+  return {
+    url: inputs.apiUrl,
+    caCertificate: inputs.apiCaCertificate,
+    username: "admin",
+    password: inputs.adminPassword,
+    healthTimeoutSeconds: inputs.healthTimeoutSeconds,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registry endpoints
+
+export interface RegistryEndpointInputs extends CommonInputs {
+  /** Harbor's name of the endpoint (the key under `harbor:registries`). */
+  name: string;
+  type: RegistryType;
+  url: string;
+  description: string;
+  /** User name or access key; empty for anonymous access. */
+  accessKey: string;
+  /** Password or token (a secret, from `harbor:registrySecrets`); empty for anonymous access. */
+  accessSecret: string;
+}
+
+export function registryCreateBody(i: RegistryEndpointInputs): Registry {
+  return {
+    name: i.name,
+    type: i.type,
+    url: i.url,
+    description: i.description,
+    insecure: false,
+    ...(i.accessKey || i.accessSecret
+      ? { credential: { type: "basic", access_key: i.accessKey, access_secret: i.accessSecret } }
+      : {}),
+  };
+}
+
+export function registryUpdateBody(i: RegistryEndpointInputs): RegistryUpdate {
+  return {
+    name: i.name,
+    description: i.description,
+    url: i.url,
+    insecure: false,
+    credential_type: "basic",
+    access_key: i.accessKey,
+    access_secret: i.accessSecret,
+  };
+}
+
+/** Harbor's endpoint in the inputs' shape (its secret is never answered, so it is not compared). */
+export function observeRegistry(r: Registry): Partial<RegistryEndpointInputs> {
+  return {
+    name: r.name ?? "",
+    type: (r.type ?? "") as RegistryType,
+    url: (r.url ?? "").replace(/\/+$/, ""),
+    description: r.description ?? "",
+    accessKey: r.credential?.access_key ?? "",
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Projects
+
+export interface ProjectInputs extends CommonInputs {
+  /** Project name (Harbor cannot rename a project: a new name replaces it). */
+  name: string;
+  public: boolean;
+  /** Storage quota; undefined leaves Harbor's (its `storage_per_project` default). */
+  quota?: Quota;
+  /** Scan every pushed image. */
+  autoScan: boolean;
+  /** "off", or the severity at or above which images cannot be pulled. */
+  preventVulnerable: "off" | Severity;
+  /** Pulumi ID (Harbor's registry ID) of the proxy cache's upstream; "" for a normal project. */
+  registryId: string;
+}
+
+function projectMetadata(i: ProjectInputs): ProjectReq["metadata"] {
+  return {
+    public: String(i.public),
+    auto_scan: String(i.autoScan),
+    prevent_vul: String(i.preventVulnerable !== "off"),
+    ...(i.preventVulnerable !== "off" ? { severity: i.preventVulnerable } : {}),
+  };
+}
+
+export function projectCreateBody(i: ProjectInputs): ProjectReq {
+  return {
+    project_name: i.name,
+    metadata: projectMetadata(i),
+    ...(i.quota !== undefined ? { storage_limit: quotaBytes(i.quota) } : {}),
+    ...(i.registryId ? { registry_id: Number(i.registryId) } : {}),
+  };
+}
+
+export function projectUpdateBody(i: ProjectInputs): ProjectReq {
+  return { metadata: projectMetadata(i) };
+}
+
+/** Harbor's project (and its quota) in the inputs' shape. */
+export function observeProject(p: Project, storageBytes?: number): Partial<ProjectInputs> {
+  const m = p.metadata ?? {};
+  return {
+    name: p.name ?? "",
+    public: m.public === "true",
+    autoScan: m.auto_scan === "true",
+    preventVulnerable: m.prevent_vul === "true" ? ((m.severity ?? "low") as Severity) : "off",
+    registryId: p.registry_id ? String(p.registry_id) : "",
+    ...(storageBytes !== undefined ? { quota: quotaFromBytes(storageBytes) } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Project members
+
+/** A user (database, LDAP or OIDC), an LDAP group by DN, or an OIDC group by name. */
+export type MemberKind = "user" | "ldapGroup" | "oidcGroup";
+
+export interface ProjectMemberInputs extends CommonInputs {
+  /** Pulumi ID (Harbor's project ID) of the project. */
+  projectId: string;
+  projectName: string;
+  kind: MemberKind;
+  /** User name, LDAP group DN or OIDC group name. */
+  name: string;
+  role: Role;
+}
+
+export function memberCreateBody(i: ProjectMemberInputs): ProjectMember {
+  const role_id = ROLE_IDS[i.role];
+  switch (i.kind) {
+    case "user":
+      return { role_id, member_user: { username: i.name } };
+    case "ldapGroup":
+      return { role_id, member_group: { ldap_group_dn: i.name, group_type: 1 } };
+    case "oidcGroup":
+      return { role_id, member_group: { group_name: i.name, group_type: 3 } };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Robot accounts
+
+/** Permissions on one project (`*` for every project). */
+export interface RobotProjectPermission {
+  project: string;
+  /** `resource:action` entries, sorted. */
+  actions: string[];
+}
+
+export interface RobotInputs extends CommonInputs {
+  /** The robot's name (the key under `harbor:robots`). */
+  name: string;
+  /** The name Harbor gives it, with the `robot$` prefix: what `docker login` takes. */
+  username: string;
+  description: string;
+  /** Days until the secret expires; -1 never. */
+  expiresDays: number;
+  permissions: RobotProjectPermission[];
+  /** Pulumi IDs of the projects it covers: a re-created project updates its permissions. */
+  projectIds: Record<string, string>;
+  /** Any change of this value makes Harbor issue a new secret (`rotation` in the stack). */
+  rotation: string;
+}
+
+/** Sorted, de-duplicated permissions: the comparable form of both inputs and Harbor's answer. */
+export function normalizePermissions(
+  permissions: RobotProjectPermission[],
+): RobotProjectPermission[] {
+  const byProject = new Map<string, Set<string>>();
+  for (const p of permissions) {
+    const set = byProject.get(p.project) ?? new Set<string>();
+    p.actions.forEach((a) => set.add(a));
+    byProject.set(p.project, set);
+  }
+  return [...byProject.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([project, actions]) => ({ project, actions: [...actions].sort() }));
+}
+
+function robotPermissions(i: RobotInputs): RobotPermission[] {
+  return normalizePermissions(i.permissions).map((p) => ({
+    kind: "project",
+    namespace: p.project,
+    access: p.actions.map((a) => {
+      const [resource, action] = a.split(":");
+      return { resource, action, effect: "allow" };
+    }),
+  }));
+}
+
+export function robotCreateBody(i: RobotInputs): RobotCreate {
+  return {
+    name: i.name,
+    description: i.description,
+    level: "system",
+    disable: false,
+    duration: i.expiresDays,
+    permissions: robotPermissions(i),
+  };
+}
+
+/** The PUT body: Harbor requires the current full name and level unchanged. */
+export function robotUpdateBody(i: RobotInputs, robotId: number): Robot {
+  return {
+    id: robotId,
+    name: i.username,
+    description: i.description,
+    level: "system",
+    disable: false,
+    duration: i.expiresDays,
+    permissions: robotPermissions(i),
+  };
+}
+
+/** Harbor's robot in the inputs' shape; a disabled robot reads as a description change. */
+export function observeRobot(r: Robot): Partial<RobotInputs> & { disabled: boolean } {
+  return {
+    username: r.name ?? "",
+    description: r.description ?? "",
+    expiresDays: r.duration ?? -1,
+    disabled: r.disable === true,
+    permissions: normalizePermissions(
+      (r.permissions ?? [])
+        .filter((p) => p.kind === "project")
+        .map((p) => ({
+          project: p.namespace ?? "",
+          actions: (p.access ?? []).map((a) => `${a.resource ?? ""}:${a.action ?? ""}`),
+        })),
+    ),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tag retention
+
+export type RetentionTemplate = "latestPushedK" | "nDaysSinceLastPush";
+
+export interface RetentionRuleInput {
+  /** `latestPushedK` keeps the N most recently pushed; `nDaysSinceLastPush` those pushed in N days. */
+  template: RetentionTemplate;
+  value: number;
+  /** doublestar pattern of tags the rule applies to. */
+  tags: string;
+  /** doublestar pattern of repositories the rule applies to. */
+  repositories: string;
+  /** Whether untagged artifacts count (and so are removed unless retained). */
+  untagged: boolean;
+}
+
+export interface RetentionInputs extends CommonInputs {
+  projectId: string;
+  projectName: string;
+  rules: RetentionRuleInput[];
+  /** Six-field cron (seconds first) of the retention run. */
+  cron: string;
+  /**
+   * The project is a proxy cache: Harbor gave it a retention policy of its own (7 days since the
+   * last pull) when it created it, which this object replaces without `import`.
+   */
+  takeOverDefault: boolean;
+}
+
+export function retentionBody(i: RetentionInputs, id?: number): RetentionPolicy {
+  return {
+    ...(id !== undefined ? { id } : {}),
+    algorithm: "or",
+    rules: i.rules.map((r, index) => ({
+      priority: index + 1,
+      disabled: false,
+      action: "retain",
+      template: r.template,
+      params: { [r.template]: r.value },
+      tag_selectors: [
+        {
+          kind: "doublestar",
+          decoration: "matches",
+          pattern: r.tags,
+          extras: JSON.stringify({ untagged: r.untagged }),
+        },
+      ],
+      scope_selectors: {
+        repository: [{ kind: "doublestar", decoration: "repoMatches", pattern: r.repositories }],
+      },
+    })),
+    trigger: { kind: "Schedule", settings: { cron: i.cron }, references: {} },
+    scope: { level: "project", ref: Number(i.projectId) },
+  };
+}
+
+/** Harbor's retention policy in the inputs' shape. */
+export function observeRetention(p: RetentionPolicy): Partial<RetentionInputs> {
+  const cron = (p.trigger?.settings as { cron?: unknown } | undefined)?.cron;
+  return {
+    projectId: p.scope?.ref !== undefined ? String(p.scope.ref) : "",
+    cron: typeof cron === "string" ? cron : "",
+    rules: (p.rules ?? [])
+      .filter((r) => !r.disabled)
+      .map((r) => {
+        const tag = r.tag_selectors?.[0];
+        let untagged = false;
+        try {
+          untagged = (JSON.parse(tag?.extras ?? "{}") as { untagged?: boolean }).untagged === true;
+        } catch {
+          untagged = false;
+        }
+        return {
+          template: (r.template ?? "") as RetentionTemplate,
+          value: Number(r.params?.[r.template ?? ""] ?? 0),
+          tags: tag?.pattern ?? "",
+          repositories: r.scope_selectors?.repository?.[0]?.pattern ?? "",
+          untagged,
+        };
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Immutable tag rules
+
+export interface ImmutableRuleInputs extends CommonInputs {
+  projectId: string;
+  projectName: string;
+  /** doublestar pattern of immutable tags. */
+  tags: string;
+  /** doublestar pattern of the repositories the rule covers. */
+  repositories: string;
+}
+
+export function immutableRuleBody(i: ImmutableRuleInputs, id?: number): ImmutableRule {
+  return {
+    ...(id !== undefined ? { id } : {}),
+    disabled: false,
+    action: "immutable",
+    template: "immutable_template",
+    tag_selectors: [{ kind: "doublestar", decoration: "matches", pattern: i.tags }],
+    scope_selectors: {
+      repository: [{ kind: "doublestar", decoration: "repoMatches", pattern: i.repositories }],
+    },
+  };
+}
+
+/** Harbor's rule in the inputs' shape. */
+export function observeImmutableRule(r: ImmutableRule): Partial<ImmutableRuleInputs> & {
+  disabled: boolean;
+} {
+  return {
+    tags: r.tag_selectors?.[0]?.pattern ?? "",
+    repositories: r.scope_selectors?.repository?.[0]?.pattern ?? "",
+    disabled: r.disabled === true,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replication rules
+
+export type ReplicationTriggerType = "manual" | "scheduled" | "event_based";
+
+export interface ReplicationInputs extends CommonInputs {
+  name: string;
+  description: string;
+  /** `pull` copies from the registry into Harbor, `push` from Harbor to the registry. */
+  direction: "pull" | "push";
+  /** Pulumi ID (Harbor's registry ID) of the remote registry. */
+  registryId: string;
+  /** Repository name filter (doublestar, `library/**`); "" for all. */
+  nameFilter: string;
+  /** Tag filter; "" for all. */
+  tagFilter: string;
+  /** `image`, `artifact`; "" for all. */
+  resourceFilter: string;
+  /** Namespace (project) at the destination; "" keeps the source's. */
+  destinationNamespace: string;
+  trigger: ReplicationTriggerType;
+  /** Six-field cron for `scheduled`; "" otherwise. */
+  cron: string;
+  override: boolean;
+  /** Replicate deletions too. */
+  deletion: boolean;
+  enabled: boolean;
+}
+
+export function replicationBody(i: ReplicationInputs, id?: number): ReplicationPolicy {
+  const remote = { id: Number(i.registryId) };
+  const filters: ReplicationFilter[] = [];
+  if (i.nameFilter) filters.push({ type: "name", value: i.nameFilter });
+  if (i.tagFilter) filters.push({ type: "tag", value: i.tagFilter, decoration: "matches" });
+  if (i.resourceFilter) filters.push({ type: "resource", value: i.resourceFilter });
+  return {
+    ...(id !== undefined ? { id } : {}),
+    name: i.name,
+    description: i.description,
+    ...(i.direction === "pull" ? { src_registry: remote } : { dest_registry: remote }),
+    dest_namespace: i.destinationNamespace,
+    trigger: {
+      type: i.trigger,
+      ...(i.trigger === "scheduled" ? { trigger_settings: { cron: i.cron } } : {}),
+    },
+    filters,
+    override: i.override,
+    // Harbor 2.15's handlers read the deprecated `deletion`; the document's name is sent too.
+    deletion: i.deletion,
+    replicate_deletion: i.deletion,
+    enabled: i.enabled,
+  };
+}
+
+/** Harbor's replication policy in the inputs' shape. */
+export function observeReplication(p: ReplicationPolicy): Partial<ReplicationInputs> {
+  const src = p.src_registry?.id ?? 0;
+  const dest = p.dest_registry?.id ?? 0;
+  const filter = (type: string) => {
+    const value = (p.filters ?? []).find((f) => f.type === type)?.value;
+    return typeof value === "string" ? value : "";
+  };
+  return {
+    name: p.name ?? "",
+    description: p.description ?? "",
+    direction: src !== 0 ? "pull" : "push",
+    registryId: String(src !== 0 ? src : dest),
+    nameFilter: filter("name"),
+    tagFilter: filter("tag"),
+    resourceFilter: filter("resource"),
+    destinationNamespace: p.dest_namespace ?? "",
+    trigger: (p.trigger?.type ?? "manual") as ReplicationTriggerType,
+    cron: p.trigger?.type === "scheduled" ? (p.trigger.trigger_settings?.cron ?? "") : "",
+    override: p.override === true,
+    deletion: p.replicate_deletion === true || p.deletion === true,
+    enabled: p.enabled === true,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Garbage collection, scan-all and system settings
+
+export interface GcScheduleInputs extends CommonInputs {
+  /** Six-field cron, seconds first. */
+  cron: string;
+  /** Delete untagged artifacts too. */
+  deleteUntagged: boolean;
+  /** Parallel workers, 1-5. */
+  workers: number;
+}
+
+export function gcScheduleBody(i: GcScheduleInputs): Schedule {
+  return {
+    schedule: { type: "Custom", cron: i.cron },
+    parameters: { delete_untagged: i.deleteUntagged, workers: i.workers, dry_run: false },
+  };
+}
+
+/** Whether a schedule answer describes an active schedule. */
+export function isScheduled(type: string | undefined): boolean {
+  return type !== undefined && type !== "" && type !== "None" && type !== "Manual";
+}
+
+/** Harbor's GC schedule in the inputs' shape; undefined when there is none. */
+export function observeGcSchedule(h: GCHistory | undefined): Partial<GcScheduleInputs> | undefined {
+  if (!h || !isScheduled(h.schedule?.type)) return undefined;
+  let params: { delete_untagged?: unknown; workers?: unknown } = {};
+  try {
+    params = JSON.parse(h.job_parameters ?? "{}") as typeof params;
+  } catch {
+    params = {};
+  }
+  return {
+    cron: h.schedule?.cron ?? "",
+    deleteUntagged: params.delete_untagged === true,
+    workers: typeof params.workers === "number" ? params.workers : 1,
+  };
+}
+
+export interface ScanAllScheduleInputs extends CommonInputs {
+  cron: string;
+}
+
+export function scanAllScheduleBody(i: ScanAllScheduleInputs): Schedule {
+  return { schedule: { type: "Custom", cron: i.cron } };
+}
+
+/** The body that removes a GC or scan-all schedule. */
+export const NO_SCHEDULE: Schedule = { schedule: { type: "None" } };
+
+export interface SystemSettingsInputs extends ConnectionInputs {
+  configKey: string;
+  /** Who may create projects; undefined leaves Harbor's. */
+  projectCreationRestriction?: "adminonly" | "everyone";
+  /** Default robot token lifetime in days; undefined leaves Harbor's. */
+  robotTokenDays?: number;
+}
+
+/** Harbor's defaults, restored when the settings object is deleted. */
+export const SYSTEM_DEFAULTS = { projectCreationRestriction: "everyone", robotTokenDays: 30 };
+
+export function systemSettingsBody(
+  i: Omit<SystemSettingsInputs, keyof ConnectionInputs | "configKey">,
+): Configurations {
+  return {
+    ...(i.projectCreationRestriction !== undefined
+      ? { project_creation_restriction: i.projectCreationRestriction }
+      : {}),
+    ...(i.robotTokenDays !== undefined ? { robot_token_duration: i.robotTokenDays } : {}),
+  };
+}
+
+export function observeSystemSettings(c: ConfigurationsResponse): Partial<SystemSettingsInputs> {
+  return {
+    projectCreationRestriction: c.project_creation_restriction?.value as
+      "adminonly" | "everyone" | undefined,
+    robotTokenDays: c.robot_token_duration?.value,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diffs
+
+/** Which fields a kind of object compares, and which of them Harbor cannot change in place. */
+export interface DiffRules {
+  /** Fields compared between the state (refreshed from Harbor) and the new inputs. */
+  fields: readonly string[];
+  /** Fields whose change needs a new object. */
+  replace: readonly string[];
+  /**
+   * Fields that name the object in Harbor: when a replacement keeps them, the old object must go
+   * first (`deleteBeforeReplace`), or the new one would collide with it.
+   */
+  identity?: readonly string[];
+  /** Fields whose undefined input means "not managed" (never a change). */
+  optional?: readonly string[];
+  /** State fields that are not inputs (IDs, secrets Harbor issued, observed flags). */
+  outputs?: readonly string[];
+}
+
+/**
+ * The inputs a refresh hands back for subsequent diffs: the refreshed state without the fields
+ * that are not inputs, so a preview lists the fields changed in Harbor (`~ quota: "10Gi" =>
+ * "50Gi"`). Never a secret Harbor issued: those are output-only.
+ */
+export function refreshedInputs(
+  rules: DiffRules,
+  state: Record<string, unknown>,
+): Record<string, unknown> {
+  const drop = new Set([...(rules.outputs ?? []), "__provider"]);
+  return Object.fromEntries(Object.entries(state).filter(([k]) => !drop.has(k)));
+}
+
+/** A provider's diff: what changed, and whether that needs a replacement. */
+export interface InputDiff {
+  changes: boolean;
+  /** Changed fields, in the rules' order (connection fields last). */
+  changed: string[];
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/** Deep equality of JSON values, independent of key order. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameValue(x, b[i]));
+  }
+  if (typeof a === "object") {
+    const ao = a as Record<string, unknown>;
+    const bo = b as Record<string, unknown>;
+    const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
+    for (const k of keys) {
+      if (!sameValue(ao[k], bo[k])) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** Compares the state with the new inputs under the kind's rules. */
+export function diffInputs(
+  rules: DiffRules,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): InputDiff {
+  const changed = rules.fields.filter((f) => {
+    if (rules.optional?.includes(f) && news[f] === undefined) return false;
+    return !sameValue(olds[f], news[f]);
+  });
+  // The connection and the provider's own code (`__provider`, serialized by Pulumi): a change
+  // updates the state only, so deletes and refreshes use the current credentials and code.
+  const connection = [...CONNECTION_FIELDS, "__provider"].filter(
+    (f) => !sameValue(olds[f], news[f]),
+  );
+  const replaces = changed.filter((f) => rules.replace.includes(f));
+  const identityKept =
+    (rules.identity ?? []).length > 0 &&
+    (rules.identity ?? []).every((f) => sameValue(olds[f], news[f]));
+  return {
+    changes: changed.length + connection.length > 0,
+    changed: [...changed, ...connection],
+    replaces,
+    deleteBeforeReplace: replaces.length > 0 && identityKept,
+  };
+}
+
+export const REGISTRY_RULES: DiffRules = {
+  fields: ["name", "type", "url", "description", "accessKey", "accessSecret"],
+  replace: ["type"],
+  identity: ["name"],
+  outputs: ["registryId"],
+};
+
+export const PROJECT_RULES: DiffRules = {
+  fields: ["name", "public", "quota", "autoScan", "preventVulnerable", "registryId"],
+  replace: ["name", "registryId"],
+  identity: ["name"],
+  optional: ["quota"],
+  outputs: ["projectId"],
+};
+
+export const MEMBER_RULES: DiffRules = {
+  fields: ["projectId", "kind", "name", "role"],
+  replace: ["projectId", "kind", "name"],
+  identity: ["projectId", "kind", "name"],
+};
+
+export const ROBOT_RULES: DiffRules = {
+  fields: [
+    "name",
+    "username",
+    "description",
+    "expiresDays",
+    "permissions",
+    "projectIds",
+    "rotation",
+    "disabled",
+  ],
+  replace: ["name", "username"],
+  identity: ["name"],
+  outputs: ["robotId", "secret", "expiresAt", "disabled"],
+};
+
+export const RETENTION_RULES: DiffRules = {
+  fields: ["projectId", "rules", "cron"],
+  replace: ["projectId"],
+};
+
+export const IMMUTABLE_RULES: DiffRules = {
+  fields: ["projectId", "tags", "repositories", "disabled"],
+  replace: ["projectId"],
+  outputs: ["disabled"],
+};
+
+export const REPLICATION_RULES: DiffRules = {
+  fields: [
+    "name",
+    "description",
+    "direction",
+    "registryId",
+    "nameFilter",
+    "tagFilter",
+    "resourceFilter",
+    "destinationNamespace",
+    "trigger",
+    "cron",
+    "override",
+    "deletion",
+    "enabled",
+  ],
+  replace: [],
+};
+
+export const GC_RULES: DiffRules = {
+  fields: ["cron", "deleteUntagged", "workers", "present"],
+  replace: [],
+  outputs: ["present"],
+};
+
+export const SCAN_ALL_RULES: DiffRules = {
+  fields: ["cron", "present"],
+  replace: [],
+  outputs: ["present"],
+};
+
+export const SYSTEM_RULES: DiffRules = {
+  fields: ["projectCreationRestriction", "robotTokenDays"],
+  replace: [],
+  optional: ["projectCreationRestriction", "robotTokenDays"],
+};

@@ -1,0 +1,433 @@
+/**
+ * components/registry-content.ts under Pulumi's mocks: the exact inputs of every Harbor object and
+ * pull Secret it declares, what waits for the release, and that credentials are secrets in inputs
+ * and outputs.
+ */
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
+import { parseRegistryContent, type RegistryContentContext } from "../lib/registry-content-config";
+import { RegistryContent } from "../components/registry-content";
+import { dockerConfigJson, nameSlug } from "../lib/registry-content";
+import { isSecret, isSecretWrapper, plain, resolve, settle, type MockRecorder } from "./harness";
+
+const CONTEXT: RegistryContentContext = {
+  authMode: "ldap",
+  trivyEnabled: true,
+  nodeTrust: { enabled: true, runtime: "containerd" },
+};
+const CA = "-----BEGIN CERTIFICATE-----\nTUlJQ0FURVNUQ0E=\n-----END CERTIFICATE-----\n";
+const PASSWORD = "Adm1nPassw0rd";
+const DN = "cn=developers,ou=groups,dc=example,dc=com";
+
+const CONNECTION = {
+  apiUrl: "https://harbor.example.com",
+  apiCaCertificate: CA,
+  adminPassword: PASSWORD,
+  healthTimeoutSeconds: 300,
+};
+
+const CONFIG = {
+  registries: { dockerhub: { type: "docker-hub", accessKey: "acme-puller" } },
+  registrySecrets: JSON.stringify({ dockerhub: "dckr_pat_example" }),
+  projects: {
+    apps: {
+      quota: "50Gi",
+      preventVulnerable: { severity: "high" },
+      retention: { keepLatest: 10 },
+      immutableTags: ["v*"],
+      members: { groups: { [DN]: "developer" }, users: { alice: "projectAdmin" } },
+    },
+    "dockerhub-cache": { public: true, proxyCache: "dockerhub", retention: { keepDays: 14 } },
+  },
+  robots: { puller: { projects: { apps: ["pull"], "dockerhub-cache": ["pull"] } } },
+  pullSecrets: { shop: "puller", ci: { robot: "puller", serviceAccount: true } },
+  replications: {
+    mirror: {
+      direction: "pull",
+      registry: "dockerhub",
+      filters: { name: "library/nginx" },
+      destinationNamespace: "apps",
+      trigger: "scheduled",
+      schedule: "0 2 * * *",
+    },
+  },
+  gc: { schedule: "0 3 * * 6" },
+  scanAll: { schedule: "0 4 * * *" },
+  system: { projectCreation: "adminonly" },
+};
+
+/** Stands in for Harbor's helm.v3.Release. */
+class Release extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("kubernetes:helm.sh/v3:Release", name, {});
+  }
+}
+
+interface Recorded {
+  type: string;
+  name: string;
+  rawInputs: Record<string, unknown>;
+  inputs: Record<string, unknown>;
+}
+
+/** Mocks that record resources (without the serialized provider) and give robots a secret. */
+async function build(config: Record<string, unknown>, context = CONTEXT) {
+  const recorder: MockRecorder & { all: Recorded[] } = { resources: [], all: [] };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const raw = { ...(args.inputs as Record<string, unknown>) };
+        assert.equal(
+          typeof raw.__provider === "string" || !args.type.startsWith("pulumi-nodejs"),
+          true,
+        );
+        delete raw.__provider;
+        const inputs = plain(raw) as Record<string, unknown>;
+        recorder.all.push({ type: args.type, name: args.name, rawInputs: raw, inputs });
+        recorder.resources.push({
+          type: args.type,
+          name: args.name,
+          rawInputs: raw,
+          inputs,
+          state: inputs,
+        });
+        const state = args.type.endsWith(":Robot")
+          ? { ...inputs, secret: `secret-of-${String(inputs.name)}` }
+          : inputs;
+        return { id: `id-${args.name}`, state };
+      },
+      call: (args) => args.inputs as Record<string, unknown>,
+    },
+    "harbor",
+    "dev",
+    false,
+  );
+  const dependencies = new Map<string, string[]>();
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterResourceRequest, cb: unknown): unknown;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    dependencies.set(req.getName(), req.getDependenciesList());
+    return register(req, cb);
+  };
+  const release = new Release("harbor-release");
+  const content = new RegistryContent("content", {
+    content: parseRegistryContent(config, context),
+    authMode: context.authMode,
+    apiUrl: CONNECTION.apiUrl,
+    caCertificate: CA,
+    adminPassword: PASSWORD,
+    registry: "harbor.example.com",
+    releaseName: "harbor",
+    dependsOn: [release],
+  });
+  await settle(recorder);
+  const find = (type: string, name: string) => {
+    const hits = recorder.all.filter((r) => r.type === type && r.name === name);
+    assert.equal(hits.length, 1, `${type} ${name}: ${recorder.all.map((r) => r.name).join(", ")}`);
+    return hits[0];
+  };
+  return { content, resources: recorder.all, find, dependencies };
+}
+
+const dyn = (type: string) => `pulumi-nodejs:dynamic/harbor:${type}`;
+
+describe("RegistryContent", function () {
+  let run: Awaited<ReturnType<typeof build>>;
+
+  before(async function () {
+    run = await build(CONFIG);
+  });
+
+  it("declares the Harbor objects and pull Secrets the configuration names, nothing else", function () {
+    assert.deepEqual(
+      run.resources
+        .map((r) => `${r.type.replace("pulumi-nodejs:dynamic/harbor:", "")} ${r.name}`)
+        .sort(),
+      [
+        "kubernetes:helm.sh/v3:Release harbor-release",
+        "harbor:content:RegistryContent content",
+        "RegistryEndpoint content-registry-dockerhub",
+        "Project content-project-apps",
+        "ProjectMember content-project-apps-user-alice",
+        `ProjectMember content-project-apps-group-${nameSlug(DN)}`,
+        "Retention content-project-apps-retention",
+        `ImmutableTagRule content-project-apps-immutable-${nameSlug("**:v*")}`,
+        "Project content-project-dockerhub-cache",
+        "Retention content-project-dockerhub-cache-retention",
+        "Robot content-robot-puller",
+        "Replication content-replication-mirror",
+        "GcSchedule content-gc",
+        "ScanAllSchedule content-scan-all",
+        "SystemSettings content-system",
+        "kubernetes:core/v1:Secret content-pull-shop",
+        "kubernetes:core/v1:Secret content-pull-ci",
+        "kubernetes:core/v1:ServiceAccountPatch content-pull-ci-default-sa",
+      ].sort(),
+    );
+  });
+
+  it("gives every object the connection, its stack key and its settings", function () {
+    assert.deepEqual(run.find(dyn("RegistryEndpoint"), "content-registry-dockerhub").inputs, {
+      ...CONNECTION,
+      adopt: false,
+      configKey: "harbor:registries.dockerhub",
+      name: "dockerhub",
+      type: "docker-hub",
+      url: "https://hub.docker.com",
+      description: "",
+      accessKey: "acme-puller",
+      accessSecret: "dckr_pat_example",
+    });
+    assert.deepEqual(run.find(dyn("Project"), "content-project-apps").inputs, {
+      ...CONNECTION,
+      adopt: false,
+      configKey: "harbor:projects.apps",
+      name: "apps",
+      public: false,
+      quota: "50Gi",
+      autoScan: true,
+      preventVulnerable: "high",
+      registryId: "",
+    });
+    assert.deepEqual(run.find(dyn("Project"), "content-project-dockerhub-cache").inputs, {
+      ...CONNECTION,
+      adopt: false,
+      configKey: "harbor:projects.dockerhub-cache",
+      name: "dockerhub-cache",
+      public: true,
+      autoScan: true,
+      preventVulnerable: "off",
+      registryId: "id-content-registry-dockerhub",
+    });
+    assert.deepEqual(run.find(dyn("ProjectMember"), "content-project-apps-user-alice").inputs, {
+      ...CONNECTION,
+      adopt: false,
+      configKey: "harbor:projects.apps.members.users.alice",
+      projectId: "id-content-project-apps",
+      projectName: "apps",
+      kind: "user",
+      name: "alice",
+      role: "projectAdmin",
+    });
+    const group = run.find(dyn("ProjectMember"), `content-project-apps-group-${nameSlug(DN)}`);
+    assert.deepEqual(group.inputs, {
+      ...CONNECTION,
+      adopt: false,
+      configKey: `harbor:projects.apps.members.groups[${JSON.stringify(DN)}]`,
+      projectId: "id-content-project-apps",
+      projectName: "apps",
+      kind: "ldapGroup",
+      name: DN,
+      role: "developer",
+    });
+    assert.deepEqual(run.find(dyn("Retention"), "content-project-apps-retention").inputs, {
+      ...CONNECTION,
+      adopt: false,
+      configKey: "harbor:projects.apps.retention",
+      projectId: "id-content-project-apps",
+      projectName: "apps",
+      rules: [
+        { template: "latestPushedK", value: 10, tags: "**", repositories: "**", untagged: true },
+      ],
+      cron: "0 0 0 * * *",
+      takeOverDefault: false,
+    });
+    assert.deepEqual(
+      run.find(dyn("Retention"), "content-project-dockerhub-cache-retention").inputs
+        .takeOverDefault,
+      true,
+    );
+    const immutable = run.find(
+      dyn("ImmutableTagRule"),
+      `content-project-apps-immutable-${nameSlug("**:v*")}`,
+    );
+    assert.deepEqual(immutable.inputs, {
+      ...CONNECTION,
+      adopt: false,
+      configKey: "harbor:projects.apps.immutableTags[0]",
+      projectId: "id-content-project-apps",
+      projectName: "apps",
+      tags: "v*",
+      repositories: "**",
+    });
+    assert.deepEqual(run.find(dyn("Robot"), "content-robot-puller").inputs, {
+      ...CONNECTION,
+      adopt: false,
+      configKey: "harbor:robots.puller",
+      name: "puller",
+      username: "robot$puller",
+      description: "",
+      expiresDays: -1,
+      permissions: [
+        { project: "apps", actions: ["repository:pull"] },
+        { project: "dockerhub-cache", actions: ["repository:pull"] },
+      ],
+      projectIds: {
+        apps: "id-content-project-apps",
+        "dockerhub-cache": "id-content-project-dockerhub-cache",
+      },
+      rotation: "",
+    });
+    assert.deepEqual(run.find(dyn("Replication"), "content-replication-mirror").inputs, {
+      ...CONNECTION,
+      adopt: false,
+      configKey: "harbor:replications.mirror",
+      name: "mirror",
+      description: "",
+      direction: "pull",
+      registryId: "id-content-registry-dockerhub",
+      nameFilter: "library/nginx",
+      tagFilter: "",
+      resourceFilter: "",
+      destinationNamespace: "apps",
+      trigger: "scheduled",
+      cron: "0 0 2 * * *",
+      override: true,
+      deletion: false,
+      enabled: true,
+    });
+    assert.deepEqual(run.find(dyn("GcSchedule"), "content-gc").inputs, {
+      ...CONNECTION,
+      adopt: false,
+      configKey: "harbor:gc",
+      cron: "0 0 3 * * 6",
+      deleteUntagged: true,
+      workers: 1,
+    });
+    assert.deepEqual(run.find(dyn("ScanAllSchedule"), "content-scan-all").inputs, {
+      ...CONNECTION,
+      adopt: false,
+      configKey: "harbor:scanAll",
+      cron: "0 0 4 * * *",
+    });
+    assert.deepEqual(run.find(dyn("SystemSettings"), "content-system").inputs, {
+      ...CONNECTION,
+      configKey: "harbor:system",
+      projectCreationRestriction: "adminonly",
+    });
+  });
+
+  it("writes a dockerconfigjson pull Secret per namespace, and patches the default ServiceAccount when asked", function () {
+    const config = dockerConfigJson("harbor.example.com", "robot$puller", "secret-of-puller");
+    assert.deepEqual(JSON.parse(config), {
+      auths: {
+        "harbor.example.com": {
+          username: "robot$puller",
+          password: "secret-of-puller",
+          auth: Buffer.from("robot$puller:secret-of-puller").toString("base64"),
+        },
+      },
+    });
+    for (const ns of ["shop", "ci"]) {
+      assert.deepEqual(run.find("kubernetes:core/v1:Secret", `content-pull-${ns}`).inputs, {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: {
+          name: "harbor-pull",
+          namespace: ns,
+          labels: {
+            "app.kubernetes.io/component": "pull-secret",
+            "app.kubernetes.io/part-of": "harbor",
+            "app.kubernetes.io/managed-by": "pulumi",
+          },
+        },
+        type: "kubernetes.io/dockerconfigjson",
+        stringData: { ".dockerconfigjson": config },
+      });
+    }
+    assert.deepEqual(
+      run.find("kubernetes:core/v1:ServiceAccountPatch", "content-pull-ci-default-sa").inputs,
+      {
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: { name: "default", namespace: "ci" },
+        imagePullSecrets: [{ name: "harbor-pull" }],
+      },
+    );
+  });
+
+  it("keeps the admin password, registry secrets and pull credentials secret in inputs", function () {
+    for (const r of run.resources.filter((x) =>
+      x.type.startsWith("pulumi-nodejs:dynamic/harbor:"),
+    )) {
+      assert.ok(isSecretWrapper(r.rawInputs.adminPassword), `${r.name}.adminPassword`);
+    }
+    assert.ok(
+      isSecretWrapper(
+        run.find(dyn("RegistryEndpoint"), "content-registry-dockerhub").rawInputs.accessSecret,
+      ),
+    );
+    for (const ns of ["shop", "ci"]) {
+      assert.ok(
+        isSecretWrapper(
+          run.find("kubernetes:core/v1:Secret", `content-pull-${ns}`).rawInputs.stringData,
+        ),
+      );
+    }
+  });
+
+  it("exposes projects, robots, and secret robot credentials for consumer stacks", async function () {
+    assert.deepEqual(run.content.projects, ["apps", "dockerhub-cache"]);
+    assert.deepEqual(run.content.robots, { puller: { name: "puller", username: "robot$puller" } });
+    assert.deepEqual(await resolve(run.content.robotSecrets), { puller: "secret-of-puller" });
+    assert.deepEqual(await resolve(run.content.dockerConfigJson), {
+      puller: dockerConfigJson("harbor.example.com", "robot$puller", "secret-of-puller"),
+    });
+    assert.equal(await isSecret(run.content.robotSecrets), true);
+    assert.equal(await isSecret(run.content.dockerConfigJson), true);
+  });
+
+  it("makes the objects Harbor's API needs first wait for the release; the rest follow their project", function () {
+    const releaseUrn = "urn:pulumi:dev::harbor::kubernetes:helm.sh/v3:Release::harbor-release";
+    for (const name of [
+      "content-registry-dockerhub",
+      "content-project-apps",
+      "content-robot-puller",
+      "content-gc",
+      "content-scan-all",
+      "content-system",
+    ]) {
+      assert.ok(run.dependencies.get(name)?.includes(releaseUrn), `${name} waits for the release`);
+    }
+    const members = run.dependencies.get("content-project-apps-user-alice") ?? [];
+    assert.ok(
+      members.some((u) => u.endsWith("::content-project-apps")),
+      "a member follows its project",
+    );
+    const replication = run.dependencies.get("content-replication-mirror") ?? [];
+    assert.ok(
+      replication.some((u) => u.endsWith("::content-project-apps")),
+      "a pull rule waits for its destination",
+    );
+  });
+
+  it("names children after free-form values safely and stably", function () {
+    assert.equal(nameSlug("alice"), "alice");
+    assert.equal(nameSlug("platform-team"), "platform-team");
+    assert.equal(nameSlug(DN), "cn-developers-ou-groups-dc-example-dc-co-0829f4fa");
+    assert.equal(nameSlug("**:v*"), "v-954a7227");
+    assert.notEqual(nameSlug("Alice"), nameSlug("alice"));
+  });
+
+  it("declares only the component for an empty configuration", async function () {
+    const empty = await build({});
+    assert.deepEqual(empty.resources.map((r) => r.type).sort(), [
+      "harbor:content:RegistryContent",
+      "kubernetes:helm.sh/v3:Release",
+    ]);
+    assert.deepEqual(await resolve(empty.content.robotSecrets), {});
+  });
+
+  it("makes OIDC groups members by name under auth mode oidc", async function () {
+    const oidc = await build(
+      { projects: { apps: { members: { groups: { "platform-team": "maintainer" } } } } },
+      { ...CONTEXT, authMode: "oidc" },
+    );
+    const member = oidc.find(dyn("ProjectMember"), "content-project-apps-group-platform-team");
+    assert.equal(member.inputs.kind, "oidcGroup");
+    assert.equal(member.inputs.name, "platform-team");
+  });
+});
