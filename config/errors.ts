@@ -121,6 +121,36 @@ const GENERIC_MESSAGES: Record<string, string> = {
 };
 
 /**
+ * The "what is expected" part of a message for an issue the schema did not phrase itself, built
+ * from the issue's structure (its code, expected type, allowed values, bounds), never from zod's
+ * own English text. Pass it as the parse's `error` option: a schema's own `error` wins over it.
+ */
+export function issueMessage(issue: z.core.$ZodRawIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return GENERIC_MESSAGES[issue.expected] ?? `must be ${issue.expected}`;
+    case "invalid_value":
+      return issue.values.length === 1
+        ? `must be ${JSON.stringify(issue.values[0])}`
+        : `must be one of ${issue.values.map((v) => String(v)).join(", ")}`;
+    case "too_small":
+    case "too_big": {
+      const bound = issue.code === "too_small" ? "at least" : "at most";
+      const limit = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      const unit =
+        issue.origin === "string" ? " characters" : issue.origin === "array" ? " entries" : "";
+      return `must be ${bound} ${String(limit)}${unit}`;
+    }
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue.divisor)}`;
+    case "invalid_format":
+      return `must be a valid ${issue.format}`;
+    default:
+      return "is not valid";
+  }
+}
+
+/**
  * One line per problem. `secretKeys` are the top-level keys whose values must never be echoed;
  * `topLevelKeys` are the known `harbor:` keys, for suggestions on a misspelt one.
  */
@@ -163,11 +193,7 @@ export function formatIssues(
       continue;
     }
 
-    let message = issue.message;
-    if (message.startsWith("Invalid input") || message.startsWith("Invalid option")) {
-      const expected = (issue as { expected?: string }).expected;
-      message = (expected && GENERIC_MESSAGES[expected]) ?? "is not valid";
-    }
+    const message = issue.message;
 
     let got: unknown = input;
     const discriminator = (issue as { discriminator?: string }).discriminator;

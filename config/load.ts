@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { ConfigError, formatIssues, show } from "./errors";
+import { ConfigError, formatIssues, issueMessage, show } from "./errors";
 import { backupWarnings, toBackupSpecs } from "./backup";
 import {
   OBJECT_KEYS,
@@ -141,7 +141,7 @@ function parseConfig(
   secretKeys: readonly string[],
   problems: string[] = [],
 ): HarborConfig {
-  const parsed = rawConfigSchema.safeParse(raw, { reportInput: true });
+  const parsed = rawConfigSchema.safeParse(raw, { reportInput: true, error: issueMessage });
   if (!parsed.success) {
     problems.push(...formatIssues(parsed.error.issues, secretKeys, TOP_LEVEL_KEYS));
   }

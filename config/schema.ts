@@ -13,6 +13,7 @@ import {
   releaseNameProblem,
 } from "./chart-versions";
 import { BACKUP_OBJECT_KEYS, BACKUP_SECRET_KEYS, backupConfigShape, backupIssues } from "./backup";
+import { issueMessage } from "./errors";
 import { checkHighAvailability, cloudNativePgDatabaseSchema, rookObjectStorageSchema } from "./ha";
 import { checkCaProvided, checkProvidedTls } from "./pem";
 import {
@@ -601,7 +602,7 @@ export const UNKNOWN_SECRET = "(set, value unknown)";
 function secretValue(rule: z.ZodType<string>) {
   return z.string({ error: "must be a string" }).check((ctx) => {
     if (ctx.value === UNKNOWN_SECRET) return;
-    const result = rule.safeParse(ctx.value);
+    const result = rule.safeParse(ctx.value, { error: issueMessage });
     if (!result.success) {
       for (const issue of result.error.issues) {
         ctx.issues.push({ ...issue, input: ctx.value } as (typeof ctx.issues)[number]);

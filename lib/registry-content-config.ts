@@ -25,7 +25,7 @@ import {
   quotaFromBytes,
   type Quota,
 } from "./harbor-api/model";
-import { ConfigError, formatIssues, keyName } from "../config/errors";
+import { ConfigError, formatIssues, issueMessage, keyName } from "../config/errors";
 import { bool, intRange, k8sName, list, originUrl, strictObject } from "../config/primitives";
 
 /** Keys of this fragment whose values are JSON objects or lists in the stack file. */
@@ -71,7 +71,7 @@ function namedMap<V extends z.ZodType>(key: z.ZodType<string>, value: V, what: s
     .record(z.string(), value, { error: `must be a map of ${what}` })
     .superRefine((map, ctx) => {
       for (const k of Object.keys(map)) {
-        const checked = key.safeParse(k);
+        const checked = key.safeParse(k, { error: issueMessage });
         if (!checked.success) {
           ctx.addIssue({
             code: "custom",
@@ -642,7 +642,7 @@ export function parseRegistryContent(
   raw: Record<string, unknown>,
   context: RegistryContentContext,
 ): RegistryContentConfig {
-  const parsed = registryContentSchema.safeParse(raw, { reportInput: true });
+  const parsed = registryContentSchema.safeParse(raw, { reportInput: true, error: issueMessage });
   if (!parsed.success) {
     throw new ConfigError(
       formatIssues(

@@ -146,6 +146,13 @@ function helmBinary(): string | undefined {
   }
 }
 
+/** `--images`: one `<source> <mirror>` line per image. */
+export function imageLines(p: Plan): string {
+  return (p.run.outputs.images as StackImage[])
+    .map((image) => `${image.source} ${image.mirror}\n`)
+    .join("");
+}
+
 /** The report `plan.ts` prints. */
 export function formatPlan(p: Plan, rendered?: string[]): string {
   const out: string[] = [];
@@ -193,9 +200,7 @@ async function main(argv: string[]): Promise<void> {
     : {};
   const p = await plan({ stackFile, secrets });
   if (imagesOnly) {
-    for (const image of p.run.outputs.images as StackImage[]) {
-      process.stdout.write(`${image.source} ${image.mirror}\n`);
-    }
+    process.stdout.write(imageLines(p));
     return;
   }
   const chart = process.env.HARBOR_CHART;

@@ -13,7 +13,7 @@ import {
   type BackupContext,
   type BackupRawConfig,
 } from "../config/backup";
-import { formatIssues } from "../config/errors";
+import { formatIssues, issueMessage } from "../config/errors";
 import { isSecret, resolve } from "./harness";
 
 const CTX: BackupContext = {
@@ -28,7 +28,7 @@ const S3 = { s3: { bucket: "harbor-backups", endpoint: "https://s3.example.com" 
 const S3_SECRETS = { backupS3AccessKey: "AKIAEXAMPLE", backupS3SecretKey: "s3cr3t-value" };
 
 function parse(raw: Record<string, unknown>): BackupRawConfig {
-  const parsed = backupConfigSchema.safeParse(raw, { reportInput: true });
+  const parsed = backupConfigSchema.safeParse(raw, { reportInput: true, error: issueMessage });
   if (!parsed.success) {
     throw new Error(
       formatIssues(parsed.error.issues, BACKUP_SECRET_KEYS, Object.keys(backupConfigShape)).join(
@@ -42,7 +42,7 @@ function parse(raw: Record<string, unknown>): BackupRawConfig {
 /** Problem lines as loadConfig prints them: schema problems first, then the cross-checks. */
 function problems(raw: Record<string, unknown>, ctx: BackupContext = CTX): string[] {
   const keys = Object.keys(backupConfigShape);
-  const parsed = backupConfigSchema.safeParse(raw, { reportInput: true });
+  const parsed = backupConfigSchema.safeParse(raw, { reportInput: true, error: issueMessage });
   if (!parsed.success) return formatIssues(parsed.error.issues, BACKUP_SECRET_KEYS, keys);
   const issues = backupIssues(parsed.data, ctx).map((i) => ({
     code: "custom" as const,

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
-import { formatPlan, plan, renderedObjectLines } from "../scripts/plan";
+import { formatPlan, imageLines, plan, renderedObjectLines } from "../scripts/plan";
 import { PROD_HARBOR_IMAGE_NAMES, goharborImages } from "./helpers";
 import { PROJECT_ROOT } from "./support/example-stacks";
 
@@ -94,8 +94,9 @@ describe("scripts/plan.ts on a user's stack file", function () {
     });
   });
 
-  it("--images prints `<source> <mirror>` for every image, from the command line", () => {
-    const lines = planCli(stackFile, secretsFile, "--images").trimEnd().split("\n");
+  it("--images prints `<source> <mirror>` for every image", async () => {
+    const p = await plan({ stackFile, secrets: S3_SECRETS });
+    const lines = imageLines(p).trimEnd().split("\n");
     const mirrors = goharborImages(
       PROD_HARBOR_IMAGE_NAMES,
       "v2.15.1",
@@ -114,7 +115,7 @@ describe("scripts/plan.ts on a user's stack file", function () {
       "config:\n  harbor:hostname: harbor.lab\n  harbor:expose:\n    type: nodePort\n    nodePort:\n      https: 443\n",
     );
     assert.throws(
-      () => planCli(file),
+      () => planCli(file, secretsFile),
       (err: { status: number; stderr: string }) => {
         assert.equal(err.status, 1);
         assert.match(err.stderr, /harbor:expose\.nodePort\.https must be 30000-32767, got 443/);

@@ -184,10 +184,12 @@ export function isSecret(value: pulumi.Input<unknown>): Promise<boolean> {
 
 /** Waits until no resource registration happens for a few event-loop turns. */
 export async function settle(recorder: MockRecorder): Promise<void> {
+  // The mocks answer registrations through promise chains: a few event-loop turns without a new
+  // registration mean the program has declared everything (no timers, so no fixed delay per run).
   let stable = 0;
   let last = -1;
-  while (stable < 5) {
-    await new Promise((r) => setTimeout(r, 5));
+  while (stable < 20) {
+    await new Promise((r) => setImmediate(r));
     if (recorder.resources.length === last) stable++;
     else {
       stable = 0;
