@@ -31,13 +31,13 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { INSTALL_SCRIPT, installEnv } from "../components/node-trust";
+import { INSTALL_SCRIPT, installEnv } from "../../components/node-trust";
 import {
   LOCAL_PATH_SETUP_SCRIPT,
   LOCAL_PATH_TEARDOWN_SCRIPT,
-} from "../components/local-path-provisioner";
-import { expandKubernetesReferences, kubernetesEnv } from "../lib/scripts";
-import { PGDATA_OWNERSHIP_SCRIPT, pgdataOwnershipContainer } from "../lib/values";
+} from "../../components/local-path-provisioner";
+import { expandKubernetesReferences, kubernetesEnv } from "../../lib/scripts";
+import { PGDATA_OWNERSHIP_SCRIPT, pgdataOwnershipContainer } from "../../lib/values";
 
 /**
  * Values an attacker would try. None contains `/`, so each is also a valid file name; the commands
