@@ -80,19 +80,32 @@ const targetSchema = strictObject({
 });
 
 const commonBackupKeys = {
-  schedule: cronSchedule().default(DEFAULT_BACKUP_SCHEDULE),
-  keep: intRange(1, MAX_BACKUP_KEEP, `an integer 1-${MAX_BACKUP_KEEP} (backups kept)`).default(
-    DEFAULT_BACKUP_KEEP,
-  ),
-  registry: bool().optional(),
+  schedule: cronSchedule()
+    .default(DEFAULT_BACKUP_SCHEDULE)
+    .describe("Cron schedule of the backups."),
+  keep: intRange(1, MAX_BACKUP_KEEP, `an integer 1-${MAX_BACKUP_KEEP} (backups kept)`)
+    .default(DEFAULT_BACKUP_KEEP)
+    .describe("Backups kept, 1-365 (engine velero: the TTL is `keep` x the schedule's interval)."),
+  registry: bool().optional().meta({
+    docDefault: "`true` unless the blobs are in `objectStorage`",
+    description: "Also back up the registry's files.",
+  }),
 };
 
 /** `harbor:backup`. */
 export const backupSchema = variants("engine", "job", [
   strictObject({
-    engine: z.literal("job"),
+    engine: z
+      .literal("job")
+      .describe(
+        "`job`: a CronJob in Harbor's namespace dumps the database, archives the registry's files and writes a manifest to `target`. `velero`: a Velero `Schedule` for the namespace (Velero with its node agent is a prerequisite).",
+      ),
     ...commonBackupKeys,
-    target: targetSchema.optional(),
+    target: targetSchema
+      .optional()
+      .describe(
+        "`{pvc: {className, size}}`: a claim the program creates and protects, or `{s3: {bucket, endpoint, region: us-east-1, prefix}}` with keys in secrets `harbor:backupS3AccessKey` and `harbor:backupS3SecretKey`.",
+      ),
   }),
   strictObject({
     engine: z.literal("velero"),
@@ -100,11 +113,18 @@ export const backupSchema = variants("engine", "job", [
     // Accepted here only so the cross-check can say why it does not apply.
     // Any value is refused by the cross-check (engine velero writes to Velero's own storage); it
     // is parsed as opaque so the message can say why instead of "not a known key".
-    target: z.custom<unknown>(() => true).optional(),
+    target: z
+      .custom<unknown>(() => true)
+      .optional()
+      .describe("Not used: Velero writes to its own storage location (any value is refused)."),
     velero: strictObject({
       namespace: k8sName().default(DEFAULT_VELERO_NAMESPACE),
       storageLocation: k8sSubdomain().optional(),
-    }).prefault({}),
+    })
+      .prefault({})
+      .describe(
+        "`namespace`: Velero's namespace; `storageLocation`: its BackupStorageLocation (Velero's default when unset).",
+      ),
   }),
 ]);
 
@@ -116,16 +136,29 @@ export const restoreSchema = requiredKeysObject(
       .refine((v) => BACKUP_NAME_RE.test(v), {
         error:
           "must be the name of a backup as the backup job writes them, such as 20250301T030000Z-scheduled or 20250301T030000Z-pre-upgrade-1.19.1",
-      }),
+      })
+      .describe("The backup to restore, such as `20250301T030000Z-scheduled`."),
   }),
 );
 
 /** The keys this module adds to the main schema; spread it into `rawConfigSchema`'s shape. */
 export const backupConfigShape = {
-  backup: backupSchema.optional(),
-  restore: restoreSchema.optional(),
-  backupS3AccessKey: secretText("a non-empty access key").optional(),
-  backupS3SecretKey: secretText("a non-empty secret key").optional(),
+  backup: backupSchema.optional().meta({
+    description: "Scheduled backups.",
+    docNotes:
+      "See [Backups and restore](#backups-and-restore) and [docs/backups.md](docs/backups.md).",
+  }),
+  restore: restoreSchema
+    .optional()
+    .describe(
+      "Restore a backup on the next `pulumi up` (engine job). See [docs/backups.md](docs/backups.md#restore-a-backup).",
+    ),
+  backupS3AccessKey: secretText("a non-empty access key")
+    .optional()
+    .describe("S3 access key of the backup target."),
+  backupS3SecretKey: secretText("a non-empty secret key")
+    .optional()
+    .describe("S3 secret key of the backup target."),
 };
 
 /** The backup keys alone (tests parse them without the rest of the configuration). */

@@ -155,15 +155,28 @@ export const postgresImage = () =>
 export const cloudNativePgDatabaseSchema = strictObject({
   type: z.literal("cloudnative-pg"),
   /** PostgreSQL instances: one primary, the rest hot standbys on other nodes. */
-  instances: intRange(1, 9, "an integer 1-9 (one primary and up to eight standbys)").default(3),
+  instances: intRange(1, 9, "an integer 1-9 (one primary and up to eight standbys)")
+    .default(3)
+    .describe("PostgreSQL instances (1-9): one primary, the rest hot standbys on other nodes."),
   /** Volume size of each instance; `harbor:storage.sizes.database` when unset. */
-  size: quantity().optional(),
+  size: quantity()
+    .optional()
+    .meta({ docDefault: "`storage.sizes.database`", description: "Volume size of each instance." }),
   /** StorageClass of the instances' volumes; the stack's class when unset. */
-  className: k8sSubdomain().optional(),
+  className: k8sSubdomain().optional().meta({
+    docDefault: "the stack's class",
+    description: "StorageClass of the instances' volumes.",
+  }),
   /** PostgreSQL image (rewritten to `harbor:imageRegistry` when one is set). */
-  imageName: postgresImage().default(DEFAULT_POSTGRES_IMAGE),
+  imageName: postgresImage()
+    .default(DEFAULT_POSTGRES_IMAGE)
+    .describe(
+      "PostgreSQL image (rewritten to `harbor:imageRegistry` when one is set); its tag starts with the PostgreSQL major version.",
+    ),
   /** Requests and limits of each instance. */
-  resources: databaseResourcesSchema,
+  resources: databaseResourcesSchema.describe(
+    "Requests and limits of each instance; a limit is never below its request.",
+  ),
 });
 
 export type CloudNativePgDatabase = z.output<typeof cloudNativePgDatabaseSchema>;
@@ -175,13 +188,27 @@ export type CloudNativePgDatabase = z.output<typeof cloudNativePgDatabaseSchema>
 export const rookObjectStorageSchema = strictObject({
   type: z.literal("rook"),
   /** CephObjectStore to claim the bucket from; the program creates a bucket class for it. */
-  objectStoreName: k8sName().optional(),
+  objectStoreName: k8sName()
+    .optional()
+    .describe(
+      "CephObjectStore to claim the bucket from; the program creates a bucket class for it.",
+    ),
   /** Namespace of that CephObjectStore (its CephCluster's); `rook-ceph` when unset. */
-  objectStoreNamespace: k8sName().optional(),
+  objectStoreNamespace: k8sName().optional().meta({
+    docDefault: "`rook-ceph`",
+    description: "Namespace of that CephObjectStore (its CephCluster's).",
+  }),
   /** Namespace of the Rook operator, which prefixes the bucket provisioner; `rook-ceph` when unset. */
-  operatorNamespace: k8sName().optional(),
+  operatorNamespace: k8sName().optional().meta({
+    docDefault: "`rook-ceph`",
+    description: "Namespace of the Rook operator, which prefixes the bucket provisioner.",
+  }),
   /** An existing bucket StorageClass (provisioner `<operator namespace>.ceph.rook.io/bucket`). */
-  bucketClassName: k8sSubdomain().optional(),
+  bucketClassName: k8sSubdomain()
+    .optional()
+    .describe(
+      "An existing bucket StorageClass (provisioner `<operator namespace>.ceph.rook.io/bucket`), instead of `objectStoreName`.",
+    ),
 }).superRefine((r, ctx) => {
   if (r.objectStoreName === undefined && r.bucketClassName === undefined) {
     ctx.addIssue({

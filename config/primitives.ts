@@ -55,25 +55,27 @@ export function variants<
       }
     }
   });
-  return z.preprocess((raw, ctx) => {
-    if (raw && typeof raw === "object" && !Array.isArray(raw) && !(field in raw)) {
-      // Settings of another variant without the discriminator: say which variant they need
-      // instead of calling them unknown keys of the default variant.
-      const foreign = Object.keys(raw).filter((k) => specific.has(k));
-      if (foreign.length > 0) {
-        const wanted = [...new Set(foreign.flatMap((k) => specific.get(k)!))];
-        ctx.addIssue({
-          code: "custom",
-          path: [field],
-          message: `must be set to ${wanted.join(" or ")}: ${foreign.join(", ")} ${foreign.length === 1 ? "is" : "are"} given, but the default ${fallback} takes none of that`,
-          input: undefined,
-        });
-        return z.NEVER;
+  return z
+    .preprocess((raw, ctx) => {
+      if (raw && typeof raw === "object" && !Array.isArray(raw) && !(field in raw)) {
+        // Settings of another variant without the discriminator: say which variant they need
+        // instead of calling them unknown keys of the default variant.
+        const foreign = Object.keys(raw).filter((k) => specific.has(k));
+        if (foreign.length > 0) {
+          const wanted = [...new Set(foreign.flatMap((k) => specific.get(k)!))];
+          ctx.addIssue({
+            code: "custom",
+            path: [field],
+            message: `must be set to ${wanted.join(" or ")}: ${foreign.join(", ")} ${foreign.length === 1 ? "is" : "are"} given, but the default ${fallback} takes none of that`,
+            input: undefined,
+          });
+          return z.NEVER;
+        }
+        return { [field]: fallback, ...(raw as Record<string, unknown>) };
       }
-      return { [field]: fallback, ...(raw as Record<string, unknown>) };
-    }
-    return raw;
-  }, union);
+      return raw;
+    }, union)
+    .meta({ variants: { field, fallback } });
 }
 
 function optionKeys(option: z.core.$ZodTypeDiscriminable | undefined): string[] {

@@ -132,11 +132,19 @@ const PROXY_CREDENTIALS =
 
 const exposeSchema = variants("type", "ingress", [
   strictObject({
-    type: z.literal("ingress"),
+    type: z
+      .literal("ingress")
+      .describe(
+        "How Harbor is published; the other keys belong to the variant they are named after.",
+      ),
     ingress: strictObject({
       className: k8sSubdomain().optional(),
       annotations: annotations(),
-    }).prefault({}),
+    })
+      .prefault({})
+      .describe(
+        '`className`: IngressClass (cluster default when unset). `annotations`: merged over defaults for large uploads: `proxy-body-size: "0"` (no limit), `ssl-redirect`, 900 s proxy read/send timeouts and no request buffering (nginx ingress).',
+      ),
   }),
   strictObject({
     type: z.literal("nodePort"),
@@ -155,7 +163,10 @@ const exposeSchema = variants("type", "ingress", [
           });
         }
       })
-      .prefault({}),
+      .prefault({})
+      .describe(
+        "Node ports `http` and `https`, 30000-32767 and different. The derived URL is `https://<hostname>:<https>`.",
+      ),
   }),
   strictObject({
     type: z.literal("loadBalancer"),
@@ -163,14 +174,22 @@ const exposeSchema = variants("type", "ingress", [
       ip: ipAddress().optional(),
       annotations: annotations(),
       sourceRanges: uniqueList(cidr(), "CIDRs such as 10.0.0.0/8").default([]),
-    }).prefault({}),
+    })
+      .prefault({})
+      .describe(
+        "`ip`: requested IP; `annotations`: Service annotations (MetalLB, cloud); `sourceRanges`: allowed client CIDRs.",
+      ),
   }),
   strictObject({
     type: z.literal("clusterIP"),
     clusterIP: strictObject({
       ip: ipAddress().optional(),
       annotations: annotations(),
-    }).prefault({}),
+    })
+      .prefault({})
+      .describe(
+        "`ip`: static cluster IP, `annotations`: Service annotations (behind your own proxy).",
+      ),
   }),
   strictObject({
     type: z.literal("route"),
@@ -187,27 +206,47 @@ const exposeSchema = variants("type", "ingress", [
         ).min(1, { error: "must name at least one Gateway ({name, namespace, sectionName})" }),
         annotations: annotations(),
       }),
+    ).describe(
+      "`parentRefs` (required): `[{name, namespace, sectionName}]`, Gateways for the HTTPRoute (Gateway API). The Gateway terminates TLS; the program grants Gateways in other namespaces a `ReferenceGrant` to use Harbor's certificate Secret (`certificateRefs: [{name: <tlsSecretName>, namespace: <namespace>}]`). Needs chart 1.18+. `annotations`: HTTPRoute annotations.",
     ),
   }),
 ]).prefault({});
 
 const tlsCommon = {
-  dnsNames: uniqueList(dnsName(), "DNS names").default([]),
-  ipAddresses: uniqueList(ipAddress(), "IP addresses").default([]),
-  validityDays: intRange(1, 397, "1-397 days (browsers reject longer server certificates)").default(
-    365,
-  ),
-  caValidityDays: intRange(30, 36500, "30-36500 days").default(3650),
-  renewBeforeDays: intRange(0, 396, "0-396 days").default(30),
+  dnsNames: uniqueList(dnsName(), "DNS names")
+    .default([])
+    .describe("Extra DNS SANs (the hostname and the externalURL's host are always included)."),
+  ipAddresses: uniqueList(ipAddress(), "IP addresses")
+    .default([])
+    .describe("Extra IP SANs (the hostname and the externalURL's host are always included)."),
+  validityDays: intRange(1, 397, "1-397 days (browsers reject longer server certificates)")
+    .default(365)
+    .describe("Server certificate lifetime in days, at most 397."),
+  caValidityDays: intRange(30, 36500, "30-36500 days")
+    .default(3650)
+    .describe("Generated CA lifetime in days (30-36500)."),
+  renewBeforeDays: intRange(0, 396, "0-396 days")
+    .default(30)
+    .describe(
+      "A `pulumi up` within this many days of expiry re-issues the server certificate under the same CA (every run refreshes first: `Pulumi.yaml` sets `options.refresh: always`); nginx's pods roll because their template carries the certificate's hash.",
+    ),
   keyAlgorithm: z
     .enum(["ECDSA-P256", "ECDSA-P384", "RSA-3072", "RSA-4096"], {
       error: "must be one of ECDSA-P256, ECDSA-P384, RSA-3072, RSA-4096",
     })
-    .default("ECDSA-P256"),
+    .default("ECDSA-P256")
+    .describe("Key algorithm of generated keys."),
 };
 
 const tlsSchema = variants("mode", "generated", [
-  strictObject({ mode: z.literal("generated"), ...tlsCommon }),
+  strictObject({
+    mode: z
+      .literal("generated")
+      .describe(
+        "`generated`: CA and server certificate from @pulumi/tls. `provided`: your chain from secrets `harbor:tlsCertificate` (server certificate, then intermediates), `harbor:tlsPrivateKey`, `harbor:tlsCaCertificate`; checked before deploy (parses, key matches, signed by the CA, covers `hostname`, not expired). `ca-provided`: your CA (`harbor:caCertificate`, secret `harbor:caPrivateKey`) signs a server certificate the program generates and renews. `disabled`: plain HTTP, TLS terminated in front (requires `externalURL`).",
+      ),
+    ...tlsCommon,
+  }),
   strictObject({ mode: z.literal("provided"), ...tlsCommon }),
   strictObject({ mode: z.literal("ca-provided"), ...tlsCommon }),
   strictObject({ mode: z.literal("disabled"), ...tlsCommon }),
@@ -245,20 +284,39 @@ const sizes = () =>
     }));
 
 const storageCommon = {
-  className: k8sSubdomain().optional(),
+  className: k8sSubdomain().optional().meta({
+    docDefault: "`<namespace>-<variant>`",
+    description:
+      "StorageClass the program creates (never the cluster default), or for `existing` the class to use (required).",
+  }),
   reclaimPolicy: z
     .enum(["Retain", "Delete"], { error: "must be Retain or Delete" })
-    .default("Retain"),
-  sizes: sizes(),
-  existingClaims: volumeShape(k8sSubdomain().optional()).prefault({}),
+    .default("Retain")
+    .describe("`Retain` keeps registry data when a claim is deleted; `Delete`."),
+  sizes: sizes().describe(
+    "Volume sizes of `registry`, `jobservice`, `database`, `redis`, `trivy`: Kubernetes quantities (`20Gi`; `20GB` is refused).",
+  ),
+  existingClaims: volumeShape(k8sSubdomain().optional()).prefault({}).meta({
+    docDefault: "none",
+    description:
+      "`{registry, jobservice, database, redis, trivy}`: claims of an earlier install to adopt.",
+  }),
   accessMode: z
     .enum(["ReadWriteOnce", "ReadWriteMany"], { error: "must be ReadWriteOnce or ReadWriteMany" })
-    .optional(),
+    .optional()
+    .meta({
+      docDefault: "`ReadWriteMany` for nfs, else `ReadWriteOnce`",
+      description: "Access mode of the registry and jobservice claims.",
+    }),
 };
 
 const storageSchema = variants("variant", "local-path", [
   strictObject({
-    variant: z.literal("local-path"),
+    variant: z
+      .literal("local-path")
+      .describe(
+        "Where volumes come from; prerequisites per variant in [docs/storage.md](docs/storage.md).",
+      ),
     ...storageCommon,
     localPath: strictObject({
       installProvisioner: bool().default(true),
@@ -274,7 +332,11 @@ const storageSchema = variants("variant", "local-path", [
             "must be a node name of at most 63 characters (it is matched through the node's kubernetes.io/hostname label)",
         })
         .optional(),
-    }).prefault({}),
+    })
+      .prefault({})
+      .describe(
+        "`installProvisioner`: install local-path-provisioner; `nodePath`: its directory on the nodes; `node`: pin Harbor and its volumes to one node.",
+      ),
   }),
   strictObject({
     variant: z.literal("nfs"),
@@ -290,7 +352,12 @@ const storageSchema = variants("variant", "local-path", [
         mountOptions: uniqueList(mountOption(), "mount options such as nfsvers=4.1").default([]),
         archiveOnDelete: bool().default(true),
       }),
-    ),
+    ).meta({
+      docDefault:
+        "`{driver: subdir, installProvisioner: true, mountOptions: [], archiveOnDelete: true}`",
+      description:
+        "`server` and `path` required; `driver: csi` uses csi-driver-nfs. `path`: absolute, safe characters; `mountOptions`: one option per entry (`nfsvers=4.1`).",
+    }),
   }),
   strictObject({
     variant: z.literal("rook"),
@@ -305,19 +372,31 @@ const storageSchema = variants("variant", "local-path", [
         .enum(["host", "osd", "rack", "zone"], { error: "must be one of host, osd, rack, zone" })
         .default("host"),
       fsType: z.enum(["ext4", "xfs"], { error: "must be ext4 or xfs" }).default("ext4"),
-    }).prefault({}),
+    })
+      .prefault({})
+      .describe("RBD block storage from an existing Rook CephCluster."),
   }),
   strictObject({ variant: z.literal("existing"), ...storageCommon }),
 ]).prefault({});
 
 const chartSchema = strictObject({
-  version: semver().default(DEFAULT_CHART_VERSION),
-  repository: helmRepositoryUrl().default(DEFAULT_CHART_REPOSITORY),
-  path: localPath("a path to a chart .tgz or directory").optional(),
+  version: semver()
+    .default(DEFAULT_CHART_VERSION)
+    .describe("Chart version; must be one this program was written against (1.17.0-1.19.1)."),
+  repository: helmRepositoryUrl()
+    .default(DEFAULT_CHART_REPOSITORY)
+    .describe("Helm repository of the chart."),
+  path: localPath("a path to a chart .tgz or directory")
+    .optional()
+    .describe("A local chart `.tgz` or directory for air-gapped sites (relative to the project)."),
 }).prefault({});
 
 const authSchema = variants("mode", "database", [
-  strictObject({ mode: z.literal("database") }),
+  strictObject({
+    mode: z
+      .literal("database")
+      .describe("How users log in: Harbor's own `database`, `ldap` or `oidc`."),
+  }),
   strictObject({
     mode: z.literal("ldap"),
     ldap: requiredKeysObject(
@@ -339,6 +418,8 @@ const authSchema = variants("mode", "database", [
         groupAttributeName: ldapAttribute().optional(),
         groupAdminDn: ldapDn("a DN").optional(),
       }),
+    ).describe(
+      "`{url, baseDn, searchDn, uid: uid, filter, scope: subtree, verifyCert: true, groupBaseDn, groupSearchFilter, groupAttributeName, groupAdminDn}`; bind password in secret `harbor:ldapSearchPassword` (required with `searchDn`). `ldaps://host:636` is written as `ldaps://host` because Harbor rejects the explicit default port.",
     ),
   }),
   strictObject({
@@ -357,26 +438,39 @@ const authSchema = variants("mode", "database", [
         userClaim: claimName().optional(),
         verifyCert: bool().default(true),
       }),
+    ).describe(
+      '`{name: OIDC, endpoint (https), clientId, scope: "openid,profile,email,offline_access", groupsClaim, adminGroup, autoOnboard: false, userClaim, verifyCert: true}`; secret `harbor:oidcClientSecret`.',
     ),
   }),
 ]).prefault({});
 
 const databaseSchema = variants("type", "internal", [
-  strictObject({ type: z.literal("internal") }),
+  strictObject({
+    type: z
+      .literal("internal")
+      .describe(
+        "`internal`: the chart's PostgreSQL StatefulSet. `external`: your PostgreSQL, password in secret `harbor:databasePassword`. `cloudnative-pg`: a CloudNativePG `Cluster` the program declares; Harbor uses its `-rw` Service and the operator's `-app` Secret (no password in the program). See [docs/high-availability.md](docs/high-availability.md).",
+      ),
+  }),
   strictObject({
     type: z.literal("external"),
     host: hostOrIp({
       credentials:
         "put the user name in harbor:database.username and the password in the secret harbor:databasePassword",
-    }),
-    port: intRange(1, 65535, "a port 1-65535").default(5432),
-    username: postgresIdentifier("a PostgreSQL user name"),
-    coreDatabase: postgresIdentifier("a database name").default("registry"),
+    }).describe("Host name or IP address of the database server; no credentials."),
+    port: intRange(1, 65535, "a port 1-65535").default(5432).describe("Port, 1-65535."),
+    username: postgresIdentifier("a PostgreSQL user name").describe(
+      "User name, a PostgreSQL identifier (letters, digits, `_`, `-`).",
+    ),
+    coreDatabase: postgresIdentifier("a database name")
+      .default("registry")
+      .describe("Harbor's database, a PostgreSQL identifier (letters, digits, `_`, `-`)."),
     sslmode: z
       .enum(["disable", "require", "verify-ca", "verify-full"], {
         error: "must be one of disable, require, verify-ca, verify-full",
       })
-      .default("require"),
+      .default("require")
+      .describe("TLS of the database connection."),
   }),
   cloudNativePgDatabaseSchema,
 ]).prefault({});
@@ -385,41 +479,54 @@ const REDIS_CREDENTIALS =
   "put the user name in harbor:redis.username and the password in the secret harbor:redisPassword";
 
 const redisSchema = variants("type", "internal", [
-  strictObject({ type: z.literal("internal") }),
+  strictObject({
+    type: z
+      .literal("internal")
+      .describe(
+        "`internal`: the chart's Redis. `external`: your Redis (or Redis Sentinel), optional password in secret `harbor:redisPassword`.",
+      ),
+  }),
   strictObject({
     type: z.literal("external"),
-    addr: z.string({ error: "must be host:port" }).transform((v, ctx) => {
-      // Spaces around commas are dropped; nothing else is (trim() would drop newlines too, and
-      // the value would reach the chart with them).
-      const parts = v.split(",").map((p) => p.replace(/^ +| +$/g, ""));
-      const fail = (message: string) => {
-        ctx.issues.push({ code: "custom", message, input: v });
-        return z.NEVER;
-      };
-      const seen = new Set<string>();
-      for (const part of parts) {
-        const problem = hostPortProblem(part, { credentials: REDIS_CREDENTIALS });
-        if (problem?.startsWith("must not carry credentials") === true) return fail(problem);
-        if (problem === HOST_PORT_EXPECTED) {
-          return fail(
-            "must be host:port, or a comma-separated list of Sentinel host:port addresses",
-          );
+    addr: z
+      .string({ error: "must be host:port" })
+      .transform((v, ctx) => {
+        // Spaces around commas are dropped; nothing else is (trim() would drop newlines too, and
+        // the value would reach the chart with them).
+        const parts = v.split(",").map((p) => p.replace(/^ +| +$/g, ""));
+        const fail = (message: string) => {
+          ctx.issues.push({ code: "custom", message, input: v });
+          return z.NEVER;
+        };
+        const seen = new Set<string>();
+        for (const part of parts) {
+          const problem = hostPortProblem(part, { credentials: REDIS_CREDENTIALS });
+          if (problem?.startsWith("must not carry credentials") === true) return fail(problem);
+          if (problem === HOST_PORT_EXPECTED) {
+            return fail(
+              "must be host:port, or a comma-separated list of Sentinel host:port addresses",
+            );
+          }
+          if (problem !== undefined) {
+            return fail(
+              `must be host:port, or a comma-separated list of Sentinel host:port addresses; in ${quoted(part)}, ${problem.slice(HOST_PORT_EXPECTED.length + 2)}`,
+            );
+          }
+          if (seen.has(part)) {
+            return fail(`lists ${quoted(part)} twice; list each Sentinel address once`);
+          }
+          seen.add(part);
         }
-        if (problem !== undefined) {
-          return fail(
-            `must be host:port, or a comma-separated list of Sentinel host:port addresses; in ${quoted(part)}, ${problem.slice(HOST_PORT_EXPECTED.length + 2)}`,
-          );
-        }
-        if (seen.has(part)) {
-          return fail(`lists ${quoted(part)} twice; list each Sentinel address once`);
-        }
-        seen.add(part);
-      }
-      return parts.join(",");
-    }),
-    sentinelMasterSet: sentinelMasterSet().optional(),
-    username: redisUsername().optional(),
-    tls: bool().default(false),
+        return parts.join(",");
+      })
+      .describe("`host:6379`; with Sentinel, the sentinels (`s1:26379,s2:26379`). No credentials."),
+    sentinelMasterSet: sentinelMasterSet()
+      .optional()
+      .describe(
+        "Sentinel master set name (letters, digits, `-_.`); makes `addr` a list of sentinels.",
+      ),
+    username: redisUsername().optional().describe("Redis ACL user name (letters, digits, `-_.`)."),
+    tls: bool().default(false).describe("Connect to Redis over TLS."),
   }).superRefine((r, ctx) => {
     if (r.sentinelMasterSet === undefined && r.addr.includes(",")) {
       ctx.addIssue({
@@ -435,31 +542,44 @@ const redisSchema = variants("type", "internal", [
 
 const objectStorageSchema = variants("type", "s3", [
   strictObject({
-    type: z.literal("s3"),
-    bucket: s3BucketName(),
-    region: s3Region().default("us-east-1"),
+    type: z
+      .literal("s3")
+      .describe(
+        "`s3`: registry blobs in S3-compatible storage; keys in secrets `harbor:s3AccessKey` and `harbor:s3SecretKey` (both, or neither for the pod's cloud identity), stored in a Secret the chart references. `rook`: a bucket claimed from Rook-Ceph (ObjectBucketClaim) on a bucket class the program creates for `objectStoreName`, or on an existing `bucketClassName`; the registry reads the claim's own Secret and ConfigMap, redirects off. See [docs/high-availability.md](docs/high-availability.md).",
+      ),
+    bucket: s3BucketName().describe("Bucket, following S3's naming rules."),
+    region: s3Region().default("us-east-1").describe("Region."),
     regionEndpoint: originUrl({
       credentials: "put the keys in the secrets harbor:s3AccessKey and harbor:s3SecretKey",
-    }).optional(),
-    rootDirectory: s3KeyPrefix().optional(),
-    encrypt: bool().default(false),
-    secure: bool().default(true),
-    skipVerify: bool().default(false),
-    forcePathStyle: bool().default(false),
-    storageClass: s3StorageClass().optional(),
-    disableRedirect: bool().default(false),
+    })
+      .optional()
+      .describe(
+        "Endpoint of an S3-compatible service (`https://host[:port]`, no path, no credentials); AWS when unset.",
+      ),
+    rootDirectory: s3KeyPrefix().optional().describe("Key prefix of the registry's objects."),
+    encrypt: bool().default(false).describe("Server-side encryption."),
+    secure: bool().default(true).describe("Use HTTPS."),
+    skipVerify: bool().default(false).describe("Skip TLS certificate verification."),
+    forcePathStyle: bool()
+      .default(false)
+      .describe("Path-style bucket addressing (MinIO and most on-premises services)."),
+    storageClass: s3StorageClass().optional().describe("S3 storage class (`STANDARD`, ...)."),
+    disableRedirect: bool()
+      .default(false)
+      .describe("Serve blobs through the registry instead of redirecting clients to the bucket."),
   }),
   rookObjectStorageSchema,
 ]);
 
-const replicaCount = () => intRange(1, 20, "an integer 1-20").default(1);
+const replicaCount = (component: string) =>
+  intRange(1, 20, "an integer 1-20").default(1).describe(`Replicas of ${component} (1-20).`);
 const replicasSchema = strictObject({
-  core: replicaCount(),
-  portal: replicaCount(),
-  registry: replicaCount(),
-  jobservice: replicaCount(),
-  nginx: replicaCount(),
-  trivy: replicaCount(),
+  core: replicaCount("core"),
+  portal: replicaCount("the portal"),
+  registry: replicaCount("the registry"),
+  jobservice: replicaCount("jobservice"),
+  nginx: replicaCount("nginx"),
+  trivy: replicaCount("Trivy"),
 }).prefault({});
 
 const tolerationSchema = strictObject({
@@ -544,13 +664,23 @@ function affinityTerms(what: string) {
 }
 
 const schedulingSchema = strictObject({
-  nodeSelector: labelSelectorMap().default({}),
-  tolerations: uniqueList(tolerationSchema, "tolerations").default([]),
+  nodeSelector: labelSelectorMap()
+    .default({})
+    .describe(
+      "Node labels every Harbor pod requires: keys are Kubernetes label keys, values label values.",
+    ),
+  tolerations: uniqueList(tolerationSchema, "tolerations")
+    .default([])
+    .describe(
+      "Tolerations following Kubernetes' rules (`Exists` takes no `value`, no `key` needs `Exists`, `tolerationSeconds` needs `NoExecute`).",
+    ),
   affinity: strictObject({
     nodeAffinity: affinityTerms("a nodeAffinity object").optional(),
     podAffinity: affinityTerms("a podAffinity object").optional(),
     podAntiAffinity: affinityTerms("a podAntiAffinity object").optional(),
-  }).optional(),
+  })
+    .optional()
+    .describe("`{nodeAffinity, podAffinity, podAntiAffinity}` as in a pod spec."),
 });
 
 const trustSchema = strictObject({
@@ -561,12 +691,20 @@ const trustSchema = strictObject({
       .default("containerd"),
     hostsDir: absolutePath().optional(),
     image: imageRef().default("busybox:1.37.0"),
-  }).prefault({}),
-  namespaces: uniqueList(k8sName(), "namespace names").default([]),
+  })
+    .prefault({})
+    .describe(
+      "`enabled`: a DaemonSet writes the CA on every node into the runtime's per-registry directory. `runtime`: `containerd` (`ca.crt` + `hosts.toml`) or `docker` (`ca.crt`). `hostsDir`: per-registry directory on the nodes, `/etc/containerd/certs.d` or `/etc/docker/certs.d` by default (k3s/RKE2 paths in the trust guide); absolute, `/`-separated names of letters, digits and `._-+@` (no `..`). `image`: image of the DaemonSet (rewritten to `imageRegistry`).",
+    ),
+  namespaces: uniqueList(k8sName(), "namespace names")
+    .default([])
+    .describe("Namespaces that get a ConfigMap with `ca.crt`."),
 }).prefault({});
 
 const kubernetesSchema = strictObject({
-  context: kubeContextName().optional(),
+  context: kubeContextName()
+    .optional()
+    .meta({ docDefault: "current context", description: "kubeconfig context to deploy to." }),
   kubeconfigFromStack: strictObject({
     stack: z
       .string({ error: "must be a stack name such as acme/cluster/prod" })
@@ -576,8 +714,16 @@ const kubernetesSchema = strictObject({
     output: token("an output name", /^[A-Za-z0-9_.-]{1,255}$/, "letters, digits and _ . -").default(
       "kubeconfig",
     ),
-  }).optional(),
-  renderToDirectory: localPath("a directory path").optional(),
+  })
+    .optional()
+    .describe(
+      '`{stack: "org/cluster/prod", output: kubeconfig}`: take the kubeconfig from a cluster stack\'s output.',
+    ),
+  renderToDirectory: localPath("a directory path")
+    .optional()
+    .describe(
+      "Write manifests to this directory instead of applying them (GitOps review, `deployMode: chart` only).",
+    ),
 })
   .superRefine((k, ctx) => {
     if (k.context && k.kubeconfigFromStack) {
@@ -616,57 +762,141 @@ const known = (...values: string[]): boolean => values.every((v) => v !== UNKNOW
 
 /** Every `harbor:` key as written in the stack file (after JSON parsing of object keys). */
 export const rawConfigSchema = strictObject({
-  hostname: hostOrIp(),
-  namespace: harborNamespace().default("harbor"),
-  releaseName: dns1035Label(53).default("harbor"),
+  hostname: hostOrIp().describe(
+    "DNS name or IP address clients use (`docker login <hostname>`). An IP goes into the certificate's IP SANs. Must be a DNS name for `ingress` and `route`.",
+  ),
+  namespace: harborNamespace()
+    .default("harbor")
+    .describe(
+      "Namespace the program creates for Harbor (Pod Security `baseline`). Not a system namespace (`default`, `kube-system`, `kube-public`, `kube-node-lease`, any `kube-*`).",
+    ),
+  releaseName: dns1035Label(53)
+    .default("harbor")
+    .describe(
+      "Helm release name. Objects are named `<release>-<component>` when the name contains `harbor`, else `<release>-harbor-<component>` (the chart's rule). Starts with a letter (Service names derive from it); at most 43 characters with `harbor` in it and 36 without while the chart runs its database StatefulSet (52-character limit), else 52/45 (Service names, 63).",
+    ),
   externalURL: originUrl({
     credentials: "the URL Harbor advertises is shown to every user and never carries credentials",
-  }).optional(),
-  expose: exposeSchema,
-  tls: tlsSchema,
-  storage: storageSchema,
-  chart: chartSchema,
+  })
+    .optional()
+    .meta({
+      docDefault: "derived",
+      description:
+        "The URL clients use when a reverse proxy fronts Harbor (no path). Derived as `https://<hostname>`, with `:<https node port>` for `nodePort`. Required with `tls.mode: disabled`. No credentials; the host as for `hostname`.",
+    }),
+  expose: exposeSchema.describe("How Harbor is published."),
+  tls: tlsSchema.meta({
+    description: "Certificates.",
+    docNotes:
+      "The served Secret (`tlsSecretName`) carries `tls.crt`, `tls.key` and `ca.crt`; the portal offers `ca.crt` for download. Details and rotation: [docs/tls-and-trust.md](docs/tls-and-trust.md).",
+  }),
+  storage: storageSchema.meta({
+    description: "Volumes.",
+    docNotes:
+      "Prerequisites per variant, moving between variants and adopting old claims: [docs/storage.md](docs/storage.md).",
+  }),
+  chart: chartSchema.meta({
+    docDefault: '`{version: "1.19.1", repository: "https://helm.goharbor.io"}`',
+    description: "The Harbor chart.",
+  }),
   deployMode: z
     .enum(["release", "chart"], { error: "must be release or chart" })
-    .default("release"),
-  auth: authSchema,
-  database: databaseSchema,
-  redis: redisSchema,
-  objectStorage: objectStorageSchema.optional(),
-  replicas: replicasSchema,
+    .default("release")
+    .describe(
+      "`release`: `helm.v3.Release` (Helm-native, `helm list` works). `chart`: `helm.v4.Chart` (every chart object is a Pulumi resource with its own preview diff).",
+    ),
+  auth: authSchema.meta({
+    description: "Directory login.",
+    docNotes:
+      "These settings reach Harbor as `CONFIG_OVERWRITE_JSON` (the chart's `core.configureUserSettings`): Harbor applies them at every start, so they become read-only in its UI. See [docs/production.md](docs/production.md).",
+  }),
+  database: databaseSchema.describe("Harbor's PostgreSQL."),
+  redis: redisSchema.describe("Harbor's Redis."),
+  objectStorage: objectStorageSchema
+    .optional()
+    .describe("Registry blobs in object storage instead of the registry's volume."),
+  replicas: replicasSchema.meta({
+    docDefault: "all `1`",
+    description:
+      "Replicas per component. More than 1 adds the chart's PodDisruptionBudget (`maxUnavailable: 1`) and a soft spread over nodes; replicated jobservice logs jobs to the database. `registry` > 1 needs `objectStorage` or ReadWriteMany storage.",
+  }),
   trivy: strictObject({
-    enabled: bool().default(true),
-    skipUpdate: bool().default(false),
-    offlineScan: bool().default(false),
-  }).prefault({}),
+    enabled: bool().default(true).describe("Deploy Trivy, Harbor's vulnerability scanner."),
+    skipUpdate: bool()
+      .default(false)
+      .describe("Trivy skips updating its vulnerability database (air-gapped sites)."),
+    offlineScan: bool().default(false).describe("Trivy's offline scan mode (air-gapped sites)."),
+  })
+    .prefault({})
+    .describe("Vulnerability scanner."),
   metrics: strictObject({
-    enabled: bool().default(false),
-    serviceMonitor: bool().default(false),
-  }).prefault({}),
+    enabled: bool().default(false).describe("Prometheus metrics and the exporter."),
+    serviceMonitor: bool()
+      .default(false)
+      .describe("A ServiceMonitor; needs the Prometheus Operator CRDs."),
+  })
+    .prefault({})
+    .describe("Prometheus metrics."),
   proxy: strictObject({
-    httpProxy: originUrl({ credentials: PROXY_CREDENTIALS }).optional(),
-    httpsProxy: originUrl({ credentials: PROXY_CREDENTIALS }).optional(),
-    noProxy: noProxyList().optional(),
+    httpProxy: originUrl({ credentials: PROXY_CREDENTIALS })
+      .optional()
+      .describe(
+        "Proxy for HTTP. Proxy URLs cannot carry credentials: the chart writes them into ConfigMaps in plain text, so use a proxy that admits the cluster by source address.",
+      ),
+    httpsProxy: originUrl({ credentials: PROXY_CREDENTIALS })
+      .optional()
+      .describe("Proxy for HTTPS; no credentials, as for `httpProxy`."),
+    noProxy: noProxyList()
+      .optional()
+      .describe(
+        "Comma-separated hosts, `.domains`, IPs, CIDRs (`:port` allowed) reached directly. Harbor's own services are always added.",
+      ),
     components: uniqueList(
       z.enum(["core", "jobservice", "trivy"], { error: "must be core, jobservice or trivy" }),
       "components",
-    ).default(["core", "jobservice", "trivy"]),
-  }).optional(),
+    )
+      .default(["core", "jobservice", "trivy"])
+      .describe("Components that use the proxy."),
+  })
+    .optional()
+    .describe("Outbound proxy for Trivy updates and replication."),
   ipFamily: strictObject({
-    ipv4: bool().default(true),
-    ipv6: bool().default(true),
+    ipv4: bool().default(true).describe("Serve on IPv4."),
+    ipv6: bool()
+      .default(true)
+      .describe(
+        "Serve on IPv6; turn it off on clusters without it (seed 000's nginx failed to bind `[::]`).",
+      ),
   })
     .refine((f) => f.ipv4 || f.ipv6, {
       error:
         "must enable at least one of ipv4 and ipv6 (Harbor needs an address family to serve on)",
     })
-    .prefault({}),
-  scheduling: schedulingSchema.optional(),
-  imageRegistry: registryPrefix().optional(),
-  trust: trustSchema,
-  kubernetes: kubernetesSchema,
-  protect: bool().optional(),
-  caCertificate: pemText().optional(),
+    .prefault({})
+    .describe("Address families Harbor serves on; at least one."),
+  scheduling: schedulingSchema
+    .optional()
+    .describe("Applied to every Harbor pod, database/redis/trivy statefulsets included."),
+  imageRegistry: registryPrefix()
+    .optional()
+    .describe(
+      "Pull Harbor's images from this mirror: `mirror.example.com/dockerhub` pulls `mirror.example.com/dockerhub/goharbor/harbor-core:v2.15.1` and so on (also the provisioners and the trust DaemonSet).",
+    ),
+  trust: trustSchema.describe("Client trust of the CA."),
+  kubernetes: kubernetesSchema.meta({
+    docDefault: "current context",
+    description: "The cluster to deploy to, or a directory to render to.",
+  }),
+  protect: bool().optional().meta({
+    docDefault: "`false` for stacks named `dev`/`dev-*`, else `true`",
+    description:
+      "Protect the namespace, StorageClass, CA, token key and encryption key from deletion and replacement; see [docs/safety.md](docs/safety.md).",
+  }),
+  caCertificate: pemText()
+    .optional()
+    .describe(
+      "PEM of your CA when `tls.mode` is `ca-provided` (its key in secret `harbor:caPrivateKey`).",
+    ),
   // Secrets (validated as plain text here, wrapped as Pulumi secrets afterwards).
   adminPassword: secretValue(
     z
@@ -681,17 +911,43 @@ export const rawConfigSchema = strictObject({
       .refine((v) => !hasControlCharacters(v), {
         error: "must not contain control characters or line breaks",
       }),
-  ).optional(),
-  tlsCertificate: secretValue(pemText()).optional(),
-  tlsPrivateKey: secretValue(pemText()).optional(),
-  tlsCaCertificate: secretValue(pemText()).optional(),
-  caPrivateKey: secretValue(pemText()).optional(),
-  databasePassword: secretValue(secretText("a non-empty password")).optional(),
-  redisPassword: secretValue(secretText("a non-empty password")).optional(),
-  s3AccessKey: secretValue(secretText("a non-empty access key")).optional(),
-  s3SecretKey: secretValue(secretText("a non-empty secret key")).optional(),
-  ldapSearchPassword: secretValue(secretText("a non-empty password")).optional(),
-  oidcClientSecret: secretValue(secretText("a non-empty client secret")).optional(),
+  )
+    .optional()
+    .meta({
+      docDefault: "generated",
+      description:
+        "Initial `admin` password (8-128 characters with upper, lower case and a digit). Generated: 24 letters and digits.",
+    }),
+  tlsCertificate: secretValue(pemText())
+    .optional()
+    .describe("Server certificate, then intermediates, when `tls.mode` is `provided`."),
+  tlsPrivateKey: secretValue(pemText())
+    .optional()
+    .describe("Private key of `tlsCertificate` when `tls.mode` is `provided`."),
+  tlsCaCertificate: secretValue(pemText())
+    .optional()
+    .describe("CA that signed `tlsCertificate` when `tls.mode` is `provided`."),
+  caPrivateKey: secretValue(pemText())
+    .optional()
+    .describe("Private key of `caCertificate` when `tls.mode` is `ca-provided`."),
+  databasePassword: secretValue(secretText("a non-empty password"))
+    .optional()
+    .describe("Password of `database.username` when `database.type` is `external`."),
+  redisPassword: secretValue(secretText("a non-empty password"))
+    .optional()
+    .describe("Password of an external Redis, if it needs one."),
+  s3AccessKey: secretValue(secretText("a non-empty access key"))
+    .optional()
+    .describe("S3 access key (with `s3SecretKey`, or neither for the pod's cloud identity)."),
+  s3SecretKey: secretValue(secretText("a non-empty secret key"))
+    .optional()
+    .describe("S3 secret key (with `s3AccessKey`)."),
+  ldapSearchPassword: secretValue(secretText("a non-empty password"))
+    .optional()
+    .describe("Bind password of `auth.ldap.searchDn` (required with it)."),
+  oidcClientSecret: secretValue(secretText("a non-empty client secret"))
+    .optional()
+    .describe("Client secret when `auth.mode` is `oidc`."),
   // Backups and restore (config/backup.ts), their S3 keys among the secrets.
   ...backupConfigShape,
 }).superRefine((c, ctx) => {

@@ -37,15 +37,17 @@ describe("Pulumi.yaml", () => {
       "hostname",
       "namespace",
       "releaseName",
-      "deployMode",
       "externalURL",
+      "deployMode",
       "imageRegistry",
+      "protect",
+      "caCertificate",
     ]);
     for (const key of declared) {
       assert.ok(known.includes(key), `harbor:${key} is not a key of the loader`);
       assert.ok(!(SECRET_KEYS as readonly string[]).includes(key), `${key} is a secret`);
       assert.ok(!(OBJECT_KEYS as readonly string[]).includes(key), `${key} is an object`);
-      assert.equal(project.config[key].type, "string");
+      assert.equal(project.config[key].type, key === "protect" ? "boolean" : "string");
       assert.ok(project.config[key].description.length > 20, `${key} has no description`);
     }
   });
@@ -59,8 +61,6 @@ describe("Pulumi.yaml", () => {
       namespace: "harbor",
       releaseName: "harbor",
       deployMode: "release",
-      externalURL: "",
-      imageRegistry: "",
     });
     const hostname = "harbor.example.com";
     assert.deepEqual(configOf({ ...defaults, hostname }), configOf({ hostname }));

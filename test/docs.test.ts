@@ -1,0 +1,97 @@
+/**
+ * The configuration reference is generated from the zod schema (`npm run docs`): the committed
+ * README section and Pulumi.yaml's `config:` block must be exactly what the generator writes, and
+ * every key must carry a description.
+ */
+import * as assert from "node:assert/strict";
+import { z } from "zod";
+import { strictObject, variants } from "../config/primitives";
+import {
+  END_MARKER,
+  START_MARKER,
+  committedDocs,
+  configReference,
+  generateDocs,
+} from "../scripts/docs";
+
+describe("generated configuration reference", function () {
+  this.timeout(60000);
+
+  it("README.md and Pulumi.yaml are what `npm run docs` writes", async () => {
+    const committed = committedDocs();
+    const generated = await generateDocs(committed.readme, committed.project);
+    assert.equal(committed.readme, generated.readme, "README.md is stale: run npm run docs");
+    assert.equal(committed.project, generated.project, "Pulumi.yaml is stale: run npm run docs");
+  });
+
+  it("every key of the schema has a description", () => {
+    assert.doesNotThrow(() => configReference());
+  });
+
+  it("names each key without a description, nested and per variant", () => {
+    const schema = strictObject({
+      described: z.string().optional().describe("Has one."),
+      plain: z.string().optional(),
+      nested: strictObject({
+        inner: z.boolean().default(false),
+      })
+        .prefault({})
+        .describe("An object."),
+      choice: variants("kind", "a", [
+        strictObject({ kind: z.literal("a").describe("The variant."), x: z.string() }),
+        strictObject({ kind: z.literal("b"), y: z.string().describe("Why.") }),
+      ]).describe("A union."),
+    });
+    assert.throws(
+      () => configReference(schema),
+      (e: Error) =>
+        e.message ===
+        "every key needs a description (.describe() as the key's last call in config/): harbor:plain, harbor:nested.inner, harbor:choice.x",
+    );
+  });
+
+  it("tables show types, defaults, required keys and the variants that take each key", () => {
+    const { readme } = configReference();
+    const row = (key: string) => readme.split("\n").find((l) => l.startsWith(`| ${key} |`));
+    assert.equal(
+      row("`hostname`"),
+      "| `hostname` | string | required | DNS name or IP address clients use (`docker login <hostname>`). An IP goes into the certificate's IP SANs. Must be a DNS name for `ingress` and `route`. |",
+    );
+    assert.match(row("`adminPassword`")!, /^\| `adminPassword` \| secret \| generated \|/);
+    assert.match(
+      row("`deployMode`")!,
+      /^\| `deployMode` \| `release` \\\| `chart` \| `release` \|/,
+    );
+    assert.match(
+      row("`nodePort`")!,
+      /^\| `nodePort` \| `nodePort` \| object \| `\{http: 30002, https: 30003\}` \|/,
+    );
+    // tls: every key belongs to every mode, so its table has no Variant column.
+    assert.match(row("`validityDays`")!, /^\| `validityDays` \| integer \| `365` \|/);
+    assert.match(row("`schedule`")!, /^\| `schedule` \| all \| string \| `0 3 \* \* \*` \|/);
+    assert.match(row("`bucket`")!, /^\| `bucket` \| `s3` \| string \| required \|/);
+    assert.ok(readme.includes("### backup"));
+  });
+
+  it("Pulumi.yaml declares scalar, non-secret keys with the schema's defaults", () => {
+    const { declared } = configReference();
+    assert.deepEqual(Object.keys(declared), [
+      "hostname",
+      "namespace",
+      "releaseName",
+      "externalURL",
+      "deployMode",
+      "imageRegistry",
+      "protect",
+      "caCertificate",
+    ]);
+    assert.deepEqual(declared.namespace.default, "harbor");
+    assert.equal(declared.protect.type, "boolean");
+    assert.equal(declared.hostname.default, undefined);
+  });
+
+  it("the README section sits between its markers", () => {
+    const { readme } = committedDocs();
+    assert.ok(readme.indexOf(START_MARKER) >= 0 && readme.indexOf(END_MARKER) > 0);
+  });
+});
