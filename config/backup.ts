@@ -262,7 +262,7 @@ export function backupIssues(c: BackupRawConfig, ctx: BackupContext): BackupIssu
 
 /**
  * Advice that does not stop a deployment: backups on the same node-local disks as Harbor's data
- * do not survive losing that node (seed 002's tainted node).
+ * do not survive losing that node (a node that was tainted and could no longer run Harbor).
  */
 export function backupWarnings(c: BackupRawConfig, ctx: BackupContext): string[] {
   const b = c.backup;

@@ -865,7 +865,7 @@ export const rawConfigSchema = strictObject({
     ipv6: bool()
       .default(true)
       .describe(
-        "Serve on IPv6; turn it off on clusters without it (seed 000's nginx failed to bind `[::]`).",
+        "Serve on IPv6; turn it off on clusters without IPv6, where Harbor's nginx fails to bind `[::]`.",
       ),
   })
     .refine((f) => f.ipv4 || f.ipv6, {

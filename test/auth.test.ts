@@ -5,7 +5,7 @@ import { configOf } from "./helpers";
 
 const host = { hostname: "harbor.example.com" };
 
-describe("auth: LDAP URL normalisation (seed 000: Harbor rejects ldaps://host:636)", () => {
+describe("auth: LDAP URL normalisation (Harbor rejects ldaps://host:636)", () => {
   const cases: [string, string][] = [
     ["ldaps://ldap.example.com:636", "ldaps://ldap.example.com"],
     ["ldap://ldap.example.com:389/", "ldap://ldap.example.com"],
