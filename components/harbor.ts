@@ -95,6 +95,7 @@ export class Harbor extends pulumi.ComponentResource {
     const names = harborObjectNames(args.releaseName);
     const registry = registryAddress(args);
     const harborVersion = SUPPORTED_CHART_VERSIONS[args.chart.version];
+    const placement = podPlacement(args);
 
     // Backups: where the registry's files are, and what the pre-upgrade backup Job will be.
     const registryClaim: RegistryClaim | undefined = args.backup?.registry
@@ -110,7 +111,7 @@ export class Harbor extends pulumi.ComponentResource {
       chartVersion: args.chart.version,
       harborVersion,
       registryClaim,
-      placement: podPlacement(args),
+      placement,
       imageRegistry: args.imageRegistry,
       protect: args.protect,
     };
@@ -263,7 +264,7 @@ export class Harbor extends pulumi.ComponentResource {
             registry: args.replicas.registry,
             ...(args.metrics.enabled ? { exporter: 1 } : {}),
           },
-          placement: podPlacement(args),
+          placement,
           imageRegistry: args.imageRegistry,
         },
         { parent: this, dependsOn: [this.release, backup] },

@@ -11,6 +11,7 @@ import {
   SECRET_KEYS,
   backupContext,
   rawConfigSchema,
+  storageClassName,
   type RawConfig,
   type SecretKey,
 } from "./schema";
@@ -228,7 +229,7 @@ function toTls(c: RawConfig) {
 
 function toStorage(c: RawConfig) {
   const s = c.storage;
-  const className = s.className ?? `${c.namespace}-${s.variant}`;
+  const className = storageClassName(c);
   const accessMode =
     s.accessMode ?? (s.variant === "nfs" ? ("ReadWriteMany" as const) : ("ReadWriteOnce" as const));
   return { ...s, className, accessMode };

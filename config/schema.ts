@@ -1197,6 +1197,14 @@ export const rawConfigSchema = strictObject({
 
 export type RawConfig = z.output<typeof rawConfigSchema>;
 
+/** The StorageClass Harbor's claims use: `storage.className`, or `<namespace>-<variant>`. */
+export function storageClassName(c: {
+  namespace: string;
+  storage: { variant: string; className?: string };
+}): string {
+  return c.storage.className ?? `${c.namespace}-${c.storage.variant}`;
+}
+
 /** What the backup cross-checks and settings need from the rest of the configuration. */
 export function backupContext(c: {
   namespace: string;
@@ -1209,6 +1217,6 @@ export function backupContext(c: {
     objectStorage: c.objectStorage !== undefined,
     storageVariant: c.storage.variant,
     storageClassName: c.storage.className,
-    effectiveStorageClassName: c.storage.className ?? `${c.namespace}-${c.storage.variant}`,
+    effectiveStorageClassName: storageClassName(c),
   };
 }

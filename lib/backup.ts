@@ -459,6 +459,23 @@ function kubectlContainer(name: string, args: string[], imageRegistry?: string):
   };
 }
 
+/** A restore step that copies from the bucket with the S3 client (`restore.sh <step>`). */
+function s3FetchContainer(
+  args: RestorePodArgs,
+  names: BackupNames,
+  step: "fetch-manifest" | "fetch",
+): Container {
+  return {
+    name: step,
+    image: mirrorImage(S3_CLIENT_IMAGE, args.imageRegistry),
+    command: scriptCommand("restore.sh", step),
+    env: restoreEnv(args, names, false),
+    securityContext: CONTAINER_SECURITY_CONTEXT,
+    resources: TOOLS_RESOURCES,
+    volumeMounts: [mount.scripts(), mount.tmp(), mount.backups()],
+  };
+}
+
 /**
  * Step 1 of a restore: check the backup (version, schema, checksums on a claim), then suspend the
  * backup CronJob, scale Harbor's writers to zero and wait until their pods are gone.
@@ -484,15 +501,7 @@ export function restoreStopPodSpec(args: RestorePodArgs, names: BackupNames): Po
     resources: TOOLS_RESOURCES,
     volumeMounts: [mount.scripts(), mount.tmp(), mount.backups(!s3)],
   };
-  const fetchManifest: Container = {
-    name: "fetch-manifest",
-    image: mirrorImage(S3_CLIENT_IMAGE, args.imageRegistry),
-    command: scriptCommand("restore.sh", "fetch-manifest"),
-    env: restoreEnv(args, names, false),
-    securityContext: CONTAINER_SECURITY_CONTEXT,
-    resources: TOOLS_RESOURCES,
-    volumeMounts: [mount.scripts(), mount.tmp(), mount.backups()],
-  };
+  const fetchManifest = s3FetchContainer(args, names, "fetch-manifest");
   return {
     restartPolicy: "Never",
     serviceAccountName: names.serviceAccount,
@@ -555,15 +564,7 @@ export function restorePodSpec(args: RestorePodArgs, names: BackupNames): PodSpe
       ...(restoreRegistry ? [mount.registry(false)] : []),
     ],
   };
-  const fetch: Container = {
-    name: "fetch",
-    image: mirrorImage(S3_CLIENT_IMAGE, args.imageRegistry),
-    command: scriptCommand("restore.sh", "fetch"),
-    env: restoreEnv(args, names, false),
-    securityContext: CONTAINER_SECURITY_CONTEXT,
-    resources: TOOLS_RESOURCES,
-    volumeMounts: [mount.scripts(), mount.tmp(), mount.backups()],
-  };
+  const fetch = s3FetchContainer(args, names, "fetch");
   return {
     restartPolicy: "Never",
     automountServiceAccountToken: false,

@@ -20,17 +20,15 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { parseAllDocuments, stringify } from "yaml";
 import { UNKNOWN_SECRET } from "../config/schema";
 import type { StackImage } from "../lib/chart";
 import {
-  evaluateProgram,
+  evaluateModule,
   harborValues,
-  installMocks,
-  type MockRecorder,
   type ProgramRun,
   type RecordedResource,
+  type RuntimeConfig,
 } from "./runtime/mock-runtime";
 import { readStackFile, type StackFile } from "./runtime/stack-file";
 
@@ -54,7 +52,7 @@ export interface Plan {
 export function runtimeConfig(
   file: StackFile,
   secrets: Record<string, string>,
-): { values: Record<string, string>; secretKeys: string[]; unknownSecrets: string[] } {
+): RuntimeConfig & { unknownSecrets: string[] } {
   const values: Record<string, string> = { ...file.otherConfig };
   for (const [key, value] of Object.entries(file.config)) {
     values[`harbor:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
@@ -80,14 +78,7 @@ export function runtimeConfig(
 export async function plan(options: PlanOptions): Promise<Plan> {
   const file = readStackFile(options.stackFile);
   const config = runtimeConfig(file, options.secrets ?? {});
-  const recorder: MockRecorder = { resources: [] };
-  await installMocks(recorder, { stack: file.stack });
-  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-  delete require.cache[INDEX];
-  const attempt = await evaluateProgram(recorder, () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(INDEX) as Record<string, pulumi.Input<unknown>>;
-  });
+  const attempt = await evaluateModule(INDEX, config, { stack: file.stack });
   if (attempt.error !== undefined || !attempt.run) throw attempt.error;
   return { stack: file.stack, unknownSecrets: config.unknownSecrets, run: attempt.run };
 }

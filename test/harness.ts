@@ -3,17 +3,15 @@
  * outputs, a program runner that records resource options through public SDK hooks), plus helpers
  * to run this project's `index.ts` with a stack configuration.
  */
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
 import {
-  evaluateProgram,
-  installMocks,
-  type MockRecorder,
+  evaluateModule,
   type ProgramAttempt,
   type ProgramRun,
+  type RuntimeConfig,
 } from "../scripts/runtime/mock-runtime";
+import { readStackFile as readStackFileAsCli } from "../scripts/runtime/stack-file";
 
 export {
   SECRET_SIG,
@@ -49,30 +47,29 @@ export interface StackConfig {
   stackOutputs?: Record<string, Record<string, unknown>>;
 }
 
+/** The runtime configuration the Pulumi CLI would hand the program for this stack. */
+export function runtimeConfigOf(stack: StackConfig): RuntimeConfig {
+  const values: Record<string, string> = { ...stack.otherConfig };
+  for (const [k, v] of Object.entries(stack.config)) {
+    values[`harbor:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+  }
+  for (const [k, v] of Object.entries(stack.secrets ?? {})) values[`harbor:${k}`] = v;
+  return { values, secretKeys: Object.keys(stack.secrets ?? {}).map((k) => `harbor:${k}`) };
+}
+
 /** Sets the runtime's configuration like the Pulumi CLI would. */
 export function applyConfig(stack: StackConfig): void {
-  const all: Record<string, string> = { ...stack.otherConfig };
-  for (const [k, v] of Object.entries(stack.config)) {
-    all[`harbor:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-  }
-  for (const [k, v] of Object.entries(stack.secrets ?? {})) all[`harbor:${k}`] = v;
-  pulumi.runtime.setAllConfig(
-    all,
-    Object.keys(stack.secrets ?? {}).map((k) => `harbor:${k}`),
-  );
+  const config = runtimeConfigOf(stack);
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
 }
 
 const INDEX = path.resolve(__dirname, "..", "index.ts");
 
 /** Loads `index.ts` afresh under the mocks with the given configuration. */
-async function attempt(stack: StackConfig): Promise<ProgramAttempt> {
-  const recorder: MockRecorder = { resources: [] };
-  await installMocks(recorder, { stack: stack.stack, stackOutputs: stack.stackOutputs });
-  applyConfig(stack);
-  delete require.cache[INDEX];
-  return evaluateProgram(recorder, () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(INDEX) as Record<string, pulumi.Input<unknown>>;
+function attempt(stack: StackConfig): Promise<ProgramAttempt> {
+  return evaluateModule(INDEX, runtimeConfigOf(stack), {
+    stack: stack.stack,
+    stackOutputs: stack.stackOutputs,
   });
 }
 
@@ -93,16 +90,12 @@ export function tryRunProgram(stack: StackConfig): Promise<ProgramAttempt> {
 
 /** Reads an example stack file (`Pulumi.<stack>.yaml`, no secrets in it) into a StackConfig. */
 export function readStackFile(file: string): StackConfig {
-  const doc = parseYaml(readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
-  const config: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(doc.config ?? {})) {
-    if (!key.startsWith("harbor:")) continue;
-    if (value && typeof value === "object" && "secure" in value) {
-      throw new Error(`${file}: ${key} is encrypted; example stacks must not carry secrets`);
-    }
-    config[key.slice("harbor:".length)] = value;
+  const { config, stack, secureKeys } = readStackFileAsCli(file);
+  if (secureKeys.length > 0) {
+    throw new Error(
+      `${file}: harbor:${secureKeys[0]} is encrypted; example stacks must not carry secrets`,
+    );
   }
-  const stack = path.basename(file).replace(/^Pulumi\.(.+)\.yaml$/, "$1");
   return { config, stack };
 }
 

@@ -386,6 +386,31 @@ export async function evaluateProgram(
   return { run, resources, registrations };
 }
 
+/** The configuration the Pulumi CLI hands a program: every key in full, and which are secret. */
+export interface RuntimeConfig {
+  values: Record<string, string>;
+  secretKeys: string[];
+}
+
+/**
+ * Loads a program module afresh (its top level declares the resources; its exports are the stack
+ * outputs) under newly installed mocks with this configuration, and evaluates it.
+ */
+export async function evaluateModule(
+  modulePath: string,
+  config: RuntimeConfig,
+  options: { stack?: string; stackOutputs?: Record<string, Record<string, unknown>> } = {},
+): Promise<ProgramAttempt> {
+  const recorder: MockRecorder = { resources: [] };
+  await installMocks(recorder, options);
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  delete require.cache[modulePath];
+  return evaluateProgram(recorder, () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(modulePath) as Record<string, pulumi.Input<unknown>>;
+  });
+}
+
 /** The values the program hands to Harbor's chart (Release or Chart), secrets unwrapped. */
 export function harborValues(run: Pick<ProgramRun, "resources">): Record<string, unknown> {
   const resource = run.resources.find(

@@ -4,26 +4,13 @@
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "harbor/library";
-import {
-  evaluateProgram,
-  installMocks,
-  type MockRecorder,
-  type ProgramAttempt,
-} from "harbor/scripts/runtime/mock-runtime";
+import { evaluateModule, type ProgramAttempt } from "harbor/scripts/runtime/mock-runtime";
 
 const INDEX = path.resolve(__dirname, "..", "index.ts");
 
-async function runPlatform(config: Record<string, string>): Promise<ProgramAttempt> {
-  const recorder: MockRecorder = { resources: [] };
-  await installMocks(recorder, { stack: "example" });
-  pulumi.runtime.setAllConfig(config, []);
-  delete require.cache[INDEX];
-  return evaluateProgram(recorder, () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(INDEX) as Record<string, pulumi.Input<unknown>>;
-  });
+function runPlatform(config: Record<string, string>): Promise<ProgramAttempt> {
+  return evaluateModule(INDEX, { values: config, secretKeys: [] }, { stack: "example" });
 }
 
 describe("examples/platform: Harbor as a component of another program", function () {
