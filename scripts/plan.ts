@@ -30,6 +30,7 @@ import {
   type RecordedResource,
   type RuntimeConfig,
 } from "./runtime/mock-runtime";
+import { HELM, helmAvailable } from "./runtime/helm";
 import { readStackFile, type StackFile } from "./runtime/stack-file";
 
 const INDEX = path.resolve(__dirname, "..", "index.ts");
@@ -127,16 +128,6 @@ export function renderChart(
   }
 }
 
-function helmBinary(): string | undefined {
-  const helm = process.env.HELM ?? "helm";
-  try {
-    execFileSync(helm, ["version", "--short"], { stdio: "ignore" });
-    return helm;
-  } catch {
-    return undefined;
-  }
-}
-
 /** `--images`: one `<source> <mirror>` line per image. */
 export function imageLines(p: Plan): string {
   return (p.run.outputs.images as StackImage[])
@@ -195,7 +186,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const chart = process.env.HARBOR_CHART;
-  const helm = chart ? helmBinary() : undefined;
+  const helm = chart && helmAvailable() ? HELM : undefined;
   let rendered: string[] | undefined;
   if (chart && helm) {
     const r = renderChart(helm, chart, p.run);

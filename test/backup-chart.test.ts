@@ -14,9 +14,10 @@ import * as path from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { MOUNTS, chartObjects, chartPodLabels } from "../lib/backup";
 import { chartClaimNames } from "../lib/chart";
+import { HELM, helmAvailable } from "../scripts/runtime/helm";
 
 const chart = process.env.HARBOR_CHART;
-const helm = process.env.HELM ?? "helm";
+const helm = HELM;
 
 interface K8sObject {
   kind: string;
@@ -43,12 +44,7 @@ describe("chart objects the backup relies on (goharbor/harbor, real chart)", fun
   let objects: K8sObject[] = [];
 
   before(function () {
-    try {
-      execFileSync(helm, ["version", "--short"], { stdio: "ignore" });
-    } catch {
-      this.skip();
-    }
-    if (!chart) {
+    if (!chart || !helmAvailable()) {
       console.log("      (set HARBOR_CHART and HELM to render the real chart; skipped)");
       this.skip();
     }

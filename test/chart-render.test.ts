@@ -17,18 +17,10 @@ import { parseAllDocuments, stringify } from "yaml";
 import { harborValues, projectFile, readStackFile, runProgram } from "./harness";
 import { stackSecrets } from "./fixtures/stack-secrets";
 import { EXAMPLE_STACKS } from "./support/example-stacks";
+import { HELM, helmAvailable } from "../scripts/runtime/helm";
 
 const chart = process.env.HARBOR_CHART;
-const helm = process.env.HELM ?? "helm";
-
-function helmAvailable(): boolean {
-  try {
-    execFileSync(helm, ["version", "--short"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const helm = HELM;
 
 const DEFAULT_CREDENTIALS = [
   "Harbor12345",

@@ -21,9 +21,10 @@ import { parse, parseAllDocuments, stringify } from "yaml";
 import type { EnvVar } from "../lib/harbor-values";
 import { harborValues, runProgram } from "./harness";
 import { haStack } from "./ha-helpers";
+import { HELM, helmAvailable } from "../scripts/runtime/helm";
 
 const chart = process.env.HARBOR_CHART;
-const helm = process.env.HELM ?? "helm";
+const helm = HELM;
 const registryBin = process.env.DOCKER_REGISTRY;
 
 /** What Rook puts next to a bound claim (stand-ins). */
@@ -59,15 +60,6 @@ export function resolveEnvironment(
     out[e.name] = value;
   }
   return out;
-}
-
-function helmAvailable(): boolean {
-  try {
-    execFileSync(helm, ["version", "--short"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A port nobody listens on right now. */

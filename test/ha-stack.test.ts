@@ -15,6 +15,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import type { HarborValues } from "../lib/harbor-values";
 import { harborValues, runProgram, type ProgramRun } from "./harness";
 import { haStack } from "./ha-helpers";
+import { HELM, helmAvailable } from "../scripts/runtime/helm";
 
 const REPLICATED = ["core", "portal", "registry", "jobservice", "trivy"] as const;
 
@@ -84,16 +85,7 @@ describe("example stack Pulumi.ha.yaml (high availability)", () => {
 });
 
 const chart = process.env.HARBOR_CHART;
-const helm = process.env.HELM ?? "helm";
-
-function helmAvailable(): boolean {
-  try {
-    execFileSync(helm, ["version", "--short"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const helm = HELM;
 
 interface Manifest {
   kind: string;

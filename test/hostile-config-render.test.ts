@@ -33,19 +33,11 @@ import {
 } from "./hostile-config-cases";
 import { chartDerivedNames } from "../lib/chart";
 import { harborValues, runProgram, type ProgramRun } from "./harness";
+import { HELM, helmAvailable } from "../scripts/runtime/helm";
 
 const harborChart = process.env.HARBOR_CHART;
 const nfsChart = process.env.NFS_SUBDIR_CHART;
-const helm = process.env.HELM ?? "helm";
-
-function helmAvailable(): boolean {
-  try {
-    execFileSync(helm, ["version", "--short"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const helm = HELM;
 
 interface Rendered {
   /** `kind/namespace/name` of every object, sorted. */
