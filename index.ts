@@ -32,3 +32,11 @@ export const chartValues = harbor.chartValues;
 export const images = harbor.images;
 /** Status of the Helm release (deployMode `release`). */
 export const releaseStatus = harbor.releaseStatus;
+/** Names of the Harbor projects the stack manages. */
+export const projects = harbor.projects;
+/** Robot accounts by name: `{name, username}`. */
+export const robots = harbor.robots;
+/** Each robot's secret by robot name (secret). */
+export const robotSecrets = harbor.robotSecrets;
+/** A `.dockerconfigjson` per robot for this registry (secret): a consumer's pull Secret data. */
+export const dockerConfigJson = harbor.dockerConfigJson;

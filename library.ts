@@ -27,4 +27,4 @@ export {
   parseRegistryContent,
   type RegistryContentConfig,
   type RegistryContentContext,
-} from "./lib/registry-content-config";
+} from "./config/registry-content";

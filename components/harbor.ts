@@ -8,6 +8,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { hasRegistryContent } from "../config/registry-content";
 import type { HarborSettings } from "../config/types";
 import { userSettingsJson } from "../lib/auth";
 import type { RegistryClaim } from "../lib/backup";
@@ -36,6 +37,7 @@ import { HarborCredentials } from "./credentials";
 import { HarborNamespace } from "./namespace";
 import { NamespaceTrust } from "./namespace-trust";
 import { NodeTrust, nodeTrustNamespaceName } from "./node-trust";
+import { RegistryContent, type RobotAccount } from "./registry-content";
 import { HarborRelease } from "./release";
 import { Restore } from "./restore";
 import { RookBucket, rookBucketArgs } from "./rook-bucket";
@@ -83,6 +85,14 @@ export class Harbor extends pulumi.ComponentResource {
   public readonly chartValues: pulumi.Output<Record<string, unknown>>;
   /** Every image the stack runs; an air-gapped site copies each `source` to its `mirror` first. */
   public readonly images: pulumi.Output<StackImage[]>;
+  /** Names of the projects the stack manages (`harbor:projects`). */
+  public readonly projects: pulumi.Output<string[]>;
+  /** Robot accounts the stack manages, by name: `{name, username}` (`harbor:robots`). */
+  public readonly robots: pulumi.Output<Record<string, RobotAccount>>;
+  /** Each robot's secret, by robot name (a Pulumi secret). */
+  public readonly robotSecrets: pulumi.Output<Record<string, string>>;
+  /** A `.dockerconfigjson` per robot for this registry, by robot name (a Pulumi secret). */
+  public readonly dockerConfigJson: pulumi.Output<Record<string, string>>;
   /** Status of the Helm release (deployMode `release`); undefined in chart mode. */
   public readonly releaseStatus: pulumi.Output<k8s.types.output.helm.v3.ReleaseStatus | undefined>;
 
@@ -313,7 +323,26 @@ export class Harbor extends pulumi.ComponentResource {
       );
     }
 
-    this.url = pulumi.output(deriveExternalURL(args));
+    // Registry content through Harbor's API, once the release is ready.
+    const url = deriveExternalURL(args);
+    const content = hasRegistryContent(args.content)
+      ? new RegistryContent(
+          `${name}-content`,
+          {
+            content: args.content,
+            authMode: args.auth.mode,
+            apiUrl: args.content.api.url ?? url,
+            caCertificate: certificates ? certificates.caCertificate : "",
+            adminPassword: credentials.adminPassword,
+            registry,
+            releaseName: args.releaseName,
+            dependsOn: [this.release],
+          },
+          { parent: this, dependsOn: [guard] },
+        )
+      : undefined;
+
+    this.url = pulumi.output(url);
     this.registry = pulumi.output(registry);
     this.hostname = pulumi.output(args.hostname);
     this.namespace = pulumi.output(args.namespace);
@@ -340,6 +369,10 @@ export class Harbor extends pulumi.ComponentResource {
       ),
     );
     this.releaseStatus = pulumi.output(this.release.status);
+    this.projects = pulumi.output(content?.projects ?? []);
+    this.robots = pulumi.output(content?.robots ?? {});
+    this.robotSecrets = pulumi.secret(content ? content.robotSecrets : {});
+    this.dockerConfigJson = pulumi.secret(content ? content.dockerConfigJson : {});
 
     this.registerOutputs({
       url: this.url,
@@ -357,6 +390,10 @@ export class Harbor extends pulumi.ComponentResource {
       chartValues: this.chartValues,
       images: this.images,
       releaseStatus: this.releaseStatus,
+      projects: this.projects,
+      robots: this.robots,
+      robotSecrets: this.robotSecrets,
+      dockerConfigJson: this.dockerConfigJson,
     });
   }
 }

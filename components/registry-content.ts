@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { RegistryContentConfig } from "../lib/registry-content-config";
+import type { RegistryContentSettings } from "../config/registry-content";
 import {
   configKey,
   dockerConfigJson,
@@ -37,7 +37,7 @@ import {
  * The registry-content keys as the component takes them: parsed (`RegistryContentConfig`), with
  * `registrySecrets` plain or already a Pulumi secret.
  */
-export type RegistryContentSpec = Omit<RegistryContentConfig, "registrySecrets"> & {
+export type RegistryContentSpec = Omit<RegistryContentSettings, "registrySecrets"> & {
   /** `harbor:registrySecrets`: registry name -> secret (wrapped as a secret here). */
   registrySecrets?: pulumi.Input<Record<string, string>>;
 };

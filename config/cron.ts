@@ -1,9 +1,14 @@
 /**
- * Five-field cron expressions as Kubernetes CronJobs and Velero Schedules read them (robfig/cron's
- * standard parser): `minute hour day-of-month month day-of-week`, each field `*`, a number, a
- * range `a-b`, a step `*\/n`, `a-b/n` or `a/n`, or a comma-separated list of those; months and
- * weekdays also by their English three-letter names. Descriptors (`@daily`), `?`, time-zone
- * prefixes and seconds fields are refused so that both consumers read the same schedule.
+ * Cron expressions, one parser for every consumer:
+ * - Kubernetes CronJobs and Velero Schedules (robfig/cron's standard parser) read five fields,
+ *   `minute hour day-of-month month day-of-week` (`parseCron`);
+ * - Harbor's schedules (garbage collection, scan-all, retention, replication) read six, with
+ *   seconds first and the seconds field 0 (`utils.ValidateCronString`); `harborCron` accepts
+ *   either form and returns Harbor's.
+ * Each field is `*`, a number, a range `a-b`, a step `*\/n`, `a-b/n` or `a/n`, or a
+ * comma-separated list of those; months and weekdays also by their English three-letter names.
+ * Descriptors (`@daily`), `?` and time-zone prefixes are refused so that every consumer reads the
+ * same schedule.
  */
 
 interface FieldSpec {
@@ -167,6 +172,34 @@ export function cronLongestGapMinutes(expression: string): number | undefined {
     if (longest === undefined || gap > longest) longest = gap;
   }
   return longest;
+}
+
+/** Harbor's six-field form of a schedule, or what is wrong with the expression. */
+export type HarborCronParse = { ok: true; cron: string } | { ok: false; problem: string };
+
+/**
+ * Checks a schedule for Harbor and returns its six-field form: `0 3 * * 6` becomes `0 0 3 * * 6`;
+ * a six-field expression must have 0 seconds. The problem reads after "must be ...".
+ */
+export function harborCron(expression: string): HarborCronParse {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length === 6 && !expression.trim().startsWith("@")) {
+    if (fields[0] !== "0") {
+      return {
+        ok: false,
+        problem: `has seconds ${JSON.stringify(fields[0])}: Harbor runs schedules on whole minutes, so the seconds field must be 0`,
+      };
+    }
+    fields.shift();
+  }
+  const parsed = parseCron(fields.join(" "));
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      problem: parsed.problem.replace(/^has (\d+) fields, not 5 /, "has $1 fields, not 5 or 6 "),
+    };
+  }
+  return { ok: true, cron: ["0", ...fields].join(" ") };
 }
 
 /** `<h>h<m>m0s`: a Go `time.Duration` string, as Velero's `ttl` takes it. */

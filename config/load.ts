@@ -9,6 +9,7 @@ import { backupWarnings, toBackupSpecs } from "./backup";
 import {
   OBJECT_KEYS,
   SECRET_KEYS,
+  UNKNOWN_SECRET,
   backupContext,
   rawConfigSchema,
   storageClassName,
@@ -179,7 +180,10 @@ const secret = (value: string): SecretInput => pulumi.secret(value);
  * A secret the schema's cross-checks already required (`requireSecret`): reaching this without one
  * is a bug in those checks, reported as a configuration error rather than a crash.
  */
-function requiredText(c: RawConfig, key: SecretKey | "caCertificate"): string {
+/** Secrets whose value is one string (`registrySecrets` is a map). */
+type TextSecretKey = Exclude<SecretKey, "registrySecrets">;
+
+function requiredText(c: RawConfig, key: TextSecretKey | "caCertificate"): string {
   const value = c[key];
   if (value === undefined) {
     throw new ConfigError([
@@ -189,7 +193,7 @@ function requiredText(c: RawConfig, key: SecretKey | "caCertificate"): string {
   return value;
 }
 
-const required = (c: RawConfig, key: SecretKey): SecretInput => secret(requiredText(c, key));
+const required = (c: RawConfig, key: TextSecretKey): SecretInput => secret(requiredText(c, key));
 
 const optionalSecret = (value: string | undefined): SecretInput | undefined =>
   value === undefined ? undefined : secret(value);
@@ -279,6 +283,28 @@ function toTrust(c: RawConfig) {
 }
 
 /**
+ * The registry-content keys as the `RegistryContent` component takes them, the registry secrets
+ * wrapped as one Pulumi secret. In a plan without the stack's secrets (`UNKNOWN_SECRET`) the map is
+ * empty: nothing is deployed from a plan.
+ */
+function toRegistryContent(c: RawConfig) {
+  const secrets = c.registrySecrets === UNKNOWN_SECRET ? {} : c.registrySecrets;
+  return {
+    api: c.api,
+    registries: c.registries,
+    registrySecrets: secrets === undefined ? undefined : pulumi.secret(secrets),
+    projects: c.projects,
+    robots: c.robots,
+    pullSecrets: c.pullSecrets,
+    mirrors: c.mirrors,
+    replications: c.replications,
+    gc: c.gc,
+    scanAll: c.scanAll,
+    system: c.system,
+  };
+}
+
+/**
  * Applies derived defaults and moves secret configuration into the parts that use it. Its result
  * type is the typed configuration (`HarborConfig`): inferred from the schema, never restated.
  */
@@ -309,6 +335,8 @@ export function toHarborConfig(c: RawConfig, stack: string) {
     kubernetes: c.kubernetes,
     protect: c.protect ?? !isDevStack(stack),
     ...toBackupSpecs(c, { ...backupContext(c), namespace: c.namespace }),
+    /** Harbor's projects, robots, pull Secrets, mirrors and schedules (`harbor:projects`, ...). */
+    content: toRegistryContent(c),
     /** Advice that does not stop a deployment; the `Harbor` component logs each as a warning. */
     warnings: backupWarnings(c, backupContext(c)),
   };

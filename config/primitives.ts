@@ -12,7 +12,14 @@
  */
 import { isIPv6 } from "node:net";
 import { z } from "zod";
-import { cronLongestGapMinutes, parseCron } from "./cron";
+import { cronLongestGapMinutes, harborCron, parseCron } from "./cron";
+
+/**
+ * Stands for a secret that is set but cannot be read where the configuration is checked: a
+ * `secure:` entry of a stack file read without its secrets (`scripts/plan.ts`). It passes the
+ * secret's own rule; checks that need the value itself are skipped.
+ */
+export const UNKNOWN_SECRET = "(set, value unknown)";
 
 /** Marker prefix the strict-object error uses to hand its allowed keys to the formatter. */
 export const ALLOWED_KEYS_MARKER = "allowed-keys:";
@@ -511,6 +518,34 @@ export const httpsUrl = (hint: CredentialHint = {}) =>
       ? undefined
       : expected;
   });
+
+/**
+ * An http(s) URL with an optional path (a registry endpoint such as https://registry.example.com or
+ * https://artifactory.example.com/artifactory/api/docker/hub), without query, fragment or
+ * credentials; returned with the scheme's default port and trailing slashes dropped.
+ */
+export const httpUrl = (hint: CredentialHint = {}) =>
+  z.string({ error: "must be a URL such as https://registry.example.com" }).transform((v, ctx) => {
+    const expected =
+      "must be an http:// or https:// URL such as https://registry.example.com (letters, digits and . _ ~ % + - in the path; no query, fragment or credentials)";
+    const parts = splitUrl(v, ["http", "https"], expected, hint);
+    const message =
+      typeof parts === "string"
+        ? parts
+        : URL_PATH_RE.test(parts.rest) && !/(^|\/)\.\.?(\/|$)/.test(parts.rest)
+          ? undefined
+          : expected;
+    if (message !== undefined || typeof parts === "string") {
+      ctx.issues.push({ code: "custom", message: message ?? expected, input: v });
+      return z.NEVER;
+    }
+    return `${origin(parts)}${parts.rest.replace(/\/+$/, "")}`;
+  });
+
+/** `host[:port]` of a URL that `httpUrl` or `originUrl` returned. */
+export function urlAuthority(url: string): string {
+  return url.replace(/^[a-z]+:\/\//, "").replace(/\/.*$/, "");
+}
 
 /** An `ldap://` or `ldaps://` URL of one server, without path or credentials. */
 export const ldapUrl = (hint: CredentialHint = {}) =>
@@ -1075,6 +1110,32 @@ export const cronSchedule = () => checked('a cron expression such as "0 3 * * *"
 
 /** A 5-field cron schedule, as Kubernetes CronJobs take it. */
 export const cron = cronSchedule;
+
+const HARBOR_CRON_EXPECTED =
+  'must be a cron expression of 5 fields (minute hour day-of-month month day-of-week, such as "0 3 * * 6") or Harbor\'s 6 with seconds first ("0 0 3 * * 6")';
+
+/**
+ * A schedule Harbor runs (garbage collection, scan-all, retention, replication): five fields, or
+ * Harbor's six with 0 seconds, returned in Harbor's six-field form (`0 3 * * 6` -> `0 0 3 * * 6`).
+ */
+export const harborSchedule = () =>
+  z.string({ error: HARBOR_CRON_EXPECTED }).transform((value, ctx) => {
+    const parsed = CONTROL.test(value) ? undefined : harborCron(value);
+    const runs = parsed?.ok && cronLongestGapMinutes(parsed.cron.slice(2)) !== undefined;
+    if (!parsed?.ok || !runs) {
+      ctx.issues.push({
+        code: "custom",
+        message: !parsed
+          ? HARBOR_CRON_EXPECTED
+          : !parsed.ok
+            ? `${HARBOR_CRON_EXPECTED}: ${parsed.problem}`
+            : `${HARBOR_CRON_EXPECTED} that runs at least once a year (this one never or almost never runs)`,
+        input: value,
+      });
+      return z.NEVER;
+    }
+    return parsed.cron;
+  });
 
 /**
  * An https:// endpoint of an S3-compatible service: scheme, host and optional port only, returned

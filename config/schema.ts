@@ -17,6 +17,12 @@ import { issueMessage } from "./errors";
 import { checkHighAvailability, cloudNativePgDatabaseSchema, rookObjectStorageSchema } from "./ha";
 import { checkCaProvided, checkProvidedTls } from "./pem";
 import {
+  REGISTRY_CONTENT_OBJECT_KEYS,
+  REGISTRY_CONTENT_SECRET_KEYS,
+  checkRegistryContent,
+  registryContentShape,
+} from "./registry-content";
+import {
   absolutePath,
   annotations as annotationMap,
   bool,
@@ -70,6 +76,7 @@ import {
   uniqueList,
   variants,
   hasControlCharacters,
+  UNKNOWN_SECRET,
 } from "./primitives";
 
 /** Keys whose values are secrets: set with `pulumi config set --secret`, never echoed in errors. */
@@ -86,6 +93,7 @@ export const SECRET_KEYS = [
   "ldapSearchPassword",
   "oidcClientSecret",
   ...BACKUP_SECRET_KEYS,
+  ...REGISTRY_CONTENT_SECRET_KEYS,
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
@@ -108,6 +116,7 @@ export const OBJECT_KEYS = [
   "trust",
   "kubernetes",
   ...BACKUP_OBJECT_KEYS,
+  ...REGISTRY_CONTENT_OBJECT_KEYS,
 ] as const;
 
 const PORT_RANGE = "30000-32767";
@@ -737,12 +746,7 @@ const kubernetesSchema = strictObject({
   })
   .prefault({});
 
-/**
- * Stands for a secret that is set but cannot be read where the configuration is checked: a
- * `secure:` entry of a stack file read without its secrets (`scripts/plan.ts`). It passes the
- * secret's own rule; checks that need the value itself are skipped.
- */
-export const UNKNOWN_SECRET = "(set, value unknown)";
+export { UNKNOWN_SECRET };
 
 /** A secret key's rule, which the unknown-value stand-in passes. */
 function secretValue(rule: z.ZodType<string>) {
@@ -950,6 +954,8 @@ export const rawConfigSchema = strictObject({
     .describe("Client secret when `auth.mode` is `oidc`."),
   // Backups and restore (config/backup.ts), their S3 keys among the secrets.
   ...backupConfigShape,
+  // Registry content as code (config/registry-content.ts), its registry secrets among the secrets.
+  ...registryContentShape,
 }).superRefine((c, ctx) => {
   const issue = (path: (string | number)[], message: string, input?: unknown) =>
     ctx.addIssue({ code: "custom", path, message, input });
@@ -1185,6 +1191,15 @@ export const rawConfigSchema = strictObject({
   // Backups and restore.
   for (const i of backupIssues(c, backupContext(c))) issue(i.path, i.message, i.input);
 
+  // Registry content: references between its keys, and the settings it depends on.
+  for (const p of checkRegistryContent(c, {
+    authMode: c.auth.mode,
+    trivyEnabled: c.trivy.enabled,
+    nodeTrust: { enabled: c.trust.nodes.enabled, runtime: c.trust.nodes.runtime },
+  })) {
+    issue(p.path, p.message, p.input);
+  }
+
   // Rendering.
   if (c.kubernetes.renderToDirectory !== undefined && c.deployMode !== "chart") {
     issue(
@@ -1192,6 +1207,17 @@ export const rawConfigSchema = strictObject({
       "requires harbor:deployMode chart (a helm.v3.Release cannot be rendered to files)",
       c.kubernetes.renderToDirectory,
     );
+  }
+  if (c.kubernetes.renderToDirectory !== undefined) {
+    const content = REGISTRY_CONTENT_OBJECT_KEYS.filter(
+      (k) => k !== "api" && Object.keys(c[k] ?? {}).length > 0,
+    );
+    if (content.length > 0) {
+      issue(
+        [content[0]],
+        `cannot be applied when harbor:kubernetes.renderToDirectory is set: registry content is made through Harbor's API by \`pulumi up\` against a running Harbor, not rendered to files (set in this stack: ${content.map((k) => `harbor:${k}`).join(", ")})`,
+      );
+    }
   }
 });
 

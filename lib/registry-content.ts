@@ -8,7 +8,7 @@ import type {
   RegistryConfig,
   ReplicationConfig,
   RobotConfig,
-} from "./registry-content-config";
+} from "../config/registry-content";
 import {
   DEFAULT_REGISTRY_URLS,
   type MemberKind,

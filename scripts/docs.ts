@@ -100,8 +100,13 @@ function typeOf(schema: unknown): string {
       return "list";
     case "record":
       return "map";
+    case "union": {
+      const options = def.options as unknown[];
+      return options.every((o) => !isStructured(o))
+        ? [...new Set(options.map(typeOf))].join(" or ")
+        : "object";
+    }
     case "object":
-    case "union":
       return "object";
     default:
       return "any";
@@ -115,6 +120,7 @@ function defaultOf(schema: unknown): string {
   if (!parsed.success) return "required";
   const v = parsed.data;
   if (v === undefined) return "none";
+  if (v === "") return '`""`';
   if (meta.variants) return code(`{${meta.variants.field}: ${meta.variants.fallback}}`);
   return code(flow(v));
 }
@@ -184,6 +190,10 @@ function rowsOf(schema: unknown, prefix: string, name: string, missing: string[]
     const shape = def.shape as Record<string, unknown>;
     return Object.entries(shape).flatMap(([k, v]) => rowsOf(v, k, `${name}.${k}`, missing));
   }
+  if (def.type === "record" && prefix === "" && isStructured(def.valueType)) {
+    // A map of objects (`projects: {<name>: {...}}`): the keys of each entry.
+    return rowsOf(def.valueType, "", `${name}.<name>`, missing);
+  }
   return [
     {
       key: prefix,
@@ -216,7 +226,12 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-const isStructured = (schema: unknown) => ["object", "union"].includes(core(schema).type);
+/** An object, a union of objects, or a map whose entries are objects: a key with its own table. */
+function isStructured(schema: unknown): boolean {
+  const def = core(schema);
+  if (def.type === "record") return isStructured(def.valueType);
+  return ["object", "union"].includes(def.type);
+}
 
 /** The generated README section (between the markers, unformatted) and Pulumi.yaml's keys. */
 export function configReference(schema: z.ZodObject = rawConfigSchema) {
@@ -254,7 +269,9 @@ export function configReference(schema: z.ZodObject = rawConfigSchema) {
       return cells;
     });
     const notes = docMeta(keySchema).docNotes;
-    sections.push(`### ${key}\n\n${table(header, body)}${notes ? `\n\n${notes}` : ""}`);
+    const intro =
+      core(keySchema).type === "record" ? `Each entry, \`harbor:${key}.<name>\`, takes:\n\n` : "";
+    sections.push(`### ${key}\n\n${intro}${table(header, body)}${notes ? `\n\n${notes}` : ""}`);
   }
   if (missing.length > 0) {
     throw new Error(

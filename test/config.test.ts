@@ -56,6 +56,20 @@ describe("loadConfig: defaults from the spec", () => {
       kubernetes: {},
       protect: true,
       restore: undefined,
+      // No registry content unless declared: no Harbor object is managed.
+      content: {
+        api: { healthTimeoutSeconds: 300 },
+        registries: {},
+        registrySecrets: undefined,
+        projects: {},
+        robots: {},
+        pullSecrets: {},
+        mirrors: {},
+        replications: {},
+        gc: undefined,
+        scanAll: undefined,
+        system: undefined,
+      },
       warnings: [],
     });
   });

@@ -72,7 +72,13 @@ describe("program: dev stack (single-node lab)", () => {
         status: "deployed",
         revision: 1,
       },
+      // No registry content declared: empty, and no RegistryContent component.
+      projects: [],
+      robots: {},
+      robotSecrets: {},
+      dockerConfigJson: {},
     });
+    assert.equal(run.ofType("harbor:content:RegistryContent").length, 0);
     assert.match(String(adminPassword), /^[A-Za-z0-9]{24}$/);
     assert.equal(
       caCertificate,
@@ -80,8 +86,8 @@ describe("program: dev stack (single-node lab)", () => {
     );
   });
 
-  it("only the admin password output is secret", () => {
-    assert.deepEqual(run.secretOutputs, ["adminPassword"]);
+  it("only the admin password and the robot credentials are secret outputs", () => {
+    assert.deepEqual(run.secretOutputs, ["adminPassword", "robotSecrets", "dockerConfigJson"]);
   });
 
   it("creates the namespace under Pod Security baseline, unprotected in dev", () => {

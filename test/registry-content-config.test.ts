@@ -3,8 +3,8 @@
  * cross-checks between keys, each message naming its key.
  */
 import * as assert from "node:assert/strict";
-import { parseRegistryContent, type RegistryContentContext } from "../lib/registry-content-config";
-import { parseCron } from "../lib/cron";
+import { parseRegistryContent, type RegistryContentContext } from "../config/registry-content";
+import { harborCron } from "../config/cron";
 
 const CONTEXT: RegistryContentContext = {
   authMode: "ldap",
@@ -218,17 +218,17 @@ describe("registry-content configuration", function () {
       }),
       [
         'harbor:registries.hub.type must be one of Harbor\'s registry adapters: docker-hub, docker-registry, harbor, github-ghcr, quay, google-gcr, aws-ecr, azure-acr, ali-acr, jfrog-artifactory, gitlab, dtr, huawei-SWR, tencent-tcr, volcengine-cr, got "dockerhub"',
-        'harbor:registries.hub.url must be an http:// or https:// URL without credentials, query or fragment, such as https://registry.example.com, got "ftp://hub"',
+        'harbor:registries.hub.url must be an http:// or https:// URL such as https://registry.example.com (letters, digits and . _ ~ % + - in the path; no query, fragment or credentials), got "ftp://hub"',
         'harbor:projects.apps.quota must be -1 (unlimited) or a size from 1Mi to 1024Ti with a binary unit, such as 50Gi (Harbor\'s quotas are binary: Mi, Gi, Ti), got "50GB"',
         'harbor:projects.apps.preventVulnerable.severity must be one of none, low, medium, high, critical, got "severe"',
-        'harbor:projects.apps.retention.tags must be a doublestar pattern without spaces, such as v*, release-** or **, got "v *"',
+        'harbor:projects.apps.retention.tags must be a doublestar pattern of letters, digits and . _ / - * ? { } , [ ] ! ^, such as v*, release-** or {nginx,redis}, got "v *"',
         'harbor:projects.apps.members.users["al ice"] must be one of projectAdmin, maintainer, developer, guest, limitedGuest, got "owner"',
         'harbor:robots.ci.projects.apps[1] must be pull, push, delete, list, read or a resource:action Harbor grants a robot on a project (such as artifact:delete, tag:create, scan:create), got "artifact:destroy"',
         "harbor:robots.ci.expiresDays must be -1 (never) or a number of days 1-36500, got 0",
         "harbor:robots.none.projects must name at least one project, such as {apps: [pull]}, got {}",
-        'harbor:gc.schedule must be a cron expression of 5 fields (minute hour day-of-month month day-of-week, such as `0 3 * * 6`) or Harbor\'s 6 fields with seconds first (`0 0 3 * * 6`), got "every sunday"',
+        `harbor:gc.schedule must be a cron expression of 5 fields (minute hour day-of-month month day-of-week, such as "0 3 * * 6") or Harbor's 6 with seconds first ("0 0 3 * * 6"): has 2 fields, not 5 or 6 (minute hour day-of-month month day-of-week), got "every sunday"`,
         "harbor:gc.workers must be an integer 1-10 (Harbor's limit), got 11",
-        'harbor:scanAll.schedule must be a cron expression of 5 fields (minute hour day-of-month month day-of-week, such as `0 3 * * 6`) or Harbor\'s 6 fields with seconds first (`0 0 3 * * 6`): the day of week field "8" is not valid (0-6 or SUN-SAT, *, ranges a-b, lists a,b, steps */n), got "0 0 4 * * 8"',
+        `harbor:scanAll.schedule must be a cron expression of 5 fields (minute hour day-of-month month day-of-week, such as "0 3 * * 6") or Harbor's 6 with seconds first ("0 0 3 * * 6"): field 5 (day of week): "8" is out of range 0-6, got "0 0 4 * * 8"`,
         'harbor:system.projectCreation must be adminonly or everyone, got "admins"',
       ],
     );
@@ -242,7 +242,7 @@ describe("registry-content configuration", function () {
         },
       }),
       [
-        'harbor:projects.apps.members.users["al ice"] must be a user name without spaces, at most 255 characters, got "al ice"',
+        'harbor:projects.apps.members.users["al ice"] must be a user name without spaces or control characters, at most 255 characters, got "al ice"',
       ],
     );
     assert.deepEqual(problems({ projects: { apps: { retention: { tags: "v*" } } } }), [
@@ -301,8 +301,13 @@ describe("registry-content configuration", function () {
   });
 
   it("never echoes registry secrets", function () {
-    const messages = problems({ registrySecrets: JSON.stringify({ hub: "" }) });
-    assert.deepEqual(messages, ["harbor:registrySecrets.hub must not hold an empty secret"]);
+    const messages = problems({
+      registrySecrets: JSON.stringify({ hub: "", ghcr: "s3cr3t\nline" }),
+    });
+    assert.deepEqual(messages, [
+      "harbor:registrySecrets.hub must be a non-empty secret without control characters or line breaks",
+      "harbor:registrySecrets.ghcr must be a non-empty secret without control characters or line breaks",
+    ]);
     assert.deepEqual(problems({ registrySecrets: "not json s3cr3t" }), [
       'harbor:registrySecrets must be a JSON object of registry name to secret, set with `pulumi config set --secret harbor:registrySecrets \'{"dockerhub":"<token>"}\'`',
     ]);
@@ -317,35 +322,44 @@ describe("registry-content configuration", function () {
   });
 });
 
-describe("cron expressions", function () {
+describe("Harbor cron expressions (harborCron)", function () {
   it("turns five fields into Harbor's six and keeps valid six-field ones", function () {
-    assert.deepEqual(parseCron("0 3 * * 6"), { ok: true, cron: "0 0 3 * * 6" });
-    assert.deepEqual(parseCron(" 0  0 3 * * SAT "), { ok: true, cron: "0 0 3 * * SAT" });
-    assert.deepEqual(parseCron("*/15 1-5 1,15 JAN-MAR ?"), {
+    assert.deepEqual(harborCron("0 3 * * 6"), { ok: true, cron: "0 0 3 * * 6" });
+    assert.deepEqual(harborCron(" 0  0 3 * * SAT "), { ok: true, cron: "0 0 3 * * SAT" });
+    assert.deepEqual(harborCron("*/15 1-5 1,15 JAN-MAR *"), {
       ok: true,
-      cron: "0 */15 1-5 1,15 JAN-MAR ?",
+      cron: "0 */15 1-5 1,15 JAN-MAR *",
     });
   });
 
-  it("refuses what Harbor's parser refuses", function () {
+  it("refuses what Harbor's parser refuses, and what the 5-field parser refuses", function () {
     for (const bad of [
       "@daily",
       "0 3 * *",
       "0 0 0 3 * * 6",
       "60 * * * *",
       "0 24 * * *",
-      "0 0 0 * *",
       "0 0 32 * *",
       "0 0 * 13 *",
       "5-1 * * * *",
       "*/0 * * * *",
       "? * * * *",
+      "0 0 3 * * ?",
     ]) {
-      assert.equal(parseCron(bad).ok, false, bad);
+      assert.equal(harborCron(bad).ok, false, bad);
     }
-    assert.deepEqual(parseCron("30 0 3 * * 6"), {
+    assert.deepEqual(harborCron("30 0 3 * * 6"), {
       ok: false,
-      message: "must have 0 in its seconds field (Harbor's rule for 6-field expressions)",
+      problem:
+        'has seconds "30": Harbor runs schedules on whole minutes, so the seconds field must be 0',
+    });
+    assert.deepEqual(harborCron("0 0 0 3 * * 6"), {
+      ok: false,
+      problem: "has 7 fields, not 5 or 6 (minute hour day-of-month month day-of-week)",
+    });
+    assert.deepEqual(harborCron("0 0 3 * * 8"), {
+      ok: false,
+      problem: 'field 5 (day of week): "8" is out of range 0-6',
     });
   });
 });

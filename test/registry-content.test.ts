@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
-import { parseRegistryContent, type RegistryContentContext } from "../lib/registry-content-config";
+import { parseRegistryContent, type RegistryContentContext } from "../config/registry-content";
 import { RegistryContent } from "../components/registry-content";
 import { dockerConfigJson, nameSlug } from "../lib/registry-content";
 import { isSecret, isSecretWrapper, plain, resolve, settle, type MockRecorder } from "./harness";

@@ -10,7 +10,6 @@
  * their own.
  */
 import { z } from "zod";
-import { parseCron } from "./cron";
 import {
   DEFAULT_REGISTRY_URLS,
   MAX_QUOTA_BYTES,
@@ -24,9 +23,23 @@ import {
   quotaBytes,
   quotaFromBytes,
   type Quota,
-} from "./harbor-api/model";
-import { ConfigError, formatIssues, issueMessage, keyName } from "../config/errors";
-import { bool, intRange, k8sName, list, originUrl, strictObject } from "../config/primitives";
+} from "./registry-facts";
+import { ConfigError, formatIssues, issueMessage, keyName } from "./errors";
+import {
+  bool,
+  harborSchedule,
+  hasControlCharacters,
+  httpUrl,
+  intRange,
+  isLdapDn,
+  k8sName,
+  list,
+  originUrl,
+  quoted,
+  strictObject,
+  UNKNOWN_SECRET,
+  urlAuthority,
+} from "./primitives";
 
 /** Keys of this fragment whose values are JSON objects or lists in the stack file. */
 export const REGISTRY_CONTENT_OBJECT_KEYS = [
@@ -84,17 +97,6 @@ function namedMap<V extends z.ZodType>(key: z.ZodType<string>, value: V, what: s
     });
 }
 
-/** A cron expression, normalized to Harbor's six fields. */
-export const cron = () =>
-  z.string({ error: "must be a cron expression such as `0 3 * * 6`" }).transform((v, ctx) => {
-    const parsed = parseCron(v);
-    if (!parsed.ok) {
-      ctx.issues.push({ code: "custom", message: parsed.message, input: v });
-      return z.NEVER;
-    }
-    return parsed.cron;
-  });
-
 /** A storage quota: -1 (unlimited) or a binary size, canonical (`51200Mi` -> `50Gi`). */
 export const quota = () =>
   z
@@ -121,44 +123,10 @@ export const quota = () =>
 const pattern = () =>
   z
     .string({ error: "must be a pattern such as v* or **" })
-    .refine((v) => v.length > 0 && v.length <= 255 && /^\S+$/.test(v), {
-      error: "must be a doublestar pattern without spaces, such as v*, release-** or **",
+    .refine((v) => v.length <= 255 && /^[A-Za-z0-9._/*?{},[\]!^-]+$/.test(v), {
+      error:
+        "must be a doublestar pattern of letters, digits and . _ / - * ? { } , [ ] ! ^, such as v*, release-** or {nginx,redis}",
     });
-
-/** An http(s) URL with an optional path, no query, fragment or credentials. */
-const registryUrl = () =>
-  z.string({ error: "must be a URL such as https://registry.example.com" }).transform((v, ctx) => {
-    let url: URL | undefined;
-    try {
-      url = new URL(v);
-    } catch {
-      url = undefined;
-    }
-    if (
-      !url ||
-      !["http:", "https:"].includes(url.protocol) ||
-      url.username ||
-      url.password ||
-      url.search ||
-      url.hash
-    ) {
-      ctx.issues.push({
-        code: "custom",
-        message:
-          "must be an http:// or https:// URL without credentials, query or fragment, such as https://registry.example.com",
-        input: v,
-      });
-      return z.NEVER;
-    }
-    return v.replace(/\/+$/, "");
-  });
-
-/** Whether `v` holds a control character other than those in `allowed`. */
-function hasControlCharacters(v: string, allowed = ""): boolean {
-  return [...v].some(
-    (c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) && !allowed.includes(c),
-  );
-}
 
 const roleSchema = () =>
   z.enum(ROLES as [string, ...string[]], { error: `must be one of ${ROLES.join(", ")}` });
@@ -166,13 +134,19 @@ const roleSchema = () =>
 const description = () =>
   z
     .string({ error: "must be a string" })
-    .refine((v) => v.length <= 1024 && !hasControlCharacters(v, "\t\n"), {
-      error: "must be at most 1024 characters without control characters",
+    .refine((v) => v.length <= 1024 && !hasControlCharacters(v), {
+      error: "must be one line of at most 1024 characters, without control characters",
     })
-    .default("");
+    .default("")
+    .describe("Description shown in Harbor's portal.");
 
 /** `import: true` takes over an object of that name that already exists in Harbor. */
-const adopt = () => bool().default(false);
+const adopt = () =>
+  bool()
+    .default(false)
+    .describe(
+      "Take over an object of this name that already exists in Harbor (made in the portal) instead of failing.",
+    );
 
 const PERMISSION_MESSAGE = `must be ${Object.keys(PERMISSION_SHORTHANDS).join(", ")} or a resource:action Harbor grants a robot on a project (such as artifact:delete, tag:create, scan:create)`;
 
@@ -183,42 +157,61 @@ const permission = () =>
       error: PERMISSION_MESSAGE,
     });
 
+/** A user name or access key: no spaces or control characters (it travels in API JSON only). */
+const login = (what: string) =>
+  z
+    .string({ error: `must be ${what}` })
+    .refine((v) => v.length > 0 && v.length <= 255 && !/\s/.test(v) && !hasControlCharacters(v), {
+      error: `must be ${what} without spaces or control characters, at most 255 characters`,
+    });
+
 export const apiSchema = strictObject({
-  /** URL the program calls Harbor's API at; default the stack's URL. */
-  url: originUrl().optional(),
-  /** How long a change waits for Harbor's health endpoint. */
-  healthTimeoutSeconds: intRange(10, 3600, "10-3600 seconds").default(300),
-}).prefault({});
+  url: originUrl().optional().meta({
+    docDefault: "the stack's URL",
+    description:
+      "URL the program calls Harbor's API at, when the machine running `pulumi` reaches Harbor under another address (TLS is still verified against the stack's CA).",
+  }),
+  healthTimeoutSeconds: intRange(10, 3600, "10-3600 seconds")
+    .default(300)
+    .describe(
+      "Seconds a change waits for Harbor's health endpoint (after the release is ready) before it fails.",
+    ),
+})
+  .prefault({})
+  .describe("How the program reaches Harbor's API to manage registry content.");
 
 export const registrySchema = strictObject({
-  type: z.enum(REGISTRY_TYPES, {
-    error: `must be one of Harbor's registry adapters: ${REGISTRY_TYPES.join(", ")}`,
-  }),
-  url: registryUrl().optional(),
-  /** User name or access key; its secret goes in `harbor:registrySecrets`. */
-  accessKey: z
-    .string({ error: "must be a user name or access key" })
-    .refine((v) => v.length > 0 && v.length <= 255 && !/\s/.test(v), {
-      error: "must be a user name or access key without spaces",
+  type: z
+    .enum(REGISTRY_TYPES, {
+      error: `must be one of Harbor's registry adapters: ${REGISTRY_TYPES.join(", ")}`,
     })
-    .optional(),
+    .describe(
+      "Harbor's adapter: `docker-hub`, `github-ghcr`, `quay`, `harbor`, `docker-registry`, ...",
+    ),
+  url: httpUrl({
+    credentials: "its user name goes in accessKey and its secret in harbor:registrySecrets",
+  })
+    .optional()
+    .meta({
+      docDefault: "the adapter's (docker-hub, github-ghcr, quay)",
+      description: "Address of the registry; required for adapters without a fixed one.",
+    }),
+  accessKey: login("a user name or access key")
+    .optional()
+    .describe(
+      "User name or access key; its secret goes in `harbor:registrySecrets`. Unset: anonymous.",
+    ),
   description: description(),
   import: adopt(),
 });
 
 const retentionSchema = strictObject({
-  /** Keep the N most recently pushed artifacts. */
   keepLatest: intRange(1, 10000, "an integer 1-10000").optional(),
-  /** Keep the artifacts pushed in the last N days. */
   keepDays: intRange(1, 36500, "1-36500 days").optional(),
-  /** Tags the rules apply to. */
   tags: pattern().default("**"),
-  /** Repositories the rules apply to. */
   repositories: pattern().default("**"),
-  /** Whether untagged artifacts are candidates too (and so removed unless retained). */
   untagged: bool().default(true),
-  /** When retention runs. */
-  schedule: cron().default("0 0 0 * * *"),
+  schedule: harborSchedule().default("0 0 0 * * *"),
   import: adopt(),
 });
 
@@ -227,48 +220,68 @@ const immutableTagSchema = z.preprocess(
   strictObject({ tags: pattern(), repositories: pattern().default("**") }),
 );
 
-/** A Harbor user name (database, LDAP uid or OIDC user claim). */
-const userName = () =>
-  z
-    .string()
-    .refine((v) => v.length > 0 && v.length <= 255 && !/\s/.test(v) && !hasControlCharacters(v), {
-      error: "must be a user name without spaces, at most 255 characters",
-    });
-
 export const projectSchema = strictObject({
-  public: bool().default(false),
-  quota: quota().optional(),
-  /** Registry endpoint (a key of `harbor:registries`) this project caches. */
-  proxyCache: registryName().optional(),
-  autoScan: bool().default(true),
+  public: bool().default(false).describe("Anyone may pull without logging in."),
+  quota: quota().optional().meta({
+    docDefault: "unlimited",
+    description: "Storage quota: a binary size (`50Gi`; units Mi, Gi, Ti) or -1 for unlimited.",
+  }),
+  proxyCache: registryName()
+    .optional()
+    .describe(
+      "Registry endpoint (a key of `harbor:registries`) this project caches: pulls of `<host>/<project>/library/nginx` fetch `library/nginx` from it once.",
+    ),
+  autoScan: bool().default(true).describe("Scan every artifact on push."),
   preventVulnerable: strictObject({
     severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(", ")}` }),
-  }).optional(),
-  retention: retentionSchema.optional(),
-  immutableTags: list(immutableTagSchema, "tag patterns such as v*").default([]),
+  })
+    .optional()
+    .describe(
+      "`{severity: none|low|medium|high|critical}`: artifacts with a vulnerability at or above it cannot be pulled.",
+    ),
+  retention: retentionSchema
+    .optional()
+    .describe(
+      'Tag retention: `{keepLatest, keepDays, tags: "**", repositories: "**", untagged: true, schedule: "0 0 * * *"}`; artifacts no rule keeps are removed when it runs.',
+    ),
+  immutableTags: list(immutableTagSchema, "tag patterns such as v*")
+    .default([])
+    .describe(
+      "Tag patterns (`v*`) or `{tags, repositories}` that cannot be overwritten or deleted once pushed.",
+    ),
   members: strictObject({
     groups: z
       .record(z.string(), roleSchema(), { error: "must be a map of group to role" })
       .default({}),
-    users: namedMap(userName(), roleSchema(), "user to role").default({}),
-  }).prefault({}),
+    users: namedMap(login("a user name"), roleSchema(), "user to role").default({}),
+  })
+    .prefault({})
+    .describe(
+      "`{groups: {<LDAP group DN or OIDC group>: <role>}, users: {<name>: <role>}}`; roles `projectAdmin`, `maintainer`, `developer`, `guest`, `limitedGuest`.",
+    ),
   import: adopt(),
 });
 
+/** A key of `harbor:projects`, or `*` for every project. */
+const robotProject = () =>
+  z.string().refine((v) => v === "*" || projectName().safeParse(v).success, {
+    error: "must be a project name or * (every project)",
+  });
+
 export const robotSchema = strictObject({
-  /** Permissions per project (a key of `harbor:projects`, or `*` for every project). */
-  projects: z
-    .record(
-      z.string(),
-      list(permission(), "permissions such as pull, push").min(1, {
-        error: "must list at least one permission, such as pull",
-      }),
-      { error: "must be a map of project to permissions" },
-    )
+  projects: namedMap(
+    robotProject(),
+    list(permission(), "permissions such as pull, push").min(1, {
+      error: "must list at least one permission, such as pull",
+    }),
+    "project to permissions",
+  )
     .refine((p) => Object.keys(p).length > 0, {
       error: "must name at least one project, such as {apps: [pull]}",
-    }),
-  /** Days until the secret expires; -1 never. */
+    })
+    .describe(
+      "Permissions per project (a key of `harbor:projects`, or `*` for every project): `pull`, `push`, `delete`, `list`, `read` or a `resource:action` such as `artifact:delete`.",
+    ),
   expiresDays: z
     .preprocess(
       (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
@@ -277,22 +290,31 @@ export const robotSchema = strictObject({
     .refine((v) => v === -1 || (Number.isInteger(v) && v >= 1 && v <= 36500), {
       error: "must be -1 (never) or a number of days 1-36500",
     })
-    .default(-1),
+    .default(-1)
+    .describe("Days until the robot's secret expires; -1 never."),
   description: description(),
-  /** Change this value (a date, a ticket) to have Harbor issue a new secret. */
   rotation: z
     .string({ error: "must be a string such as 2026-01" })
-    .refine((v) => v.length <= 128, { error: "must be at most 128 characters" })
-    .default(""),
+    .refine((v) => /^[A-Za-z0-9._:-]{0,128}$/.test(v), {
+      error:
+        "must be at most 128 letters, digits and . _ : - (a date or a ticket, such as 2026-01)",
+    })
+    .default("")
+    .describe(
+      "Change this value (a date, a ticket) to have Harbor issue a new secret; consumers get it through `robotSecrets` and the pull Secrets.",
+    ),
   import: adopt(),
 });
 
 export const pullSecretSchema = z.preprocess(
   (v) => (typeof v === "string" ? { robot: v } : v),
   strictObject({
-    robot: robotName(),
-    /** Also add the Secret to the namespace's `default` ServiceAccount. */
-    serviceAccount: bool().default(false),
+    robot: robotName().describe(
+      "Robot (a key of `harbor:robots`) whose credentials the Secret holds; the entry may be just this name.",
+    ),
+    serviceAccount: bool()
+      .default(false)
+      .describe("Also add the Secret to the namespace's `default` ServiceAccount."),
   }),
 );
 
@@ -305,98 +327,187 @@ const upstreamHost = () =>
     });
 
 export const replicationSchema = strictObject({
-  /** `pull` copies from the registry into Harbor, `push` from Harbor to the registry. */
-  direction: z.enum(["pull", "push"], { error: "must be pull or push" }),
-  /** Registry endpoint (a key of `harbor:registries`). */
-  registry: registryName(),
+  direction: z
+    .enum(["pull", "push"], { error: "must be pull or push" })
+    .describe("`pull` copies from the registry into Harbor, `push` from Harbor to the registry."),
+  registry: registryName().describe("Registry endpoint (a key of `harbor:registries`)."),
   filters: strictObject({
     name: pattern().optional(),
     tag: pattern().optional(),
     resource: z.enum(["image", "artifact"], { error: "must be image or artifact" }).optional(),
-  }).prefault({}),
-  /** Namespace at the destination; the source's when unset. */
-  destinationNamespace: projectName().optional(),
+  })
+    .prefault({})
+    .describe(
+      "`{name, tag, resource: image|artifact}`: doublestar patterns of the repositories and tags copied.",
+    ),
+  destinationNamespace: projectName()
+    .optional()
+    .meta({ docDefault: "the source's", description: "Project (namespace) at the destination." }),
   trigger: z
     .enum(["manual", "scheduled", "event"], { error: "must be manual, scheduled or event" })
-    .default("manual"),
-  schedule: cron().optional(),
-  override: bool().default(true),
-  deletion: bool().default(false),
-  enabled: bool().default(true),
+    .default("manual")
+    .describe("`manual`, `scheduled` (with `schedule`) or `event` (push rules: on every push)."),
+  schedule: harborSchedule().optional().describe("Cron schedule when `trigger` is `scheduled`."),
+  override: bool().default(true).describe("Overwrite artifacts that exist at the destination."),
+  deletion: bool()
+    .default(false)
+    .describe("Delete at the destination what is deleted at the source."),
+  enabled: bool().default(true).describe("Whether the rule runs."),
   description: description(),
   import: adopt(),
 });
 
 export const gcSchema = strictObject({
-  schedule: cron(),
-  deleteUntagged: bool().default(true),
-  workers: intRange(1, 10, "an integer 1-10 (Harbor's limit)").default(1),
+  schedule: harborSchedule().describe(
+    "Cron schedule of garbage collection (5 fields, or Harbor's 6 with 0 seconds).",
+  ),
+  deleteUntagged: bool().default(true).describe("Also delete untagged artifacts."),
+  workers: intRange(1, 10, "an integer 1-10 (Harbor's limit)")
+    .default(1)
+    .describe("Parallel deletion workers, 1-10."),
   import: adopt(),
 });
 
 export const scanAllSchema = strictObject({
-  schedule: cron(),
+  schedule: harborSchedule().describe("Cron schedule of scanning every artifact."),
   import: adopt(),
 });
 
 export const systemSchema = strictObject({
-  /** Who may create projects. */
   projectCreation: z
     .enum(["adminonly", "everyone"], { error: "must be adminonly or everyone" })
-    .optional(),
-  /** Default lifetime in days of robot accounts made in the portal. */
-  robotTokenDays: intRange(1, 36500, "1-36500 days").optional(),
+    .optional()
+    .meta({ docDefault: "Harbor's (`everyone`)", description: "Who may create projects." }),
+  robotTokenDays: intRange(1, 36500, "1-36500 days").optional().meta({
+    docDefault: "Harbor's (30)",
+    description: "Default lifetime in days of robot accounts made in the portal.",
+  }),
 });
 
-/** `harbor:registrySecrets`: a JSON map of registry name to its secret. */
-export const registrySecretsSchema = z.preprocess(
-  (v) => {
-    if (typeof v !== "string") return v;
+const REGISTRY_SECRETS_EXPECTED =
+  'must be a JSON object of registry name to secret, set with `pulumi config set --secret harbor:registrySecrets \'{"dockerhub":"<token>"}\'`';
+
+/**
+ * `harbor:registrySecrets`: a JSON map of registry name to its secret, as the secret config value
+ * (text) or an object. `UNKNOWN_SECRET` (a plan without the stack's secrets) stays unknown, and
+ * the checks that need the map are skipped. Messages never carry a secret.
+ */
+export const registrySecretsSchema = z.unknown().transform((v, ctx) => {
+  if (v === UNKNOWN_SECRET) return UNKNOWN_SECRET;
+  let value = v;
+  if (typeof v === "string") {
     try {
-      return JSON.parse(v) as unknown;
+      value = JSON.parse(v) as unknown;
     } catch {
-      return v;
+      value = undefined;
     }
-  },
-  z.record(
-    z.string(),
-    z
-      .string({ error: "must be a JSON object of registry name to secret" })
-      .min(1, { error: "must not hold an empty secret" }),
-    {
-      error:
-        'must be a JSON object of registry name to secret, set with `pulumi config set --secret harbor:registrySecrets \'{"dockerhub":"<token>"}\'`',
-    },
-  ),
-);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    ctx.issues.push({ code: "custom", message: REGISTRY_SECRETS_EXPECTED, input: "" });
+    return z.NEVER;
+  }
+  const secrets: Record<string, string> = {};
+  for (const [name, secret] of Object.entries(value as Record<string, unknown>)) {
+    if (!registryName().safeParse(name).success) {
+      ctx.issues.push({
+        code: "custom",
+        message: `has an entry ${quoted(name)} that is not a registry endpoint name`,
+        input: "",
+      });
+    } else if (typeof secret !== "string" || secret === "" || hasControlCharacters(secret)) {
+      ctx.issues.push({
+        code: "custom",
+        path: [name],
+        message: "must be a non-empty secret without control characters or line breaks",
+        input: "",
+      });
+    } else {
+      secrets[name] = secret;
+    }
+  }
+  return secrets;
+});
 
 /** The fragment's keys, to spread into the main schema's shape. */
 export const registryContentShape = {
   api: apiSchema,
-  registries: namedMap(registryName(), registrySchema, "registry endpoints").default({}),
-  registrySecrets: registrySecretsSchema.optional(),
-  projects: namedMap(projectName(), projectSchema, "projects").default({}),
-  robots: namedMap(robotName(), robotSchema, "robot accounts").default({}),
-  pullSecrets: namedMap(k8sName(), pullSecretSchema, "namespaces to robots").default({}),
-  mirrors: namedMap(
-    upstreamHost(),
-    projectName(),
-    "upstream registries to proxy cache projects",
-  ).default({}),
-  replications: namedMap(registryName(), replicationSchema, "replication rules").default({}),
-  gc: gcSchema.optional(),
-  scanAll: scanAllSchema.optional(),
-  system: systemSchema.optional(),
+  registries: namedMap(registryName(), registrySchema, "registry endpoints")
+    .default({})
+    .describe(
+      "Registry endpoints, the upstreams of proxy caches and replication: `{<name>: {type, url, accessKey}}`.",
+    ),
+  registrySecrets: registrySecretsSchema
+    .optional()
+    .describe(
+      'Secrets of the registry endpoints: one JSON map of name to password or token, `{"dockerhub": "<token>"}`.',
+    ),
+  projects: namedMap(projectName(), projectSchema, "projects")
+    .default({})
+    .describe("Harbor projects as code: `{<name>: {public, quota, proxyCache, members, ...}}`."),
+  robots: namedMap(robotName(), robotSchema, "robot accounts")
+    .default({})
+    .describe(
+      "System robot accounts (`robot$<name>`) with per-project permissions; their secrets are the `robotSecrets` output.",
+    ),
+  pullSecrets: namedMap(k8sName(), pullSecretSchema, "namespaces to robots")
+    .default({})
+    .describe(
+      "Namespace -> robot (or `{robot, serviceAccount: true}`): a `kubernetes.io/dockerconfigjson` Secret `<release>-pull` there (the namespace must exist), optionally added to its `default` ServiceAccount.",
+    ),
+  mirrors: namedMap(upstreamHost(), projectName(), "upstream registries to proxy cache projects")
+    .default({})
+    .describe(
+      "Upstream host -> proxy-cache project (`docker.io: dockerhub-cache`): with `trust.nodes` (containerd), nodes pull that upstream through Harbor and fall back to it when Harbor is down.",
+    ),
+  replications: namedMap(registryName(), replicationSchema, "replication rules")
+    .default({})
+    .describe("Replication rules by name: pull from or push to a registry endpoint."),
+  gc: gcSchema
+    .optional()
+    .describe("Garbage collection: `{schedule, deleteUntagged: true, workers: 1}`."),
+  scanAll: scanAllSchema.optional().describe("Scan every artifact: `{schedule}` (needs Trivy)."),
+  system: systemSchema
+    .optional()
+    .describe("Settings an operator sets once: `{projectCreation, robotTokenDays}`."),
 };
 
 export const registryContentSchema = strictObject(registryContentShape);
 
 /** The parsed fragment (what the RegistryContent component takes). */
 export type RegistryContentConfig = z.output<typeof registryContentSchema>;
+/** The fragment with its secrets known: what the `RegistryContent` component takes. */
+export type RegistryContentSettings = Omit<RegistryContentConfig, "registrySecrets"> & {
+  /** Registry name -> secret; a plain map here, wrapped as a Pulumi secret by the component. */
+  registrySecrets?: Record<string, string>;
+};
 export type RegistryConfig = z.output<typeof registrySchema>;
 export type ProjectConfig = z.output<typeof projectSchema>;
 export type RobotConfig = z.output<typeof robotSchema>;
 export type ReplicationConfig = z.output<typeof replicationSchema>;
+
+/**
+ * Whether the stack declares any Harbor object (mirrors alone are node configuration, and need a
+ * project anyway). Without any, no `RegistryContent` component is made and no API is called.
+ */
+export function hasRegistryContent(c: {
+  registries: object;
+  projects: object;
+  robots: object;
+  pullSecrets: object;
+  replications: object;
+  gc?: object;
+  scanAll?: object;
+  system?: object;
+}): boolean {
+  return (
+    [c.registries, c.projects, c.robots, c.pullSecrets, c.replications].some(
+      (m) => Object.keys(m).length > 0,
+    ) ||
+    c.gc !== undefined ||
+    c.scanAll !== undefined ||
+    c.system !== undefined
+  );
+}
 
 /** Settings of other keys the cross-checks depend on. */
 export interface RegistryContentContext {
@@ -419,11 +530,8 @@ export interface ContentProblem {
 export function upstreamOfRegistry(r: { type: string; url?: string }): string | undefined {
   if (r.type === "docker-hub") return "docker.io";
   const url = r.url ?? DEFAULT_REGISTRY_URLS[r.type as keyof typeof DEFAULT_REGISTRY_URLS];
-  return url ? new URL(url).host : undefined;
+  return url ? urlAuthority(url) : undefined;
 }
-
-/** A DN as LDAP writes it: attribute=value pairs separated by commas. */
-const DN_RE = /^[A-Za-z][\w-]*=[^,]+(,\s*[A-Za-z][\w-]*=[^,]+)*$/;
 
 /**
  * The references between keys: every problem with the key it belongs to. Runs on the parsed
@@ -441,12 +549,14 @@ export function checkRegistryContent(
   const declared = (names: string[], key: string) =>
     names.length > 0 ? `harbor:${key} declares ${names.join(", ")}` : `harbor:${key} declares none`;
 
-  // Registry endpoints and their secrets (never echoed).
-  const secrets = c.registrySecrets ?? {};
+  // Registry endpoints and their secrets (never echoed; unknown in a plan without secrets).
+  const unknownSecrets = c.registrySecrets === UNKNOWN_SECRET;
+  const secrets = c.registrySecrets === UNKNOWN_SECRET ? {} : (c.registrySecrets ?? {});
   for (const [name, r] of Object.entries(c.registries)) {
     if (r.url === undefined && DEFAULT_REGISTRY_URLS[r.type] === undefined) {
       add(["registries", name, "url"], `is required for type ${r.type} (the registry's address)`);
     }
+    if (unknownSecrets) continue;
     if (r.accessKey !== undefined && secrets[name] === undefined) {
       add(
         ["registries", name, "accessKey"],
@@ -511,13 +621,16 @@ export function checkRegistryContent(
           path,
           "is a group, but harbor:auth.mode is database, which has no groups: add users under members.users, or use ldap or oidc",
         );
-      } else if (context.authMode === "ldap" && !DN_RE.test(group)) {
+      } else if (context.authMode === "ldap" && !isLdapDn(group)) {
         add(
           path,
           "must be an LDAP group DN such as cn=developers,ou=groups,dc=example,dc=com (harbor:auth.mode is ldap)",
         );
-      } else if (group.trim() === "" || group.length > 512) {
-        add(path, "must be an OIDC group name as the groups claim carries it");
+      } else if (group.trim() === "" || group.length > 512 || hasControlCharacters(group)) {
+        add(
+          path,
+          "must be an OIDC group name as the groups claim carries it (one line, at most 512 characters)",
+        );
       }
     }
   }
@@ -641,7 +754,7 @@ export function problemMessage(p: ContentProblem): string {
 export function parseRegistryContent(
   raw: Record<string, unknown>,
   context: RegistryContentContext,
-): RegistryContentConfig {
+): RegistryContentSettings {
   const parsed = registryContentSchema.safeParse(raw, { reportInput: true, error: issueMessage });
   if (!parsed.success) {
     throw new ConfigError(
@@ -654,5 +767,8 @@ export function parseRegistryContent(
   }
   const problems = checkRegistryContent(parsed.data, context);
   if (problems.length > 0) throw new ConfigError(problems.map(problemMessage));
-  return parsed.data;
+  const { registrySecrets, ...rest } = parsed.data;
+  return registrySecrets === UNKNOWN_SECRET || registrySecrets === undefined
+    ? rest
+    : { ...rest, registrySecrets };
 }
