@@ -135,6 +135,9 @@ export function imageLines(p: Plan): string {
     .join("");
 }
 
+/** Type prefix of the registry-content objects (dynamic resources). */
+const HARBOR_OBJECT_TYPE = "pulumi-nodejs:dynamic/harbor:";
+
 /** The report `plan.ts` prints. */
 export function formatPlan(p: Plan, rendered?: string[]): string {
   const out: string[] = [];
@@ -148,6 +151,16 @@ export function formatPlan(p: Plan, rendered?: string[]): string {
   out.push("", "## Kubernetes objects the program declares");
   const objects = run.resources.map(objectLine).filter((l): l is string => l !== undefined);
   out.push(...[...new Set(objects)].sort().map((l) => `- ${l}`));
+  const harborObjects = run.resources.filter((r) => r.type.startsWith(HARBOR_OBJECT_TYPE));
+  if (harborObjects.length > 0) {
+    out.push("", "## Harbor objects (through Harbor's API, once the release is ready)");
+    const lines = harborObjects.map(
+      (r) => [String(r.inputs.configKey), r.type.slice(HARBOR_OBJECT_TYPE.length)] as const,
+    );
+    // By stack key: registration order depends on when each object's inputs resolve.
+    lines.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    out.push(...lines.map(([key, kind]) => `- ${kind} ${key}`));
+  }
   const helm = run.resources.filter((r) => r.type.startsWith("kubernetes:helm.sh/"));
   out.push("", "## Helm installs");
   for (const r of helm) {

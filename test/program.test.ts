@@ -174,13 +174,13 @@ describe("program: prod stack (production profile)", () => {
     assert.deepEqual(run.find(PROVIDER, "kubernetes").inputs, { context: "prod-cluster" });
   });
 
-  it("lists the images to copy to the mirror: Harbor's only, no internal database or Redis", () => {
+  it("lists the images to copy to the mirror: Harbor's and node trust's, no internal database or Redis", () => {
     const sources = goharborImages(PROD_HARBOR_IMAGE_NAMES);
     const mirrors = goharborImages(PROD_HARBOR_IMAGE_NAMES, "v2.15.1", MIRROR);
-    assert.deepEqual(
-      run.outputs.images,
-      sources.map((source, i) => ({ source, mirror: mirrors[i] })),
-    );
+    assert.deepEqual(run.outputs.images, [
+      ...sources.map((source, i) => ({ source, mirror: mirrors[i] })),
+      { source: "docker.io/library/busybox:1.37.0", mirror: `${MIRROR}/library/busybox:1.37.0` },
+    ]);
   });
 
   it("serves the operator's own chain: no CA generated, PEMs in the TLS secret", () => {

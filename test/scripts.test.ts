@@ -29,6 +29,7 @@ const SECURE_ENTRIES = [
   "  harbor:tlsCertificate:\n    secure: AAABAGNlcnQ=\n",
   "  harbor:tlsPrivateKey:\n    secure: AAABAGtleQ==\n",
   "  harbor:tlsCaCertificate:\n    secure: AAABAGNh\n",
+  "  harbor:registrySecrets:\n    secure: AAABAHJlZ2lzdHJ5LXNlY3JldHM=\n",
   "  kubernetes:kubeconfig:\n    secure: AAABAGt1YmVjb25maWc=\n",
 ];
 const S3_SECRETS = { s3AccessKey: "AKIAUSEREXAMPLE7Q", s3SecretKey: "user-s3-secret-Zq81xLw3" };
@@ -60,6 +61,7 @@ describe("scripts/plan.ts on a user's stack file", function () {
       "harbor:tlsCertificate",
       "harbor:tlsPrivateKey",
       "harbor:tlsCaCertificate",
+      "harbor:registrySecrets",
       "kubernetes:kubeconfig",
     ]);
     const report = formatPlan(p);
@@ -70,9 +72,34 @@ describe("scripts/plan.ts on a user's stack file", function () {
     assert.deepEqual(objects, [
       "- ConfigMap apps/harbor-ca",
       "- ConfigMap ci/harbor-ca",
+      "- ConfigMap harbor-node-trust/harbor-node-trust",
+      "- DaemonSet harbor-node-trust/harbor-node-trust",
       "- Namespace harbor",
+      "- Namespace harbor-node-trust",
+      "- Secret apps/harbor-pull",
+      "- Secret ci/harbor-pull",
       "- Secret harbor/harbor-s3",
       "- Secret harbor/harbor-tls",
+      "- ServiceAccountPatch apps/default",
+    ]);
+    const harborObjects = report
+      .split("## Harbor objects (through Harbor's API, once the release is ready)\n")[1]
+      .split("\n\n")[0]
+      .split("\n");
+    assert.deepEqual(harborObjects, [
+      "- GcSchedule harbor:gc",
+      "- Project harbor:projects.apps",
+      "- ImmutableTagRule harbor:projects.apps.immutableTags[0]",
+      '- ProjectMember harbor:projects.apps.members.groups["cn=developers,ou=groups,dc=example,dc=com"]',
+      '- ProjectMember harbor:projects.apps.members.groups["cn=registry-admins,ou=groups,dc=example,dc=com"]',
+      "- Retention harbor:projects.apps.retention",
+      "- Project harbor:projects.dockerhub-cache",
+      "- Retention harbor:projects.dockerhub-cache.retention",
+      "- RegistryEndpoint harbor:registries.dockerhub",
+      "- Robot harbor:robots.ci",
+      "- Robot harbor:robots.puller",
+      "- ScanAllSchedule harbor:scanAll",
+      "- SystemSettings harbor:system",
     ]);
     assert.match(report, /^- Release harbor\/harbor: chart harbor 1\.19\.1$/m);
     assert.match(report, /^harborAdminPassword: \(secret\)$/m);
@@ -102,10 +129,10 @@ describe("scripts/plan.ts on a user's stack file", function () {
       "v2.15.1",
       "mirror.example.com/dockerhub",
     );
-    assert.deepEqual(
-      lines,
-      goharborImages(PROD_HARBOR_IMAGE_NAMES).map((source, i) => `${source} ${mirrors[i]}`),
-    );
+    assert.deepEqual(lines, [
+      ...goharborImages(PROD_HARBOR_IMAGE_NAMES).map((source, i) => `${source} ${mirrors[i]}`),
+      "docker.io/library/busybox:1.37.0 mirror.example.com/dockerhub/library/busybox:1.37.0",
+    ]);
   });
 
   it("a bad stack file fails with the loader's message, not a stack trace", () => {

@@ -16,7 +16,12 @@ export const GENERATED_SECRET_OUTPUTS: Readonly<Record<string, readonly string[]
   "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
   "random:index/randomBytes:RandomBytes": ["base64", "hex"],
   "tls:index/privateKey:PrivateKey": ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"],
+  // The secret Harbor returns when it creates a robot account.
+  "pulumi-nodejs:dynamic/harbor:Robot": ["secret"],
 };
+
+/** Secret config keys whose value is a JSON map of secrets: each entry is audited on its own. */
+const SECRET_MAPS: readonly string[] = ["registrySecrets"];
 
 /**
  * Secret config keys whose values are public by design: a certificate chain is served to every
@@ -68,7 +73,13 @@ export function auditedSecrets(run: ProgramRun, stack: ExampleStack): AuditedSec
     }
   }
   for (const [key, value] of Object.entries(stack.secrets ?? {})) {
-    if (!PUBLIC_BY_DESIGN.includes(key)) found.push(secret(`config harbor:${key}`, value, true));
+    if (SECRET_MAPS.includes(key)) {
+      for (const [name, entry] of Object.entries(JSON.parse(value) as Record<string, string>)) {
+        found.push(secret(`config harbor:${key}.${name}`, entry, true));
+      }
+    } else if (!PUBLIC_BY_DESIGN.includes(key)) {
+      found.push(secret(`config harbor:${key}`, value, true));
+    }
   }
   for (const [other, outputs] of Object.entries(stack.stackOutputs ?? {})) {
     for (const [name, value] of Object.entries(outputs)) {

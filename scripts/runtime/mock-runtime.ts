@@ -125,6 +125,14 @@ export function mockState(
           revision: 1,
         },
       };
+    case "pulumi-nodejs:dynamic/harbor:Robot":
+      // Harbor returns a robot's secret once, on creation.
+      return {
+        ...inputs,
+        robotId: 1,
+        secret: seeded(`robot secret ${name}`, 32, ALNUM),
+        expiresAt: -1,
+      };
     case "pulumi:pulumi:StackReference": {
       const stack = String(inputs.name);
       return { name: stack, outputs: stackOutputs[stack] ?? {}, secretOutputNames: [] };
@@ -149,6 +157,8 @@ export async function installMocks(
       newResource: (args) => {
         const inputs = plain(args.inputs) as Record<string, unknown>;
         if (args.type === STACK_TYPE) return { id: `${args.name}-id`, state: {} };
+        // A dynamic resource's serialized provider code is not one of its settings.
+        delete inputs.__provider;
         const state = mockState(args.type, args.name, inputs, stackOutputs);
         recorder.resources.push({
           type: args.type,
