@@ -1,11 +1,14 @@
 /**
  * Installs Harbor's CA on every node, in the container runtime's per-registry directory, so that
- * kubelets pull from Harbor without "x509: certificate signed by unknown authority".
+ * kubelets pull from Harbor without "x509: certificate signed by unknown authority"; for
+ * containerd, also the node mirrors (`harbor:mirrors`): one `hosts.toml` per upstream registry that
+ * sends its pulls through a Harbor proxy cache project.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerRuntime } from "../config/types";
 import { fullImageRef, mirrorImage } from "../lib/chart";
+import { mirrorFiles, type MirrorFile } from "../lib/mirrors";
 import { fitName } from "../lib/names";
 import { kubernetesEnv } from "../lib/scripts";
 import { sha256 } from "./certificates";
@@ -32,6 +35,13 @@ export interface NodeTrustArgs {
   image: string;
   /** Registry mirror (`harbor:imageRegistry`) the image is pulled from, for air-gapped sites. */
   imageRegistry?: string;
+  /**
+   * Node mirrors (`harbor:mirrors`): upstream host as in image references (`docker.io`,
+   * `registry.local:5000`) -> Harbor proxy cache project. Each gets
+   * `<hostsDir>/<upstream>/hosts.toml` (`lib/mirrors.ts`). containerd only: Docker Engine cannot
+   * pull through a project path. Empty or absent: the DaemonSet is exactly what it is without.
+   */
+  mirrors?: Record<string, string>;
 }
 
 /** Name of the DaemonSet and its ConfigMap. */
@@ -39,6 +49,12 @@ export const NODE_TRUST_NAME = "harbor-node-trust";
 
 /** Pod template annotation with the CA's SHA-256: a new CA rolls the pods, which rewrite the files. */
 export const CA_CHECKSUM_ANNOTATION = "checksum/ca-certificate";
+
+/**
+ * Pod template annotation with the SHA-256 of the mirror files (only when there are mirrors): a
+ * changed `hosts.toml` (another project, registry or CA path) rolls the pods, which rewrite it.
+ */
+export const MIRRORS_CHECKSUM_ANNOTATION = "checksum/mirrors";
 
 /** Labels of the DaemonSet, its pods (also the selector) and its ConfigMap. */
 export const NODE_TRUST_LABELS: Readonly<Record<string, string>> = {
@@ -102,6 +118,61 @@ export function trustFiles(
   const files: Record<string, pulumi.Input<string>> = { "ca.crt": caCertificate };
   if (runtime === "containerd") files["hosts.toml"] = hostsToml(registry, `${dir}/ca.crt`);
   return files;
+}
+
+/** An upstream as `harbor:mirrors` accepts it: a host as in image references, an optional port. */
+const UPSTREAM_HOST = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?$/;
+
+/**
+ * The mirror files for the nodes (`lib/mirrors.ts`), after the checks that keep them inside
+ * `hostsDir` and away from Harbor's own directory. The configuration layer refuses these cases
+ * with messages naming the keys; this guards direct users of the component, since each upstream
+ * becomes a hostPath.
+ */
+export function nodeMirrorFiles(
+  runtime: ContainerRuntime,
+  hostsDir: string,
+  registry: string,
+  mirrors: Readonly<Record<string, string>> = {},
+): MirrorFile[] {
+  const upstreams = Object.keys(mirrors);
+  if (upstreams.length === 0) return [];
+  if (runtime !== "containerd") {
+    throw new Error(
+      `NodeTrust: mirrors need runtime containerd, got ${runtime} (Docker Engine cannot pull through a proxy cache project)`,
+    );
+  }
+  for (const upstream of upstreams) {
+    if (!UPSTREAM_HOST.test(upstream)) {
+      throw new Error(
+        `NodeTrust: mirrors[${JSON.stringify(upstream)}] must be a registry host as in image references, such as docker.io or registry.local:5000`,
+      );
+    }
+    if (upstream === registry) {
+      throw new Error(
+        `NodeTrust: mirrors[${JSON.stringify(upstream)}] is Harbor's own address; its directory already holds Harbor's hosts.toml`,
+      );
+    }
+  }
+  return mirrorFiles({ ...mirrors }, { registry, hostsDir });
+}
+
+/** The ConfigMap's data: the trust files by name, then each mirror's `hosts.toml` by its key. */
+export function nodeTrustConfigMapData(
+  trust: Record<string, pulumi.Input<string>>,
+  mirrors: readonly MirrorFile[],
+): Record<string, pulumi.Input<string>> {
+  const data = { ...trust };
+  for (const m of mirrors) data[m.configMapKey] = m.content;
+  return data;
+}
+
+/**
+ * SHA-256 over every mirror's upstream and `hosts.toml`, in order: the pod template annotation that
+ * makes a changed mirror file reach the nodes.
+ */
+export function mirrorsChecksum(mirrors: readonly MirrorFile[]): string {
+  return sha256(JSON.stringify(mirrors.map((m) => [m.upstream, m.content])));
 }
 
 /**
@@ -172,6 +243,65 @@ export interface NodeTrustSpecInput {
   configMapName: pulumi.Input<string>;
   /** SHA-256 of the CA, for the pod template annotation. */
   caSha256: pulumi.Input<string>;
+  /** Mirror files (`nodeMirrorFiles`): one more install container and two volumes each. */
+  mirrors?: readonly MirrorFile[];
+}
+
+/**
+ * What one mirror adds to the pod: an install container running the same `INSTALL_SCRIPT` with
+ * `TRUST_FILES=hosts.toml`, seeing at `/trust` a ConfigMap volume that projects only its own key
+ * (`mirror-<n>-hosts.toml`) as `hosts.toml`, and at `/target` the node's `<hostsDir>/<upstream>`.
+ * Every container thus has the same two mounts and the script stays one constant.
+ */
+function mirrorPodParts(
+  mirror: MirrorFile,
+  index: number,
+  image: string,
+  configMapName: pulumi.Input<string>,
+): { container: k8s.types.input.core.v1.Container; volumes: k8s.types.input.core.v1.Volume[] } {
+  const files = `mirror-${index}-file`;
+  const dir = `mirror-${index}-dir`;
+  return {
+    container: installContainer(
+      `install-mirror-${index}`,
+      image,
+      installEnv(["hosts.toml"], mirror.directory),
+      [
+        { name: files, mountPath: FILES_MOUNT, readOnly: true },
+        { name: dir, mountPath: TARGET_MOUNT },
+      ],
+    ),
+    volumes: [
+      {
+        name: files,
+        configMap: {
+          name: configMapName,
+          defaultMode: 0o444,
+          items: [{ key: mirror.configMapKey, path: "hosts.toml" }],
+        },
+      },
+      { name: dir, hostPath: { path: mirror.directory, type: "DirectoryOrCreate" } },
+    ],
+  };
+}
+
+/** An init container running `INSTALL_SCRIPT` with the given environment and mounts. */
+function installContainer(
+  name: string,
+  image: string,
+  env: Record<string, string>,
+  volumeMounts: k8s.types.input.core.v1.VolumeMount[],
+): k8s.types.input.core.v1.Container {
+  return {
+    name,
+    image,
+    command: ["/bin/sh", "-c", INSTALL_SCRIPT],
+    env: kubernetesEnv(env),
+    // Root only to write the root-owned directory; no capability is needed for that.
+    securityContext: { ...LOCKED_DOWN, runAsUser: 0, runAsGroup: 0, runAsNonRoot: false },
+    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
+    volumeMounts,
+  };
 }
 
 /** The DaemonSet's spec (pure; tests call it directly). */
@@ -180,13 +310,22 @@ export function nodeTrustDaemonSetSpec(
 ): k8s.types.input.apps.v1.DaemonSetSpec {
   const hostDir = registryTrustDir(input.hostsDir, input.registry);
   const files = trustFileNames(input.runtime);
+  const mirrors = (input.mirrors ?? []).map((m, i) =>
+    mirrorPodParts(m, i, input.image, input.configMapName),
+  );
+  const annotations: Record<string, pulumi.Input<string>> = {
+    [CA_CHECKSUM_ANNOTATION]: input.caSha256,
+  };
+  if (input.mirrors && input.mirrors.length > 0) {
+    annotations[MIRRORS_CHECKSUM_ANNOTATION] = mirrorsChecksum(input.mirrors);
+  }
   return {
     selector: { matchLabels: { ...NODE_TRUST_LABELS } },
     updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%" } },
     template: {
       metadata: {
         labels: { ...NODE_TRUST_LABELS },
-        annotations: { [CA_CHECKSUM_ANNOTATION]: input.caSha256 },
+        annotations,
       },
       spec: {
         hostNetwork: false,
@@ -199,20 +338,13 @@ export function nodeTrustDaemonSetSpec(
         // Every node pulls images, tainted ones (GPU, control plane) included.
         tolerations: [{ operator: "Exists" }],
         securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+        // Harbor's directory first: the mirrors' hosts.toml name its ca.crt.
         initContainers: [
-          {
-            name: "install",
-            image: input.image,
-            command: ["/bin/sh", "-c", INSTALL_SCRIPT],
-            env: kubernetesEnv(installEnv(files, hostDir)),
-            // Root only to write the root-owned directory; no capability is needed for that.
-            securityContext: { ...LOCKED_DOWN, runAsUser: 0, runAsGroup: 0, runAsNonRoot: false },
-            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
-            volumeMounts: [
-              { name: "trust-files", mountPath: FILES_MOUNT, readOnly: true },
-              { name: "registry-dir", mountPath: TARGET_MOUNT },
-            ],
-          },
+          installContainer("install", input.image, installEnv(files, hostDir), [
+            { name: "trust-files", mountPath: FILES_MOUNT, readOnly: true },
+            { name: "registry-dir", mountPath: TARGET_MOUNT },
+          ]),
+          ...mirrors.map((m) => m.container),
         ],
         containers: [
           {
@@ -231,6 +363,7 @@ export function nodeTrustDaemonSetSpec(
         volumes: [
           { name: "trust-files", configMap: { name: input.configMapName, defaultMode: 0o444 } },
           { name: "registry-dir", hostPath: { path: hostDir, type: "DirectoryOrCreate" } },
+          ...mirrors.flatMap((m) => m.volumes),
         ],
       },
     },
@@ -239,9 +372,11 @@ export function nodeTrustDaemonSetSpec(
 
 /**
  * Opt-in DaemonSet (`harbor:trust.nodes`) that writes the CA, and for containerd a `hosts.toml`,
- * into `<hostsDir>/<host[:port]>/` on every node. It runs in its own namespace with a single
- * hostPath volume (the one per-registry directory), no host namespaces, no privilege and no
- * capabilities; a new CA changes the pod template and the files are rewritten.
+ * into `<hostsDir>/<host[:port]>/` on every node, plus `<hostsDir>/<upstream>/hosts.toml` for each
+ * node mirror. It runs in its own namespace with one hostPath volume per directory it writes (the
+ * per-registry directory, then one per mirror), no host namespaces, no privilege and no
+ * capabilities; a new CA or a changed mirror file changes the pod template and the files are
+ * rewritten. A mirror removed from `mirrors` leaves its file on the nodes (docs/registry-content.md).
  */
 export class NodeTrust extends pulumi.ComponentResource {
   /** Namespace of the DaemonSet. */
@@ -250,12 +385,16 @@ export class NodeTrust extends pulumi.ComponentResource {
   public readonly daemonSetName: pulumi.Output<string>;
   /** The per-registry directory written on every node. */
   public readonly hostDirectory: string;
+  /** The mirrors' directories written on every node, `<hostsDir>/<upstream>`, in `mirrors` order. */
+  public readonly mirrorDirectories: string[];
   /** Images it runs, as published (before any `imageRegistry` rewrite). */
   public readonly images: string[];
 
   constructor(name: string, args: NodeTrustArgs, opts?: pulumi.ComponentResourceOptions) {
     super("harbor:trust:NodeTrust", name, {}, opts);
     this.hostDirectory = registryTrustDir(args.hostsDir, args.registry);
+    const mirrors = nodeMirrorFiles(args.runtime, args.hostsDir, args.registry, args.mirrors);
+    this.mirrorDirectories = mirrors.map((m) => m.directory);
     this.images = [fullImageRef(args.image)];
 
     const namespace = new k8s.core.v1.Namespace(
@@ -273,7 +412,10 @@ export class NodeTrust extends pulumi.ComponentResource {
           namespace: this.namespace,
           labels: { ...NODE_TRUST_LABELS },
         },
-        data: trustFiles(args.runtime, args.hostsDir, args.registry, args.caCertificate),
+        data: nodeTrustConfigMapData(
+          trustFiles(args.runtime, args.hostsDir, args.registry, args.caCertificate),
+          mirrors,
+        ),
       },
       { parent: this },
     );
@@ -293,6 +435,7 @@ export class NodeTrust extends pulumi.ComponentResource {
           registry: args.registry,
           configMapName: files.metadata.name,
           caSha256: pulumi.output(args.caCertificate).apply(sha256),
+          mirrors,
         }),
       },
       { parent: this },
@@ -303,6 +446,7 @@ export class NodeTrust extends pulumi.ComponentResource {
       namespace: this.namespace,
       daemonSetName: this.daemonSetName,
       hostDirectory: this.hostDirectory,
+      mirrorDirectories: this.mirrorDirectories,
     });
   }
 }

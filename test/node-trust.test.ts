@@ -1,7 +1,7 @@
 /**
  * components/node-trust.ts: the namespace, the ConfigMap and the DaemonSet exactly as sent to the
- * engine, for containerd (node-port key) and docker (mirrored image), plus the install script run
- * for real against a temporary directory.
+ * engine, for containerd (node-port key) and docker (mirrored image), with 0, 1 and 2 node mirrors
+ * (`harbor:mirrors`), plus the install script run for real against a temporary directory.
  */
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -17,14 +17,17 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { sha256 } from "../components/certificates";
 import {
   CA_CHECKSUM_ANNOTATION,
   IDLE_SCRIPT,
   INSTALL_SCRIPT,
+  MIRRORS_CHECKSUM_ANNOTATION,
   NodeTrust,
   hostsToml,
   installEnv,
+  nodeMirrorFiles,
   nodeTrustNamespaceName,
   registryTrustDir,
   trustFileNames,
@@ -69,22 +72,74 @@ const NODE_PORT_HOSTS_TOML = [
   "",
 ].join("\n");
 
+/** docker.io through the `dockerhub-cache` project of the node-port Harbor. */
+const DOCKER_IO_HOSTS_TOML = [
+  "# Written by the harbor-node-trust DaemonSet (Pulumi); local changes are overwritten.",
+  '# docker.io is pulled through Harbor\'s proxy cache project "dockerhub-cache";',
+  "# when Harbor cannot serve a pull, containerd falls back to the upstream server.",
+  'server = "https://registry-1.docker.io"',
+  "",
+  '[host."https://192.168.56.10:30003/v2/dockerhub-cache"]',
+  '  capabilities = ["pull", "resolve"]',
+  '  ca = "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"',
+  "  override_path = true",
+  "",
+].join("\n");
+
+/** An upstream with a port, through the `local-cache` project. */
+const LOCAL_HOSTS_TOML = [
+  "# Written by the harbor-node-trust DaemonSet (Pulumi); local changes are overwritten.",
+  '# registry.local:5000 is pulled through Harbor\'s proxy cache project "local-cache";',
+  "# when Harbor cannot serve a pull, containerd falls back to the upstream server.",
+  'server = "https://registry.local:5000"',
+  "",
+  '[host."https://192.168.56.10:30003/v2/local-cache"]',
+  '  capabilities = ["pull", "resolve"]',
+  '  ca = "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"',
+  "  override_path = true",
+  "",
+].join("\n");
+
 interface Built {
   trust: NodeTrust;
   resources: RecordedResource[];
+  /** What the component passed to `registerOutputs`. */
+  registered: Record<string, unknown>;
   find(type: string, name: string): RecordedResource;
 }
 
 async function build(args: NodeTrustArgs): Promise<Built> {
   const recorder: MockRecorder = { resources: [] };
   await installMocks(recorder);
-  const trust = new NodeTrust("harbor-node-trust", args);
+  // registerOutputs is protected and the mocks drop what it sends: record it on the way through.
+  let registered: Record<string, unknown> = {};
+  const proto = pulumi.ComponentResource.prototype as unknown as {
+    registerOutputs: (this: pulumi.ComponentResource, outputs?: unknown) => void;
+  };
+  const original = proto.registerOutputs;
+  proto.registerOutputs = function (outputs) {
+    if (this instanceof NodeTrust) registered = outputs as Record<string, unknown>;
+    original.call(this, outputs);
+  };
+  let trust: NodeTrust;
+  try {
+    trust = new NodeTrust("harbor-node-trust", args);
+  } finally {
+    proto.registerOutputs = original;
+  }
   await settle(recorder);
   return {
     trust,
     resources: recorder.resources,
+    registered,
     find: (type, name) => findIn(recorder.resources, type, name),
   };
+}
+
+/** The pod template's annotations of a recorded DaemonSet. */
+function annotationsOf(r: RecordedResource): Record<string, string> {
+  return (r.inputs as { spec: { template: { metadata: { annotations: Record<string, string> } } } })
+    .spec.template.metadata.annotations;
 }
 
 const containerdArgs: NodeTrustArgs = {
@@ -170,6 +225,69 @@ function expectedDaemonSet(o: {
       },
     },
   };
+}
+
+/** What one mirror adds to the expected DaemonSet: its install container and its two volumes. */
+function withMirrors(
+  expected: Record<string, unknown>,
+  image: string,
+  mirrors: { directory: string; key: string }[],
+  checksum: string,
+): Record<string, unknown> {
+  const copy = structuredClone(expected) as {
+    spec: {
+      template: {
+        metadata: { annotations: Record<string, string> };
+        spec: { initContainers: unknown[]; volumes: unknown[] };
+      };
+    };
+  };
+  const template = copy.spec.template;
+  template.metadata.annotations["checksum/mirrors"] = checksum;
+  mirrors.forEach((m, n) => {
+    template.spec.initContainers.push({
+      name: `install-mirror-${n}`,
+      image,
+      command: ["/bin/sh", "-c", INSTALL_SCRIPT],
+      env: [
+        { name: "TRUST_FILES", value: "hosts.toml" },
+        { name: "FILES_DIR", value: "/trust" },
+        { name: "TARGET_DIR", value: "/target" },
+        { name: "HOST_DIR", value: m.directory },
+      ],
+      securityContext: {
+        privileged: false,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ["ALL"] },
+        runAsUser: 0,
+        runAsGroup: 0,
+        runAsNonRoot: false,
+      },
+      resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
+      volumeMounts: [
+        { name: `mirror-${n}-file`, mountPath: "/trust", readOnly: true },
+        { name: `mirror-${n}-dir`, mountPath: "/target" },
+      ],
+    });
+    template.spec.volumes.push(
+      {
+        name: `mirror-${n}-file`,
+        configMap: {
+          name: "harbor-node-trust",
+          defaultMode: 0o444,
+          items: [{ key: m.key, path: "hosts.toml" }],
+        },
+      },
+      { name: `mirror-${n}-dir`, hostPath: { path: m.directory, type: "DirectoryOrCreate" } },
+    );
+  });
+  return copy;
+}
+
+/** The checksum annotation as documented: SHA-256 of the JSON list of [upstream, hosts.toml]. */
+function mirrorsSha(pairs: [string, string][]): string {
+  return createHash("sha256").update(JSON.stringify(pairs)).digest("hex");
 }
 
 describe("NodeTrust", function () {
@@ -312,19 +430,237 @@ describe("NodeTrust", function () {
       assert.equal(await resolve(built.trust.namespace), "harbor-node-trust");
       assert.equal(await resolve(built.trust.daemonSetName), "harbor-node-trust");
       assert.equal(built.trust.hostDirectory, "/etc/containerd/certs.d/192.168.56.10:30003");
+      assert.deepEqual(built.trust.mirrorDirectories, []);
       assert.deepEqual(built.trust.images, ["docker.io/library/busybox:1.37.0"]);
+      assert.deepEqual(Object.keys(built.registered), [
+        "namespace",
+        "daemonSetName",
+        "hostDirectory",
+        "mirrorDirectories",
+      ]);
+      assert.deepEqual(built.registered.mirrorDirectories, []);
     });
 
     it("a new CA changes the pod template, so every node rewrites its files", async function () {
       const rotated = await build({ ...containerdArgs, caCertificate: NEW_CA });
-      const annotations = (r: RecordedResource) =>
-        (r.inputs as { spec: { template: { metadata: { annotations: Record<string, string> } } } })
-          .spec.template.metadata.annotations;
-      const before = annotations(built.find(DAEMON_SET, "harbor-node-trust-daemonset"));
-      const after = annotations(rotated.find(DAEMON_SET, "harbor-node-trust-daemonset"));
+      const before = annotationsOf(built.find(DAEMON_SET, "harbor-node-trust-daemonset"));
+      const after = annotationsOf(rotated.find(DAEMON_SET, "harbor-node-trust-daemonset"));
       assert.deepEqual(before, { [CA_CHECKSUM_ANNOTATION]: sha256(CA) });
       assert.deepEqual(after, { [CA_CHECKSUM_ANNOTATION]: sha256(NEW_CA) });
       assert.notEqual(before[CA_CHECKSUM_ANNOTATION], after[CA_CHECKSUM_ANNOTATION]);
+    });
+  });
+
+  describe("node mirrors (harbor:mirrors), containerd", function () {
+    const hostDir = "/etc/containerd/certs.d/192.168.56.10:30003";
+    const base = () =>
+      expectedDaemonSet({
+        image: "busybox:1.37.0",
+        hostDir,
+        files: "ca.crt hosts.toml",
+        caSha256: sha256(CA),
+      });
+
+    it("no mirrors, empty or absent: the same ConfigMap and DaemonSet as before mirrors existed", async function () {
+      for (const mirrors of [undefined, {}]) {
+        const built = await build({ ...containerdArgs, mirrors });
+        assert.deepEqual(built.find(CONFIG_MAP, "harbor-node-trust-files").inputs.data, {
+          "ca.crt": CA,
+          "hosts.toml": NODE_PORT_HOSTS_TOML,
+        });
+        assert.deepEqual(built.find(DAEMON_SET, "harbor-node-trust-daemonset").inputs, base());
+        assert.deepEqual(built.trust.mirrorDirectories, []);
+      }
+      // docker with an empty map is no mirror either.
+      const docker = await build({
+        ...containerdArgs,
+        runtime: "docker",
+        hostsDir: "/etc/docker/certs.d",
+        mirrors: {},
+      });
+      assert.deepEqual(docker.find(CONFIG_MAP, "harbor-node-trust-files").inputs.data, {
+        "ca.crt": CA,
+      });
+    });
+
+    describe("one mirror: docker.io", function () {
+      let built: Built;
+      before(async function () {
+        built = await build({ ...containerdArgs, mirrors: { "docker.io": "dockerhub-cache" } });
+      });
+
+      it("the ConfigMap adds docker.io's hosts.toml under mirror-0-hosts.toml", function () {
+        assert.deepEqual(built.find(CONFIG_MAP, "harbor-node-trust-files").inputs, {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "harbor-node-trust", namespace: "harbor-node-trust", labels: LABELS },
+          data: {
+            "ca.crt": CA,
+            "hosts.toml": NODE_PORT_HOSTS_TOML,
+            "mirror-0-hosts.toml": DOCKER_IO_HOSTS_TOML,
+          },
+        });
+      });
+
+      it("the DaemonSet adds an install container and <hostsDir>/docker.io, after Harbor's", function () {
+        assert.deepEqual(
+          built.find(DAEMON_SET, "harbor-node-trust-daemonset").inputs,
+          withMirrors(
+            base(),
+            "busybox:1.37.0",
+            [{ directory: "/etc/containerd/certs.d/docker.io", key: "mirror-0-hosts.toml" }],
+            mirrorsSha([["docker.io", DOCKER_IO_HOSTS_TOML]]),
+          ),
+        );
+      });
+
+      it("exposes and registers the mirror directory", function () {
+        assert.deepEqual(built.trust.mirrorDirectories, ["/etc/containerd/certs.d/docker.io"]);
+        assert.deepEqual(built.registered.mirrorDirectories, ["/etc/containerd/certs.d/docker.io"]);
+        assert.equal(built.registered.hostDirectory, hostDir);
+      });
+
+      it("another project changes only the mirror checksum: the pods roll and rewrite the file", async function () {
+        const moved = await build({
+          ...containerdArgs,
+          mirrors: { "docker.io": "hub-proxy" },
+        });
+        const ds = (b: Built) => b.find(DAEMON_SET, "harbor-node-trust-daemonset").inputs;
+        const before = annotationsOf(built.find(DAEMON_SET, "harbor-node-trust-daemonset"));
+        const after = annotationsOf(moved.find(DAEMON_SET, "harbor-node-trust-daemonset"));
+        assert.equal(after[CA_CHECKSUM_ANNOTATION], before[CA_CHECKSUM_ANNOTATION]);
+        assert.notEqual(after[MIRRORS_CHECKSUM_ANNOTATION], before[MIRRORS_CHECKSUM_ANNOTATION]);
+        const movedToml = DOCKER_IO_HOSTS_TOML.replaceAll("dockerhub-cache", "hub-proxy");
+        assert.deepEqual(moved.find(CONFIG_MAP, "harbor-node-trust-files").inputs.data, {
+          "ca.crt": CA,
+          "hosts.toml": NODE_PORT_HOSTS_TOML,
+          "mirror-0-hosts.toml": movedToml,
+        });
+        assert.equal(after[MIRRORS_CHECKSUM_ANNOTATION], mirrorsSha([["docker.io", movedToml]]));
+        // Without the annotation the two pod templates would be identical: nothing would roll.
+        const strip = (inputs: Record<string, unknown>) => {
+          const copy = structuredClone(inputs);
+          delete annotationsOf({ inputs: copy } as RecordedResource)[MIRRORS_CHECKSUM_ANNOTATION];
+          return copy;
+        };
+        assert.deepEqual(strip(ds(moved)), strip(ds(built)));
+      });
+
+      it("a new Harbor address changes the mirror file too (its CA path and host)", async function () {
+        const elsewhere = await build({
+          ...containerdArgs,
+          registry: "harbor.example.com",
+          mirrors: { "docker.io": "dockerhub-cache" },
+        });
+        assert.notEqual(
+          annotationsOf(elsewhere.find(DAEMON_SET, "harbor-node-trust-daemonset"))[
+            MIRRORS_CHECKSUM_ANNOTATION
+          ],
+          annotationsOf(built.find(DAEMON_SET, "harbor-node-trust-daemonset"))[
+            MIRRORS_CHECKSUM_ANNOTATION
+          ],
+        );
+      });
+    });
+
+    describe("two mirrors: docker.io and an upstream with a port", function () {
+      let built: Built;
+      before(async function () {
+        built = await build({
+          ...containerdArgs,
+          mirrors: { "docker.io": "dockerhub-cache", "registry.local:5000": "local-cache" },
+        });
+      });
+
+      it("the ConfigMap holds both, keyed by index (a port is not a valid key)", function () {
+        assert.deepEqual(built.find(CONFIG_MAP, "harbor-node-trust-files").inputs.data, {
+          "ca.crt": CA,
+          "hosts.toml": NODE_PORT_HOSTS_TOML,
+          "mirror-0-hosts.toml": DOCKER_IO_HOSTS_TOML,
+          "mirror-1-hosts.toml": LOCAL_HOSTS_TOML,
+        });
+      });
+
+      it("the DaemonSet writes <hostsDir>/docker.io and <hostsDir>/registry.local:5000", function () {
+        assert.deepEqual(
+          built.find(DAEMON_SET, "harbor-node-trust-daemonset").inputs,
+          withMirrors(
+            base(),
+            "busybox:1.37.0",
+            [
+              { directory: "/etc/containerd/certs.d/docker.io", key: "mirror-0-hosts.toml" },
+              {
+                directory: "/etc/containerd/certs.d/registry.local:5000",
+                key: "mirror-1-hosts.toml",
+              },
+            ],
+            mirrorsSha([
+              ["docker.io", DOCKER_IO_HOSTS_TOML],
+              ["registry.local:5000", LOCAL_HOSTS_TOML],
+            ]),
+          ),
+        );
+        assert.deepEqual(built.registered.mirrorDirectories, [
+          "/etc/containerd/certs.d/docker.io",
+          "/etc/containerd/certs.d/registry.local:5000",
+        ]);
+      });
+
+      it("removing a mirror changes the pod template; the one before it keeps its index", async function () {
+        const one = await build({ ...containerdArgs, mirrors: { "docker.io": "dockerhub-cache" } });
+        assert.notEqual(
+          annotationsOf(one.find(DAEMON_SET, "harbor-node-trust-daemonset"))[
+            MIRRORS_CHECKSUM_ANNOTATION
+          ],
+          annotationsOf(built.find(DAEMON_SET, "harbor-node-trust-daemonset"))[
+            MIRRORS_CHECKSUM_ANNOTATION
+          ],
+        );
+        assert.deepEqual(one.trust.mirrorDirectories, ["/etc/containerd/certs.d/docker.io"]);
+        assert.deepEqual(one.find(CONFIG_MAP, "harbor-node-trust-files").inputs.data, {
+          "ca.crt": CA,
+          "hosts.toml": NODE_PORT_HOSTS_TOML,
+          "mirror-0-hosts.toml": DOCKER_IO_HOSTS_TOML,
+        });
+      });
+    });
+
+    it("refuses mirrors for docker, upstreams that are not hosts, and Harbor's own address", function () {
+      assert.deepEqual(nodeMirrorFiles("docker", "/etc/docker/certs.d", "h", {}), []);
+      assert.throws(
+        () => nodeMirrorFiles("docker", "/etc/docker/certs.d", "h", { "docker.io": "cache" }),
+        {
+          message:
+            "NodeTrust: mirrors need runtime containerd, got docker (Docker Engine cannot pull through a proxy cache project)",
+        },
+      );
+      for (const upstream of [
+        "../../root",
+        "a/b",
+        "..",
+        "Docker.io",
+        "$(touch x)",
+        "https://docker.io",
+        "",
+      ]) {
+        assert.throws(
+          () => nodeMirrorFiles("containerd", "/etc/containerd/certs.d", "h", { [upstream]: "c" }),
+          {
+            message: `NodeTrust: mirrors[${JSON.stringify(upstream)}] must be a registry host as in image references, such as docker.io or registry.local:5000`,
+          },
+          upstream,
+        );
+      }
+      assert.throws(
+        () =>
+          nodeMirrorFiles("containerd", "/etc/containerd/certs.d", "192.168.56.10:30003", {
+            "192.168.56.10:30003": "c",
+          }),
+        {
+          message:
+            "NodeTrust: mirrors[\"192.168.56.10:30003\"] is Harbor's own address; its directory already holds Harbor's hosts.toml",
+        },
+      );
     });
   });
 

@@ -10,6 +10,10 @@
  * backticks, both quotes, newline, `;`) plus `*` and `-rf` under the image's shell;
  * `HOSTILE_SCRIPTS=full` runs all 13 values and every file-name case under dash, bash and busybox.
  *
+ * The node-trust DaemonSet with node mirrors is also run whole: its ConfigMap and volumes are laid
+ * out as the kubelet would (a ConfigMap volume's `items` projected, hostPath directories created),
+ * and each install container runs with exactly its env and mounts, in order.
+ *
  * The scripts: the node-trust install script (`components/node-trust.ts`), the pgdata-ownership
  * init container (`lib/values.ts`) and the local-path-provisioner's setup and teardown helpers
  * (`components/local-path-provisioner.ts`). The node-trust idle script takes no input.
@@ -31,7 +35,14 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { INSTALL_SCRIPT, installEnv } from "../../components/node-trust";
+import {
+  INSTALL_SCRIPT,
+  installEnv,
+  nodeMirrorFiles,
+  nodeTrustConfigMapData,
+  nodeTrustDaemonSetSpec,
+  trustFiles,
+} from "../../components/node-trust";
 import {
   LOCAL_PATH_SETUP_SCRIPT,
   LOCAL_PATH_TEARDOWN_SCRIPT,
@@ -114,15 +125,16 @@ function snapshot(dir: string): Map<string, string> {
 }
 
 /**
- * Paths created, removed or changed between two snapshots, outside `allowed` (the directory the
- * script is meant to write, and its parent only for creating or removing that directory).
+ * Paths created, removed or changed between two snapshots, outside `allowed` (the directories the
+ * script is meant to write, and their parents only for creating or removing those directories).
  */
 function changesOutside(
   before: Map<string, string>,
   after: Map<string, string>,
-  allowed: string,
+  allowed: string | readonly string[],
 ): string[] {
-  const inside = (p: string) => p === allowed || p.startsWith(`${allowed}${path.sep}`);
+  const dirs = typeof allowed === "string" ? [allowed] : allowed;
+  const inside = (p: string) => dirs.some((d) => p === d || p.startsWith(`${d}${path.sep}`));
   const keys = new Set([...before.keys(), ...after.keys()]);
   return [...keys].filter((k) => !inside(k) && before.get(k) !== after.get(k)).sort();
 }
@@ -283,6 +295,230 @@ describe("generated scripts with hostile values", function () {
           rmSync(path.join(root, "node"), { recursive: true });
         }
       });
+    });
+  });
+
+  describe("node-trust DaemonSet with node mirrors, run as the kubelet would", function () {
+    const REGISTRY = "192.168.56.10:30003";
+    const HOSTS_DIR = "/etc/containerd/certs.d";
+    const CA = "-----BEGIN CERTIFICATE-----\nTUlJQ0FURVNUQ0E=\n-----END CERTIFICATE-----\n";
+    const MIRRORS = { "docker.io": "dockerhub-cache", "registry.local:5000": "local-cache" };
+
+    interface PlainContainer {
+      name: string;
+      command: string[];
+      env: { name: string; value: string }[];
+      volumeMounts: { name: string; mountPath: string }[];
+    }
+    interface PlainVolume {
+      name: string;
+      configMap?: { name: string; items?: { key: string; path: string }[] };
+      hostPath?: { path: string; type: string };
+    }
+
+    /** The real ConfigMap data and pod spec, with plain values (no Outputs involved). */
+    function realPod(mirrors: Record<string, string>) {
+      const files = nodeMirrorFiles("containerd", HOSTS_DIR, REGISTRY, mirrors);
+      const data = nodeTrustConfigMapData(
+        trustFiles("containerd", HOSTS_DIR, REGISTRY, CA),
+        files,
+      ) as Record<string, string>;
+      const spec = nodeTrustDaemonSetSpec({
+        image: "busybox:1.37.0",
+        runtime: "containerd",
+        hostsDir: HOSTS_DIR,
+        registry: REGISTRY,
+        configMapName: "harbor-node-trust",
+        caSha256: "0",
+        mirrors: files,
+      }) as unknown as {
+        template: { spec: { initContainers: PlainContainer[]; volumes: PlainVolume[] } };
+      };
+      return { data, files, pod: spec.template.spec };
+    }
+
+    /**
+     * Lays out the pod's volumes under `root`: a ConfigMap volume as a directory of its keys (only
+     * its `items`, under their paths, when it has some), a hostPath as `<root>/node/<path>`,
+     * created like `DirectoryOrCreate`. Returns the local directory of each volume.
+     */
+    function layOut(root: string, volumes: PlainVolume[], data: Record<string, string>) {
+      const local = new Map<string, string>();
+      for (const v of volumes) {
+        if (v.configMap) {
+          const dir = path.join(root, "volumes", v.name);
+          mkdirSync(dir, { recursive: true });
+          const items = v.configMap.items ?? Object.keys(data).map((key) => ({ key, path: key }));
+          for (const item of items) writeFileSync(path.join(dir, item.path), data[item.key]);
+          local.set(v.name, dir);
+        } else if (v.hostPath) {
+          assert.equal(v.hostPath.type, "DirectoryOrCreate");
+          const dir = path.join(root, "node", v.hostPath.path);
+          mkdirSync(dir, { recursive: true });
+          local.set(v.name, dir);
+        } else {
+          assert.fail(`unexpected volume ${v.name}`);
+        }
+      }
+      return local;
+    }
+
+    /**
+     * Runs one init container: its script, its env as the kubelet hands it over (`$$` -> `$`),
+     * with each value that is one of its mount paths replaced by that volume's local directory.
+     */
+    function runContainer(
+      shell: Shell,
+      c: PlainContainer,
+      local: Map<string, string>,
+      cwd: string,
+      override: Record<string, string> = {},
+    ): Run {
+      assert.deepEqual(c.command.slice(0, 2), ["/bin/sh", "-c"]);
+      assert.equal(c.command[2], INSTALL_SCRIPT);
+      const mounts = new Map(c.volumeMounts.map((m) => [m.mountPath, local.get(m.name)]));
+      const env: Record<string, string> = {};
+      for (const e of c.env) {
+        const value = expandKubernetesReferences(e.value, {});
+        env[e.name] = mounts.get(value) ?? value;
+      }
+      count("node-trust install (pod)", shell);
+      return run(shell, INSTALL_SCRIPT, { ...env, ...override }, cwd);
+    }
+
+    it("writes Harbor's directory, then docker.io and registry.local:5000, exactly, nothing else", function () {
+      withRoot((root, cwd) => {
+        for (const shell of shells(root, "busybox")) {
+          const { data, files, pod } = realPod(MIRRORS);
+          const local = layOut(root, pod.volumes, data);
+          const certsD = path.join(root, "node", HOSTS_DIR);
+          // Files of the node that must survive: another registry, a stale mirror file.
+          mkdirSync(path.join(certsD, "quay.io"), { recursive: true });
+          writeFileSync(path.join(certsD, "quay.io", "hosts.toml"), "untouched\n");
+          writeFileSync(path.join(certsD, "docker.io", "hosts.toml"), "stale\n");
+          const targets = [REGISTRY, "docker.io", "registry.local:5000"].map((d) =>
+            path.join(certsD, d),
+          );
+          const before = snapshot(root);
+
+          assert.deepEqual(
+            pod.initContainers.map((c) => c.name),
+            ["install", "install-mirror-0", "install-mirror-1"],
+          );
+          const outputs = pod.initContainers.map((c) => {
+            const r = runContainer(shell, c, local, cwd);
+            assert.equal(r.status, 0, `${shell.name} ${c.name}: ${r.stderr}`);
+            return r.stdout;
+          });
+          assert.deepEqual(outputs, [
+            `installed ca.crt hosts.toml in ${HOSTS_DIR}/${REGISTRY}\n`,
+            `installed hosts.toml in ${HOSTS_DIR}/docker.io\n`,
+            `installed hosts.toml in ${HOSTS_DIR}/registry.local:5000\n`,
+          ]);
+
+          // Each directory holds exactly its files, with the ConfigMap's content, mode 0644.
+          const read = (dir: string, f: string) => readFileSync(path.join(certsD, dir, f), "utf8");
+          assert.deepEqual(readdirSync(path.join(certsD, REGISTRY)).sort(), [
+            "ca.crt",
+            "hosts.toml",
+          ]);
+          assert.equal(read(REGISTRY, "ca.crt"), CA);
+          assert.equal(read(REGISTRY, "hosts.toml"), data["hosts.toml"]);
+          for (const [i, upstream] of ["docker.io", "registry.local:5000"].entries()) {
+            assert.deepEqual(readdirSync(path.join(certsD, upstream)), ["hosts.toml"]);
+            assert.equal(read(upstream, "hosts.toml"), files[i].content);
+            assert.equal(read(upstream, "hosts.toml"), data[`mirror-${i}-hosts.toml`]);
+            const mode = statSync(path.join(certsD, upstream, "hosts.toml")).mode & 0o777;
+            assert.equal(mode, 0o644);
+          }
+          assert.match(
+            read("docker.io", "hosts.toml"),
+            /^server = "https:\/\/registry-1\.docker\.io"$/m,
+          );
+          assert.match(
+            read("docker.io", "hosts.toml"),
+            /^\[host\."https:\/\/192\.168\.56\.10:30003\/v2\/dockerhub-cache"\]$/m,
+          );
+          // The mirror names the CA the first container wrote.
+          assert.ok(
+            read("docker.io", "hosts.toml").includes(`ca = "${HOSTS_DIR}/${REGISTRY}/ca.crt"`),
+          );
+          assert.equal(read("quay.io", "hosts.toml"), "untouched\n");
+          assert.deepEqual(changesOutside(before, snapshot(root), targets), []);
+          assertNothingExecuted(root);
+          rmSync(path.join(root, "node"), { recursive: true });
+          rmSync(path.join(root, "volumes"), { recursive: true });
+        }
+      });
+    });
+
+    for (const value of HOSTILE_VALUES) {
+      it(`a mirror directory named ${JSON.stringify(value)}: hosts.toml lands there, nothing run`, function () {
+        withRoot((root, cwd) => {
+          for (const shell of shells(root, "busybox")) {
+            const { data, pod } = realPod({ "docker.io": "dockerhub-cache" });
+            const mirror = pod.initContainers[1];
+            // The same container, its hostPath and HOST_DIR named by the hostile value.
+            const volumes = pod.volumes.map((v) =>
+              v.name === "mirror-0-dir"
+                ? { ...v, hostPath: { path: `${HOSTS_DIR}/${value}`, type: "DirectoryOrCreate" } }
+                : v,
+            );
+            const local = layOut(root, volumes, data);
+            const target = path.join(root, "node", HOSTS_DIR, value);
+            const before = snapshot(root);
+            const r = runContainer(shell, mirror, local, cwd, {
+              HOST_DIR: `${HOSTS_DIR}/${value}`,
+            });
+            assert.equal(r.status, 0, `${shell.name}: ${r.stderr}`);
+            assert.equal(r.stdout, `installed hosts.toml in ${HOSTS_DIR}/${value}\n`);
+            assert.deepEqual(readdirSync(target), ["hosts.toml"]);
+            assert.equal(
+              readFileSync(path.join(target, "hosts.toml"), "utf8"),
+              data["mirror-0-hosts.toml"],
+            );
+            assert.deepEqual(changesOutside(before, snapshot(root), target), []);
+            assertNothingExecuted(root);
+            rmSync(path.join(root, "node"), { recursive: true });
+            rmSync(path.join(root, "volumes"), { recursive: true });
+          }
+        });
+      });
+    }
+
+    const mirrorFileCases = [
+      "../docker.io/hosts.toml",
+      "hosts.toml ../../../escape",
+      ".hosts.toml",
+    ];
+    for (const trustFilesValue of FULL ? mirrorFileCases : mirrorFileCases.slice(0, 2)) {
+      it(`the mirror container with TRUST_FILES ${JSON.stringify(trustFilesValue)}: refused, nothing written outside`, function () {
+        withRoot((root, cwd) => {
+          for (const shell of shells(root, "busybox")) {
+            const { data, pod } = realPod({ "docker.io": "dockerhub-cache" });
+            const local = layOut(root, pod.volumes, data);
+            writeFileSync(path.join(root, "node", "escape"), "outside\n");
+            const target = local.get("mirror-0-dir") ?? assert.fail("no mirror directory");
+            const before = snapshot(root);
+            const r = runContainer(shell, pod.initContainers[1], local, cwd, {
+              TRUST_FILES: trustFilesValue,
+            });
+            assert.notEqual(r.status, 0, `${shell.name} accepted ${trustFilesValue}`);
+            assert.match(r.stderr, /refusing file name /);
+            assert.deepEqual(changesOutside(before, snapshot(root), target), []);
+            assert.equal(readFileSync(path.join(root, "node", "escape"), "utf8"), "outside\n");
+            assertNothingExecuted(root);
+            rmSync(path.join(root, "node"), { recursive: true });
+            rmSync(path.join(root, "volumes"), { recursive: true });
+          }
+        });
+      });
+    }
+
+    it("an upstream that is not a host never becomes a hostPath: the component refuses it", function () {
+      for (const upstream of [...HOSTILE_VALUES, "../../../root", "docker.io/../..", REGISTRY]) {
+        assert.throws(() => realPod({ [upstream]: "cache" }), /^Error: NodeTrust: mirrors\[/);
+      }
     });
   });
 
