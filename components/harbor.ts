@@ -307,6 +307,7 @@ export class Harbor extends pulumi.ComponentResource {
               hostsDir: args.trust.nodes.hostsDir,
               image: args.trust.nodes.image,
               imageRegistry: args.imageRegistry,
+              mirrors: args.content.mirrors,
             },
             child(),
           )

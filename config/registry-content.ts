@@ -517,6 +517,8 @@ export interface RegistryContentContext {
   trivyEnabled: boolean;
   /** `harbor:trust.nodes`: mirrors are written by the node-trust DaemonSet. */
   nodeTrust: { enabled: boolean; runtime: "containerd" | "docker" };
+  /** `harbor:hostname`: Harbor cannot be a mirror of itself. */
+  hostname?: string;
 }
 
 /** A problem found by the cross-checks: the key path (below `harbor:`) and the message. */
@@ -680,7 +682,12 @@ export function checkRegistryContent(
   }
   for (const [upstream, project] of Object.entries(c.mirrors)) {
     const p = c.projects[project];
-    if (!p) {
+    if (context.hostname !== undefined && upstream.replace(/:\d+$/, "") === context.hostname) {
+      add(
+        ["mirrors", upstream],
+        `is Harbor itself (harbor:hostname ${context.hostname}): a mirror sends pulls of another registry through Harbor`,
+      );
+    } else if (!p) {
       add(
         ["mirrors", upstream],
         `names project "${project}", which is not declared (${declared(projects, "projects")})`,

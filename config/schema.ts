@@ -1196,6 +1196,7 @@ export const rawConfigSchema = strictObject({
     authMode: c.auth.mode,
     trivyEnabled: c.trivy.enabled,
     nodeTrust: { enabled: c.trust.nodes.enabled, runtime: c.trust.nodes.runtime },
+    hostname: c.hostname,
   })) {
     issue(p.path, p.message, p.input);
   }

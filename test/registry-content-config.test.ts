@@ -300,6 +300,17 @@ describe("registry-content configuration", function () {
     );
   });
 
+  it("refuses Harbor as a mirror of itself", function () {
+    const raw = {
+      registries: { own: { type: "harbor", url: "https://harbor.example.com" } },
+      projects: { "own-cache": { proxyCache: "own" } },
+      mirrors: { "harbor.example.com:443": "own-cache" },
+    };
+    assert.deepEqual(problems(raw, { hostname: "harbor.example.com" }), [
+      'harbor:mirrors["harbor.example.com:443"] is Harbor itself (harbor:hostname harbor.example.com): a mirror sends pulls of another registry through Harbor',
+    ]);
+  });
+
   it("never echoes registry secrets", function () {
     const messages = problems({
       registrySecrets: JSON.stringify({ hub: "", ghcr: "s3cr3t\nline" }),

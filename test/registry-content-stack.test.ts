@@ -4,6 +4,7 @@
  * the outputs consumer stacks read, and that every credential stays a secret.
  */
 import { strict as assert } from "node:assert";
+import { mirrorHostsToml } from "../lib/mirrors";
 import { PULL_SECRET_LABELS, dockerConfigJson } from "../lib/registry-content";
 import { stackSecrets } from "./fixtures/stack-secrets";
 import { testChain } from "./fixtures/tls";
@@ -198,6 +199,31 @@ describe("program: prod stack registry content", function () {
       imagePullSecrets: [{ name: "harbor-pull" }],
     });
     assert.equal(run.ofType("kubernetes:core/v1:ServiceAccountPatch").length, 1);
+  });
+
+  it("has every node pull docker.io through the Docker Hub cache (containerd hosts.toml)", function () {
+    const files = run.find("kubernetes:core/v1:ConfigMap", "harbor-node-trust-files");
+    const data = files.inputs.data as Record<string, string>;
+    assert.deepEqual(Object.keys(data).sort(), ["ca.crt", "hosts.toml", "mirror-0-hosts.toml"]);
+    const toml = mirrorHostsToml("docker.io", "dockerhub-cache", {
+      registry: REGISTRY,
+      hostsDir: "/etc/containerd/certs.d",
+    });
+    assert.equal(data["mirror-0-hosts.toml"], toml);
+    assert.match(toml, /^server = "https:\/\/registry-1\.docker\.io"$/m);
+    assert.match(toml, /^\[host\."https:\/\/registry\.example\.com\/v2\/dockerhub-cache"\]$/m);
+    const daemonSet = run.find("kubernetes:apps/v1:DaemonSet", "harbor-node-trust-daemonset");
+    const pod = (daemonSet.inputs.spec as { template: { spec: Record<string, unknown> } }).template
+      .spec;
+    const init = pod.initContainers as { name: string; env: { name: string; value: string }[] }[];
+    assert.deepEqual(
+      init.map((c) => c.name),
+      ["install", "install-mirror-0"],
+    );
+    assert.deepEqual(
+      init[1].env.find((e) => e.name === "HOST_DIR"),
+      { name: "HOST_DIR", value: "/etc/containerd/certs.d/docker.io" },
+    );
   });
 
   it("exports projects, robots and the robots' credentials (secret) for consumer stacks", function () {
