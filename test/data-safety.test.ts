@@ -163,17 +163,22 @@ describe("moving everything into the Harbor component keeps existing stacks' res
     assert.ok(harborUrn);
     const children = run.registrations.filter((r) => r.parentUrn === harborUrn);
     assert.deepEqual(children.map((c) => `${c.type}::${c.name}`).sort(), [
+      "harbor:content:RegistryContent::harbor-content",
       "harbor:core:Credentials::harbor",
       "harbor:core:HarborRelease::harbor",
       "harbor:core:Namespace::harbor",
       "harbor:storage:Storage::harbor",
       "harbor:tls:Certificates::harbor",
       "harbor:trust:NamespaceTrust::harbor-trust",
+      "harbor:trust:NodeTrust::harbor-node-trust",
       "harbor:upgrade:VersionGuard::harbor-upgrade",
     ]);
     for (const child of children) {
-      // The downgrade guard came with the component: it has no earlier URN.
-      if (child.type === "harbor:upgrade:VersionGuard") {
+      // The downgrade guard and the registry content came with the component: no earlier URN.
+      if (
+        child.type === "harbor:upgrade:VersionGuard" ||
+        child.type === "harbor:content:RegistryContent"
+      ) {
         assert.deepEqual(child.aliases, []);
         continue;
       }
