@@ -94,7 +94,7 @@ describe("program: prod stack registry content", function () {
       url: "https://hub.docker.com",
       description: "",
       accessKey: "acme-puller",
-      accessSecret: JSON.parse(secrets.registrySecrets).dockerhub,
+      accessSecret: (JSON.parse(secrets.registrySecrets) as Record<string, string>).dockerhub,
     });
     assert.ok(isSecretWrapper(endpoint.rawInputs.accessSecret), "accessSecret must be secret");
     const cache = run.find(dyn("Project"), "harbor-content-project-dockerhub-cache");
