@@ -1,6 +1,7 @@
 /**
  * What an application namespace needs to pull from Harbor: the registry's CA for workloads that
- * call Harbor themselves, and an `imagePullSecrets`-ready `kubernetes.io/dockerconfigjson` Secret.
+ * call Harbor themselves, and an `imagePullSecrets`-ready `kubernetes.io/dockerconfigjson` Secret
+ * holding a robot's credentials as the Harbor stack exports them.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,12 +11,12 @@ export interface RegistryAccessArgs {
   namespace: string;
   /** Create the namespace; false uses an existing one managed elsewhere. */
   createNamespace: boolean;
-  /** Registry address `host[:port]` (the Harbor stack's `registry` output). */
-  registry: pulumi.Input<string>;
-  /** Harbor user or robot account that pulls (`robot$team+puller`). */
-  username: pulumi.Input<string>;
-  /** Its password or robot secret; stored only inside the Secret, as a Pulumi secret. */
-  password: pulumi.Input<string>;
+  /**
+   * The Secret's `.dockerconfigjson`: the Harbor stack's `dockerConfigJson` output for the robot
+   * (an `auths` entry for Harbor's registry address). Stored only inside the Secret, as a Pulumi
+   * secret whether or not the input already is one.
+   */
+  dockerConfigJson: pulumi.Input<string>;
   /**
    * PEM of Harbor's CA (the Harbor stack's `caCertificate` output); undefined when Harbor's
    * certificate is trusted without it (TLS terminated in front of Harbor by a public CA).
@@ -34,15 +35,6 @@ export const CONSUMER_LABELS: Readonly<Record<string, string>> = {
   "app.kubernetes.io/part-of": "harbor-consumer",
   "app.kubernetes.io/managed-by": "pulumi",
 };
-
-/**
- * The `.dockerconfigjson` of a pull Secret: one `auths` entry for the registry with the user name,
- * the password and `auth` (base64 of `user:password`), which kubelet and docker both read.
- */
-export function dockerConfigJson(registry: string, username: string, password: string): string {
-  const auth = Buffer.from(`${username}:${password}`, "utf8").toString("base64");
-  return JSON.stringify({ auths: { [registry]: { username, password, auth } } });
-}
 
 /** Pull Secret, CA ConfigMap and, optionally, a ServiceAccount that uses the Secret. */
 export class RegistryAccess extends pulumi.ComponentResource {
@@ -66,9 +58,6 @@ export class RegistryAccess extends pulumi.ComponentResource {
         ).metadata.name
       : pulumi.output(args.namespace);
 
-    const dockerConfig = pulumi
-      .all([args.registry, args.username, args.password])
-      .apply(([registry, username, password]) => dockerConfigJson(registry, username, password));
     const pullSecret = new k8s.core.v1.Secret(
       `${name}-pull-secret`,
       {
@@ -78,7 +67,7 @@ export class RegistryAccess extends pulumi.ComponentResource {
           labels: { ...CONSUMER_LABELS },
         },
         type: "kubernetes.io/dockerconfigjson",
-        stringData: pulumi.secret({ ".dockerconfigjson": dockerConfig }),
+        stringData: pulumi.secret({ ".dockerconfigjson": args.dockerConfigJson }),
       },
       { parent: this },
     );

@@ -38,10 +38,14 @@ export function plain(v: unknown): unknown {
   return v;
 }
 
-/** Installs mocks recording into `resources`; StackReferences read `stackOutputs[stackName]`. */
+/**
+ * Installs mocks recording into `resources`; StackReferences read `stackOutputs[stackName]`, and
+ * mark the outputs `secretOutputs[stackName]` secret as the engine does (none when unset).
+ */
 export async function installMocks(
   resources: RecordedResource[],
   stackOutputs: Record<string, Record<string, unknown>> = {},
+  secretOutputs: Record<string, string[]> = {},
 ): Promise<void> {
   await pulumi.runtime.setMocks(
     {
@@ -58,7 +62,7 @@ export async function installMocks(
             ? {
                 name: inputs.name,
                 outputs: stackOutputs[String(inputs.name)] ?? {},
-                secretOutputNames: [],
+                secretOutputNames: secretOutputs[String(inputs.name)] ?? [],
               }
             : inputs;
         const meta = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
@@ -119,6 +123,14 @@ export interface ConsumerRun {
 
 const INDEX = path.resolve(__dirname, "..", "index.ts");
 
+/** Options of `runConsumer`. */
+export interface RunOptions {
+  /** Outputs each referenced stack marks secret (by stack name); none by default. */
+  secretOutputs?: Record<string, string[]>;
+  /** Record the resources here, to inspect them also when the program fails. */
+  resources?: RecordedResource[];
+}
+
 /**
  * Runs the consumer's `index.ts` under mocks: `config` are `consumer:` keys without the prefix,
  * `secrets` those set with `--secret`, `stackOutputs` the outputs of referenced stacks.
@@ -127,9 +139,10 @@ export async function runConsumer(
   config: Record<string, string>,
   secrets: Record<string, string>,
   stackOutputs: Record<string, Record<string, unknown>>,
+  options: RunOptions = {},
 ): Promise<ConsumerRun> {
-  const resources: RecordedResource[] = [];
-  await installMocks(resources, stackOutputs);
+  const resources: RecordedResource[] = options.resources ?? [];
+  await installMocks(resources, stackOutputs, options.secretOutputs);
   const all: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...config, ...secrets })) all[`consumer:${k}`] = v;
   pulumi.runtime.setAllConfig(
@@ -148,4 +161,13 @@ export async function runConsumer(
   }
   await settle(resources);
   return { resources, outputs, secretOutputs };
+}
+
+/** Every string in serialized inputs that is not inside a secret wrapper. */
+export function plainStrings(v: unknown): string[] {
+  if (isSecretWrapper(v)) return [];
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.flatMap(plainStrings);
+  if (v && typeof v === "object") return Object.values(v).flatMap(plainStrings);
+  return [];
 }

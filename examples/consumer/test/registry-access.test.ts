@@ -1,11 +1,7 @@
 /** The RegistryAccess component: the pull Secret's exact content, the CA ConfigMap, the ServiceAccount. */
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  RegistryAccess,
-  dockerConfigJson,
-  type RegistryAccessArgs,
-} from "../components/registry-access";
+import { RegistryAccess, type RegistryAccessArgs } from "../components/registry-access";
 import {
   find,
   installMocks,
@@ -21,11 +17,12 @@ const LABELS = {
   "app.kubernetes.io/managed-by": "pulumi",
 };
 
-/** `.dockerconfigjson` written out by hand: the format kubelet reads. */
-const EXPECTED_DOCKER_CONFIG =
-  '{"auths":{"192.168.56.10:30003":{"username":"robot$shop+puller","password":"pa:ss\\"word","auth":"' +
-  Buffer.from('robot$shop+puller:pa:ss"word').toString("base64") +
-  '"}}}';
+/**
+ * A `.dockerconfigjson` as the Harbor stack exports it for robot `puller`, written out by hand; the
+ * component stores it as given, byte for byte.
+ */
+const DOCKER_CONFIG =
+  '{"auths":{"192.168.56.10:30003":{"username":"robot$puller","password":"pa:ss\\"word","auth":"cm9ib3QkcHVsbGVyOnBhOnNzIndvcmQ="}}}';
 
 async function build(args: RegistryAccessArgs) {
   const resources: RecordedResource[] = [];
@@ -38,9 +35,7 @@ async function build(args: RegistryAccessArgs) {
 const full: RegistryAccessArgs = {
   namespace: "shop",
   createNamespace: true,
-  registry: "192.168.56.10:30003",
-  username: "robot$shop+puller",
-  password: pulumi.secret('pa:ss"word'),
+  dockerConfigJson: pulumi.secret(DOCKER_CONFIG),
   caCertificate: CA,
   pullSecretName: "harbor-pull",
   caConfigMapName: "harbor-ca",
@@ -48,16 +43,6 @@ const full: RegistryAccessArgs = {
 };
 
 describe("RegistryAccess", function () {
-  it("dockerConfigJson has one auths entry with username, password and base64 auth", function () {
-    assert.equal(
-      dockerConfigJson("192.168.56.10:30003", "robot$shop+puller", 'pa:ss"word'),
-      EXPECTED_DOCKER_CONFIG,
-    );
-    assert.deepEqual(JSON.parse(dockerConfigJson("harbor.example.com", "u", "p")), {
-      auths: { "harbor.example.com": { username: "u", password: "p", auth: "dTpw" } },
-    });
-  });
-
   describe("with a new namespace, a CA and a ServiceAccount", function () {
     let resources: RecordedResource[];
     let access: RegistryAccess;
@@ -87,7 +72,7 @@ describe("RegistryAccess", function () {
         kind: "Secret",
         metadata: { name: "harbor-pull", namespace: "shop", labels: LABELS },
         type: "kubernetes.io/dockerconfigjson",
-        stringData: { ".dockerconfigjson": EXPECTED_DOCKER_CONFIG },
+        stringData: { ".dockerconfigjson": DOCKER_CONFIG },
       });
       assert.ok(isSecretWrapper(secret.rawInputs.stringData), "stringData must be a Pulumi secret");
     });
@@ -130,5 +115,12 @@ describe("RegistryAccess", function () {
     assert.equal(await resolve(access.namespace), "shop");
     assert.equal(access.caConfigMapName, undefined);
     assert.equal(access.serviceAccountName, undefined);
+  });
+
+  it("keeps the .dockerconfigjson a Pulumi secret even when it is handed over plain", async function () {
+    const { resources } = await build({ ...full, dockerConfigJson: DOCKER_CONFIG });
+    const secret = find(resources, "kubernetes:core/v1:Secret", "app-pull-secret");
+    assert.ok(isSecretWrapper(secret.rawInputs.stringData), "stringData must be a Pulumi secret");
+    assert.deepEqual(secret.inputs.stringData, { ".dockerconfigjson": DOCKER_CONFIG });
   });
 });
