@@ -97,14 +97,17 @@ function namedMap<V extends z.ZodType>(key: z.ZodType<string>, value: V, what: s
     });
 }
 
-/** A storage quota: -1 (unlimited) or a binary size, canonical (`51200Mi` -> `50Gi`). */
+/**
+ * A storage quota: -1 (unlimited) or a binary size, canonical (`51200Mi` -> `50Gi`). The text is
+ * not trimmed: a size with a line break or U+2028 after it is refused like any other stray text.
+ */
 export const quota = () =>
   z
     .union([z.number(), z.string()], {
       error: "must be -1 (unlimited) or a size such as 50Gi (units Mi, Gi, Ti)",
     })
     .transform((v, ctx): Quota => {
-      const text = String(v).trim();
+      const text = String(v);
       if (text === "-1") return -1;
       const bytes = /^\d+(Mi|Gi|Ti)$/.test(text) ? quotaBytes(text) : NaN;
       if (!(bytes > 0 && bytes <= MAX_QUOTA_BYTES)) {
@@ -546,8 +549,12 @@ export function checkRegistryContent(
     problems.push({ path, message, input });
   const registries = Object.keys(c.registries);
   const projects = Object.keys(c.projects);
+  // Names and values are quoted in messages (a name that failed its own rule, reported by the
+  // schema too, may still carry a line break); a list shows plain names bare.
+  const bare = (name: string) => (/^[a-z0-9][a-z0-9._:-]*$/.test(name) ? name : quoted(name));
+  const listed = (names: string[]) => names.map(bare).join(", ");
   const declared = (names: string[], key: string) =>
-    names.length > 0 ? `harbor:${key} declares ${names.join(", ")}` : `harbor:${key} declares none`;
+    names.length > 0 ? `harbor:${key} declares ${listed(names)}` : `harbor:${key} declares none`;
 
   // Registry endpoints and their secrets (never echoed; unknown in a plan without secrets).
   const unknownSecrets = c.registrySecrets === UNKNOWN_SECRET;
@@ -560,13 +567,13 @@ export function checkRegistryContent(
     if (r.accessKey !== undefined && secrets[name] === undefined) {
       add(
         ["registries", name, "accessKey"],
-        `is set, but harbor:registrySecrets has no secret for ${name}: set it with \`pulumi config set --secret harbor:registrySecrets '{"${name}":"<secret>"}'\` (one JSON map for every registry)`,
+        `is set, but harbor:registrySecrets has no secret for ${bare(name)}: set it with \`pulumi config set --secret harbor:registrySecrets '{${quoted(name)}:"<secret>"}'\` (one JSON map for every registry)`,
       );
     }
     if (r.accessKey === undefined && secrets[name] !== undefined) {
       add(
         ["registries", name, "accessKey"],
-        `is required: harbor:registrySecrets holds a secret for ${name}, which Harbor sends with this user name or access key`,
+        `is required: harbor:registrySecrets holds a secret for ${bare(name)}, which Harbor sends with this user name or access key`,
       );
     }
   }
@@ -574,7 +581,7 @@ export function checkRegistryContent(
     if (!registries.includes(name)) {
       add(
         ["registrySecrets"],
-        `holds a secret for "${name}", which is not a registry endpoint (${declared(registries, "registries")})`,
+        `holds a secret for ${quoted(name)}, which is not a registry endpoint (${declared(registries, "registries")})`,
       );
     }
   }
@@ -586,13 +593,13 @@ export function checkRegistryContent(
       if (!registry) {
         add(
           ["projects", name, "proxyCache"],
-          `names registry endpoint "${p.proxyCache}", which is not declared (${declared(registries, "registries")})`,
+          `names registry endpoint ${quoted(p.proxyCache)}, which is not declared (${declared(registries, "registries")})`,
           p.proxyCache,
         );
       } else if (!PROXY_CACHE_TYPES.includes(registry.type)) {
         add(
           ["projects", name, "proxyCache"],
-          `names "${p.proxyCache}" of type ${registry.type}, which Harbor cannot use as a proxy cache (it can: ${PROXY_CACHE_TYPES.join(", ")})`,
+          `names ${quoted(p.proxyCache)} of type ${registry.type}, which Harbor cannot use as a proxy cache (it can: ${PROXY_CACHE_TYPES.join(", ")})`,
           p.proxyCache,
         );
       }
@@ -609,7 +616,7 @@ export function checkRegistryContent(
       if (seen.has(key)) {
         add(
           ["projects", name, "immutableTags", i],
-          `repeats ${JSON.stringify(t.tags)} (Harbor refuses a duplicate rule)`,
+          `repeats ${quoted(t.tags)} (Harbor refuses a duplicate rule)`,
         );
       }
       seen.add(key);
@@ -641,7 +648,7 @@ export function checkRegistryContent(
       if (project !== "*" && !projects.includes(project)) {
         add(
           ["robots", name, "projects", project],
-          `names project "${project}", which is not declared (${declared(projects, "projects")}); use "*" for every project`,
+          `names project ${quoted(project)}, which is not declared (${declared(projects, "projects")}); use "*" for every project`,
         );
       }
     }
@@ -653,7 +660,7 @@ export function checkRegistryContent(
     if (!robot) {
       add(
         ["pullSecrets", namespace],
-        `names robot "${s.robot}", which is not declared (${declared(Object.keys(c.robots), "robots")})`,
+        `names robot ${quoted(s.robot)}, which is not declared (${declared(Object.keys(c.robots), "robots")})`,
         s.robot,
       );
     } else if (
@@ -663,7 +670,7 @@ export function checkRegistryContent(
     ) {
       add(
         ["pullSecrets", namespace],
-        `names robot "${s.robot}", which cannot pull: give it pull on a project (harbor:robots.${s.robot}.projects)`,
+        `names robot ${quoted(s.robot)}, which cannot pull: give it pull on a project (${keyName(["robots", s.robot, "projects"])})`,
         s.robot,
       );
     }
@@ -683,13 +690,13 @@ export function checkRegistryContent(
     if (!p) {
       add(
         ["mirrors", upstream],
-        `names project "${project}", which is not declared (${declared(projects, "projects")})`,
+        `names project ${quoted(project)}, which is not declared (${declared(projects, "projects")})`,
         project,
       );
     } else if (p.proxyCache === undefined) {
       add(
         ["mirrors", upstream],
-        `names project "${project}", which is not a proxy cache project (set harbor:projects.${project}.proxyCache)`,
+        `names project ${quoted(project)}, which is not a proxy cache project (set ${keyName(["projects", project, "proxyCache"])})`,
         project,
       );
     } else {
@@ -698,7 +705,7 @@ export function checkRegistryContent(
       if (serves !== undefined && serves !== upstream) {
         add(
           ["mirrors", upstream],
-          `names project "${project}", which caches ${serves} (registry "${p.proxyCache}"), not ${upstream}`,
+          `names project ${quoted(project)}, which caches ${serves} (registry ${quoted(p.proxyCache)}), not ${bare(upstream)}`,
           project,
         );
       }
@@ -710,7 +717,7 @@ export function checkRegistryContent(
     if (!c.registries[r.registry]) {
       add(
         ["replications", name, "registry"],
-        `names registry endpoint "${r.registry}", which is not declared (${declared(registries, "registries")})`,
+        `names registry endpoint ${quoted(r.registry)}, which is not declared (${declared(registries, "registries")})`,
         r.registry,
       );
     }

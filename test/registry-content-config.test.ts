@@ -3,7 +3,13 @@
  * cross-checks between keys, each message naming its key.
  */
 import * as assert from "node:assert/strict";
-import { parseRegistryContent, type RegistryContentContext } from "../config/registry-content";
+import {
+  checkRegistryContent,
+  parseRegistryContent,
+  problemMessage,
+  type RegistryContentConfig,
+  type RegistryContentContext,
+} from "../config/registry-content";
 import { harborCron } from "../config/cron";
 
 const CONTEXT: RegistryContentContext = {
@@ -175,6 +181,14 @@ describe("registry-content configuration", function () {
     assert.equal(quota("-1"), -1);
   });
 
+  it("refuses a quota with a line break or separator after it instead of trimming it away", function () {
+    for (const q of ["50Gi\n", "50Gi\u2028", " 50Gi"]) {
+      assert.deepEqual(problems({ projects: { apps: { quota: q } } }), [
+        `harbor:projects.apps.quota must be -1 (unlimited) or a size from 1Mi to 1024Ti with a binary unit, such as 50Gi (Harbor's quotas are binary: Mi, Gi, Ti), got ${JSON.stringify(q).replace("\u2028", "\\u2028")}`,
+      ]);
+    }
+  });
+
   it("gives names the character sets Harbor and Kubernetes allow", function () {
     assert.deepEqual(
       problems({
@@ -300,6 +314,36 @@ describe("registry-content configuration", function () {
     );
   });
 
+  it("quotes the names it refers to, so a name that failed its own rule cannot break a line", function () {
+    // The main schema runs the cross-checks even when a name failed its own rule (a refinement does
+    // not stop zod), so they see raw names: feed them some directly.
+    const valid = parseRegistryContent(
+      {
+        registries: { hub: { type: "docker-hub" } },
+        projects: { cache: { proxyCache: "hub" } },
+        robots: { ci: { projects: { cache: ["pull"] } } },
+      },
+      CONTEXT,
+    );
+    const raw: RegistryContentConfig = {
+      ...valid,
+      registries: { "hub\n": valid.registries.hub },
+      projects: {
+        cache: { ...valid.projects.cache, proxyCache: "hub\n" },
+        other: { ...valid.projects.cache, proxyCache: "nope\u2029" },
+      },
+      robots: { ci: { ...valid.robots.ci, projects: { "apps\u2028": ["pull"] } } },
+      pullSecrets: { shop: { robot: "ci\n", serviceAccount: false } },
+      mirrors: { "docker.io\n": "cache" },
+    };
+    assert.deepEqual(checkRegistryContent(raw, CONTEXT).map(problemMessage), [
+      'harbor:projects.other.proxyCache names registry endpoint "nope\\u2029", which is not declared (harbor:registries declares "hub\\n")',
+      'harbor:robots.ci.projects["apps\\u2028"] names project "apps\\u2028", which is not declared (harbor:projects declares cache, other); use "*" for every project',
+      'harbor:pullSecrets.shop names robot "ci\\n", which is not declared (harbor:robots declares ci)',
+      'harbor:mirrors["docker.io\\n"] names project "cache", which caches docker.io (registry "hub\\n"), not "docker.io\\n"',
+    ]);
+  });
+
   it("never echoes registry secrets", function () {
     const messages = problems({
       registrySecrets: JSON.stringify({ hub: "", ghcr: "s3cr3t\nline" }),
@@ -316,6 +360,23 @@ describe("registry-content configuration", function () {
   it("reads groups as OIDC groups under oidc and refuses them under database", function () {
     const raw = { projects: { apps: { members: { groups: { "platform-team": "maintainer" } } } } };
     assert.deepEqual(problems(raw, { authMode: "oidc" }), []);
+    const oidcGroup = (group: string) =>
+      problems(
+        { projects: { apps: { members: { groups: { [group]: "guest" } } } } },
+        {
+          authMode: "oidc",
+        },
+      );
+    assert.deepEqual(oidcGroup('Platform "core" {{ team }}'), []);
+    for (const [group, shown] of [
+      ["team\n", "team\\n"],
+      ["team\u2028x", "team\\u2028x"],
+      ["team\u0000", "team\\u0000"],
+    ]) {
+      assert.deepEqual(oidcGroup(group), [
+        `harbor:projects.apps.members.groups["${shown}"] must be an OIDC group name as the groups claim carries it (one line, at most 512 characters)`,
+      ]);
+    }
     assert.deepEqual(problems(raw, { authMode: "database" }), [
       "harbor:projects.apps.members.groups.platform-team is a group, but harbor:auth.mode is database, which has no groups: add users under members.users, or use ldap or oidc",
     ]);
