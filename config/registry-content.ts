@@ -522,11 +522,13 @@ export interface RegistryContentContext {
   nodeTrust: { enabled: boolean; runtime: "containerd" | "docker" };
 }
 
-/** A problem found by the cross-checks: the key path (below `harbor:`) and the message. */
+/**
+ * A problem found by the cross-checks: the key path (below `harbor:`) and the message, which quotes
+ * any value it is about (so the loader adds no `got ...`).
+ */
 export interface ContentProblem {
   path: (string | number)[];
   message: string;
-  input?: unknown;
 }
 
 /** The upstream host a registry endpoint serves in image references. */
@@ -545,8 +547,7 @@ export function checkRegistryContent(
   context: RegistryContentContext,
 ): ContentProblem[] {
   const problems: ContentProblem[] = [];
-  const add = (path: (string | number)[], message: string, input?: unknown) =>
-    problems.push({ path, message, input });
+  const add = (path: (string | number)[], message: string) => problems.push({ path, message });
   const registries = Object.keys(c.registries);
   const projects = Object.keys(c.projects);
   // Names and values are quoted in messages (a name that failed its own rule, reported by the
@@ -594,13 +595,11 @@ export function checkRegistryContent(
         add(
           ["projects", name, "proxyCache"],
           `names registry endpoint ${quoted(p.proxyCache)}, which is not declared (${declared(registries, "registries")})`,
-          p.proxyCache,
         );
       } else if (!PROXY_CACHE_TYPES.includes(registry.type)) {
         add(
           ["projects", name, "proxyCache"],
           `names ${quoted(p.proxyCache)} of type ${registry.type}, which Harbor cannot use as a proxy cache (it can: ${PROXY_CACHE_TYPES.join(", ")})`,
-          p.proxyCache,
         );
       }
     }
@@ -661,7 +660,6 @@ export function checkRegistryContent(
       add(
         ["pullSecrets", namespace],
         `names robot ${quoted(s.robot)}, which is not declared (${declared(Object.keys(c.robots), "robots")})`,
-        s.robot,
       );
     } else if (
       !Object.values(robot.projects).some((actions) =>
@@ -671,7 +669,6 @@ export function checkRegistryContent(
       add(
         ["pullSecrets", namespace],
         `names robot ${quoted(s.robot)}, which cannot pull: give it pull on a project (${keyName(["robots", s.robot, "projects"])})`,
-        s.robot,
       );
     }
   }
@@ -691,13 +688,11 @@ export function checkRegistryContent(
       add(
         ["mirrors", upstream],
         `names project ${quoted(project)}, which is not declared (${declared(projects, "projects")})`,
-        project,
       );
     } else if (p.proxyCache === undefined) {
       add(
         ["mirrors", upstream],
         `names project ${quoted(project)}, which is not a proxy cache project (set ${keyName(["projects", project, "proxyCache"])})`,
-        project,
       );
     } else {
       const registry = c.registries[p.proxyCache];
@@ -706,7 +701,6 @@ export function checkRegistryContent(
         add(
           ["mirrors", upstream],
           `names project ${quoted(project)}, which caches ${serves} (registry ${quoted(p.proxyCache)}), not ${bare(upstream)}`,
-          project,
         );
       }
     }
@@ -718,7 +712,6 @@ export function checkRegistryContent(
       add(
         ["replications", name, "registry"],
         `names registry endpoint ${quoted(r.registry)}, which is not declared (${declared(registries, "registries")})`,
-        r.registry,
       );
     }
     if (r.trigger === "scheduled" && r.schedule === undefined) {
@@ -736,8 +729,7 @@ export function checkRegistryContent(
     if (r.trigger === "event" && r.direction !== "push") {
       add(
         ["replications", name, "trigger"],
-        "can be event only for push rules (Harbor triggers on pushes to itself)",
-        r.trigger,
+        "is event, which only push rules can use (Harbor triggers on pushes to itself): use manual or scheduled for a pull rule",
       );
     }
   }

@@ -1197,7 +1197,7 @@ export const rawConfigSchema = strictObject({
     trivyEnabled: c.trivy.enabled,
     nodeTrust: { enabled: c.trust.nodes.enabled, runtime: c.trust.nodes.runtime },
   })) {
-    issue(p.path, p.message, p.input);
+    issue(p.path, p.message);
   }
 
   // Rendering.

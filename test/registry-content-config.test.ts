@@ -307,7 +307,7 @@ describe("registry-content configuration", function () {
         'harbor:mirrors["quay.io"] names project "missing", which is not declared (harbor:projects declares apps, cache, other)',
         'harbor:replications.r.registry names registry endpoint "nope", which is not declared (harbor:registries declares hub, q, lab)',
         "harbor:replications.r.schedule is only used when trigger is scheduled (it is event)",
-        "harbor:replications.r.trigger can be event only for push rules (Harbor triggers on pushes to itself)",
+        "harbor:replications.r.trigger is event, which only push rules can use (Harbor triggers on pushes to itself): use manual or scheduled for a pull rule",
         "harbor:replications.s.schedule is required when trigger is scheduled (a cron expression such as `0 2 * * *`)",
         "harbor:scanAll needs a scanner, but harbor:trivy.enabled is false",
       ],
@@ -417,6 +417,10 @@ describe("Harbor cron expressions (harborCron)", function () {
     assert.deepEqual(harborCron("0 0 0 3 * * 6"), {
       ok: false,
       problem: "has 7 fields, not 5 or 6 (minute hour day-of-month month day-of-week)",
+    });
+    assert.deepEqual(harborCron("weekly"), {
+      ok: false,
+      problem: "has 1 field, not 5 or 6 (minute hour day-of-month month day-of-week)",
     });
     assert.deepEqual(harborCron("0 0 3 * * 8"), {
       ok: false,
