@@ -99,9 +99,10 @@ export function parseCron(expression: string): CronParse {
     };
   }
   if (fields.length !== 5) {
+    const count = expression.trim() === "" ? 0 : fields.length;
     return {
       ok: false,
-      problem: `has ${expression.trim() === "" ? 0 : fields.length} fields, not 5 (minute hour day-of-month month day-of-week)`,
+      problem: `has ${count} field${count === 1 ? "" : "s"}, not 5 (minute hour day-of-month month day-of-week)`,
     };
   }
   const sets: Set<number>[] = [];
@@ -196,7 +197,7 @@ export function harborCron(expression: string): HarborCronParse {
   if (!parsed.ok) {
     return {
       ok: false,
-      problem: parsed.problem.replace(/^has (\d+) fields, not 5 /, "has $1 fields, not 5 or 6 "),
+      problem: parsed.problem.replace(/^(has \d+ fields?), not 5 /, "$1, not 5 or 6 "),
     };
   }
   return { ok: true, cron: ["0", ...fields].join(" ") };

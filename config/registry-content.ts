@@ -97,14 +97,17 @@ function namedMap<V extends z.ZodType>(key: z.ZodType<string>, value: V, what: s
     });
 }
 
-/** A storage quota: -1 (unlimited) or a binary size, canonical (`51200Mi` -> `50Gi`). */
+/**
+ * A storage quota: -1 (unlimited) or a binary size, canonical (`51200Mi` -> `50Gi`). The text is
+ * not trimmed: a size with a line break or U+2028 after it is refused like any other stray text.
+ */
 export const quota = () =>
   z
     .union([z.number(), z.string()], {
       error: "must be -1 (unlimited) or a size such as 50Gi (units Mi, Gi, Ti)",
     })
     .transform((v, ctx): Quota => {
-      const text = String(v).trim();
+      const text = String(v);
       if (text === "-1") return -1;
       const bytes = /^\d+(Mi|Gi|Ti)$/.test(text) ? quotaBytes(text) : NaN;
       if (!(bytes > 0 && bytes <= MAX_QUOTA_BYTES)) {
@@ -521,11 +524,13 @@ export interface RegistryContentContext {
   hostname?: string;
 }
 
-/** A problem found by the cross-checks: the key path (below `harbor:`) and the message. */
+/**
+ * A problem found by the cross-checks: the key path (below `harbor:`) and the message, which quotes
+ * any value it is about (so the loader adds no `got ...`).
+ */
 export interface ContentProblem {
   path: (string | number)[];
   message: string;
-  input?: unknown;
 }
 
 /** The upstream host a registry endpoint serves in image references. */
@@ -544,12 +549,15 @@ export function checkRegistryContent(
   context: RegistryContentContext,
 ): ContentProblem[] {
   const problems: ContentProblem[] = [];
-  const add = (path: (string | number)[], message: string, input?: unknown) =>
-    problems.push({ path, message, input });
+  const add = (path: (string | number)[], message: string) => problems.push({ path, message });
   const registries = Object.keys(c.registries);
   const projects = Object.keys(c.projects);
+  // Names and values are quoted in messages (a name that failed its own rule, reported by the
+  // schema too, may still carry a line break); a list shows plain names bare.
+  const bare = (name: string) => (/^[a-z0-9][a-z0-9._:-]*$/.test(name) ? name : quoted(name));
+  const listed = (names: string[]) => names.map(bare).join(", ");
   const declared = (names: string[], key: string) =>
-    names.length > 0 ? `harbor:${key} declares ${names.join(", ")}` : `harbor:${key} declares none`;
+    names.length > 0 ? `harbor:${key} declares ${listed(names)}` : `harbor:${key} declares none`;
 
   // Registry endpoints and their secrets (never echoed; unknown in a plan without secrets).
   const unknownSecrets = c.registrySecrets === UNKNOWN_SECRET;
@@ -562,13 +570,13 @@ export function checkRegistryContent(
     if (r.accessKey !== undefined && secrets[name] === undefined) {
       add(
         ["registries", name, "accessKey"],
-        `is set, but harbor:registrySecrets has no secret for ${name}: set it with \`pulumi config set --secret harbor:registrySecrets '{"${name}":"<secret>"}'\` (one JSON map for every registry)`,
+        `is set, but harbor:registrySecrets has no secret for ${bare(name)}: set it with \`pulumi config set --secret harbor:registrySecrets '{${quoted(name)}:"<secret>"}'\` (one JSON map for every registry)`,
       );
     }
     if (r.accessKey === undefined && secrets[name] !== undefined) {
       add(
         ["registries", name, "accessKey"],
-        `is required: harbor:registrySecrets holds a secret for ${name}, which Harbor sends with this user name or access key`,
+        `is required: harbor:registrySecrets holds a secret for ${bare(name)}, which Harbor sends with this user name or access key`,
       );
     }
   }
@@ -576,7 +584,7 @@ export function checkRegistryContent(
     if (!registries.includes(name)) {
       add(
         ["registrySecrets"],
-        `holds a secret for "${name}", which is not a registry endpoint (${declared(registries, "registries")})`,
+        `holds a secret for ${quoted(name)}, which is not a registry endpoint (${declared(registries, "registries")})`,
       );
     }
   }
@@ -588,14 +596,12 @@ export function checkRegistryContent(
       if (!registry) {
         add(
           ["projects", name, "proxyCache"],
-          `names registry endpoint "${p.proxyCache}", which is not declared (${declared(registries, "registries")})`,
-          p.proxyCache,
+          `names registry endpoint ${quoted(p.proxyCache)}, which is not declared (${declared(registries, "registries")})`,
         );
       } else if (!PROXY_CACHE_TYPES.includes(registry.type)) {
         add(
           ["projects", name, "proxyCache"],
-          `names "${p.proxyCache}" of type ${registry.type}, which Harbor cannot use as a proxy cache (it can: ${PROXY_CACHE_TYPES.join(", ")})`,
-          p.proxyCache,
+          `names ${quoted(p.proxyCache)} of type ${registry.type}, which Harbor cannot use as a proxy cache (it can: ${PROXY_CACHE_TYPES.join(", ")})`,
         );
       }
     }
@@ -611,7 +617,7 @@ export function checkRegistryContent(
       if (seen.has(key)) {
         add(
           ["projects", name, "immutableTags", i],
-          `repeats ${JSON.stringify(t.tags)} (Harbor refuses a duplicate rule)`,
+          `repeats ${quoted(t.tags)} (Harbor refuses a duplicate rule)`,
         );
       }
       seen.add(key);
@@ -643,7 +649,7 @@ export function checkRegistryContent(
       if (project !== "*" && !projects.includes(project)) {
         add(
           ["robots", name, "projects", project],
-          `names project "${project}", which is not declared (${declared(projects, "projects")}); use "*" for every project`,
+          `names project ${quoted(project)}, which is not declared (${declared(projects, "projects")}); use "*" for every project`,
         );
       }
     }
@@ -655,8 +661,7 @@ export function checkRegistryContent(
     if (!robot) {
       add(
         ["pullSecrets", namespace],
-        `names robot "${s.robot}", which is not declared (${declared(Object.keys(c.robots), "robots")})`,
-        s.robot,
+        `names robot ${quoted(s.robot)}, which is not declared (${declared(Object.keys(c.robots), "robots")})`,
       );
     } else if (
       !Object.values(robot.projects).some((actions) =>
@@ -665,8 +670,7 @@ export function checkRegistryContent(
     ) {
       add(
         ["pullSecrets", namespace],
-        `names robot "${s.robot}", which cannot pull: give it pull on a project (harbor:robots.${s.robot}.projects)`,
-        s.robot,
+        `names robot ${quoted(s.robot)}, which cannot pull: give it pull on a project (${keyName(["robots", s.robot, "projects"])})`,
       );
     }
   }
@@ -685,19 +689,17 @@ export function checkRegistryContent(
     if (context.hostname !== undefined && upstream.replace(/:\d+$/, "") === context.hostname) {
       add(
         ["mirrors", upstream],
-        `is Harbor itself (harbor:hostname ${context.hostname}): a mirror sends pulls of another registry through Harbor`,
+        `is Harbor itself (harbor:hostname is ${quoted(context.hostname)}): a mirror sends pulls of another registry through Harbor`,
       );
     } else if (!p) {
       add(
         ["mirrors", upstream],
-        `names project "${project}", which is not declared (${declared(projects, "projects")})`,
-        project,
+        `names project ${quoted(project)}, which is not declared (${declared(projects, "projects")})`,
       );
     } else if (p.proxyCache === undefined) {
       add(
         ["mirrors", upstream],
-        `names project "${project}", which is not a proxy cache project (set harbor:projects.${project}.proxyCache)`,
-        project,
+        `names project ${quoted(project)}, which is not a proxy cache project (set ${keyName(["projects", project, "proxyCache"])})`,
       );
     } else {
       const registry = c.registries[p.proxyCache];
@@ -705,8 +707,7 @@ export function checkRegistryContent(
       if (serves !== undefined && serves !== upstream) {
         add(
           ["mirrors", upstream],
-          `names project "${project}", which caches ${serves} (registry "${p.proxyCache}"), not ${upstream}`,
-          project,
+          `names project ${quoted(project)}, which caches ${serves} (registry ${quoted(p.proxyCache)}), not ${bare(upstream)}`,
         );
       }
     }
@@ -717,8 +718,7 @@ export function checkRegistryContent(
     if (!c.registries[r.registry]) {
       add(
         ["replications", name, "registry"],
-        `names registry endpoint "${r.registry}", which is not declared (${declared(registries, "registries")})`,
-        r.registry,
+        `names registry endpoint ${quoted(r.registry)}, which is not declared (${declared(registries, "registries")})`,
       );
     }
     if (r.trigger === "scheduled" && r.schedule === undefined) {
@@ -736,8 +736,7 @@ export function checkRegistryContent(
     if (r.trigger === "event" && r.direction !== "push") {
       add(
         ["replications", name, "trigger"],
-        "can be event only for push rules (Harbor triggers on pushes to itself)",
-        r.trigger,
+        "is event, which only push rules can use (Harbor triggers on pushes to itself): use manual or scheduled for a pull rule",
       );
     }
   }

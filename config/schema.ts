@@ -1198,7 +1198,7 @@ export const rawConfigSchema = strictObject({
     nodeTrust: { enabled: c.trust.nodes.enabled, runtime: c.trust.nodes.runtime },
     hostname: c.hostname,
   })) {
-    issue(p.path, p.message, p.input);
+    issue(p.path, p.message);
   }
 
   // Rendering.

@@ -2184,6 +2184,407 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     secrets: { backupS3SecretKey: "backup-secret-Zr4q" },
     expected: ["harbor:backupS3SecretKey is only used when harbor:backup.target is s3"],
   },
+  // Registry content (projects, robots, pull secrets, mirrors, ... through Harbor's API)
+  {
+    key: "api",
+    title: "url is Harbor's origin, not its API path",
+    config: {
+      hostname: "harbor.example.com",
+      api: { url: "https://harbor.internal.example.com/api/v2.0" },
+    },
+    expected: [
+      'harbor:api.url must be an http:// or https:// URL with only scheme, host and optional port (Harbor cannot be served under a path), got "https://harbor.internal.example.com/api/v2.0"',
+    ],
+  },
+  {
+    key: "api",
+    title: "url carries no credentials, and they are not echoed",
+    config: {
+      hostname: "harbor.example.com",
+      api: { url: "https://admin:Adm1n-Pw@harbor.internal.example.com" },
+    },
+    expected: [
+      'harbor:api.url must not carry credentials (user:password@): a configuration value is stored and shown in plain text; give credentials through the secret keys (`pulumi config set --secret`), got "https://***@harbor.internal.example.com"',
+    ],
+  },
+  {
+    key: "registries",
+    title: "type is one of Harbor's adapters",
+    config: { hostname: "harbor.example.com", registries: { dockerhub: { type: "dockerhub" } } },
+    expected: [
+      'harbor:registries.dockerhub.type must be one of Harbor\'s registry adapters: docker-hub, docker-registry, harbor, github-ghcr, quay, google-gcr, aws-ecr, azure-acr, ali-acr, jfrog-artifactory, gitlab, dtr, huawei-SWR, tencent-tcr, volcengine-cr, got "dockerhub"',
+    ],
+  },
+  {
+    key: "registries",
+    title: "url is required for an adapter without a fixed address",
+    config: { hostname: "harbor.example.com", registries: { lab: { type: "gitlab" } } },
+    expected: ["harbor:registries.lab.url is required for type gitlab (the registry's address)"],
+  },
+  {
+    key: "registries",
+    title: "names follow Harbor's rule",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { "Docker Hub": { type: "docker-hub" } },
+    },
+    expected: [
+      'harbor:registries["Docker Hub"] must be a registry endpoint name: lower-case letters and digits, with single . _ or - between them, at most 64 characters (Harbor\'s rule), got "Docker Hub"',
+    ],
+  },
+  {
+    key: "registries",
+    title: "accessKey needs its secret in registrySecrets",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { dockerhub: { type: "docker-hub", accessKey: "acme-puller" } },
+    },
+    expected: [
+      'harbor:registries.dockerhub.accessKey is set, but harbor:registrySecrets has no secret for dockerhub: set it with `pulumi config set --secret harbor:registrySecrets \'{"dockerhub":"<secret>"}\'` (one JSON map for every registry)',
+    ],
+  },
+  {
+    key: "registries",
+    title: "a secret needs its accessKey",
+    config: { hostname: "harbor.example.com", registries: { dockerhub: { type: "docker-hub" } } },
+    secrets: { registrySecrets: JSON.stringify({ dockerhub: "dckr_pat_Zq8vK2mW" }) },
+    expected: [
+      "harbor:registries.dockerhub.accessKey is required: harbor:registrySecrets holds a secret for dockerhub, which Harbor sends with this user name or access key",
+    ],
+  },
+  {
+    key: "registrySecrets",
+    title: "is a JSON map, and a secret that is not is never echoed",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { dockerhub: { type: "docker-hub", accessKey: "acme-puller" } },
+    },
+    secrets: { registrySecrets: "dckr_pat_Zq8vK2mW" },
+    expected: [
+      'harbor:registrySecrets must be a JSON object of registry name to secret, set with `pulumi config set --secret harbor:registrySecrets \'{"dockerhub":"<token>"}\'`',
+    ],
+  },
+  {
+    key: "registrySecrets",
+    title: "holds secrets of declared registries only",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { dockerhub: { type: "docker-hub", accessKey: "acme-puller" } },
+    },
+    secrets: {
+      registrySecrets: JSON.stringify({ dockerhub: "dckr_pat_Zq8vK2mW", ghcr: "ghp_R7tx0Lq" }),
+    },
+    expected: [
+      'harbor:registrySecrets holds a secret for "ghcr", which is not a registry endpoint (harbor:registries declares dockerhub)',
+    ],
+  },
+  {
+    key: "registrySecrets",
+    title: "is never stored in plain text",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { dockerhub: { type: "docker-hub", accessKey: "acme-puller" } },
+      registrySecrets: JSON.stringify({ dockerhub: "dckr_pat_Zq8vK2mW" }),
+    },
+    expected: [
+      "harbor:registrySecrets is stored in plain text in the stack file; remove it and set it with `pulumi config set --secret harbor:registrySecrets <value>`",
+    ],
+  },
+  {
+    key: "projects",
+    title: "names are lower case (Harbor's rule)",
+    config: { hostname: "harbor.example.com", projects: { Apps: {} } },
+    expected: [
+      'harbor:projects.Apps must be a Harbor project name: lower-case letters and digits, with single . _ or - between them, at most 255 characters (Harbor\'s rule), got "Apps"',
+    ],
+  },
+  {
+    key: "projects",
+    title: "proxyCache names a declared registry endpoint",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { dockerhub: { type: "docker-hub" } },
+      projects: { "dockerhub-cache": { proxyCache: "docker-hub" } },
+    },
+    expected: [
+      'harbor:projects.dockerhub-cache.proxyCache names registry endpoint "docker-hub", which is not declared (harbor:registries declares dockerhub)',
+    ],
+  },
+  {
+    key: "projects",
+    title: "proxyCache over a registry type Harbor cannot proxy",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { quay: { type: "quay" } },
+      projects: { "quay-cache": { proxyCache: "quay" } },
+    },
+    expected: [
+      'harbor:projects.quay-cache.proxyCache names "quay" of type quay, which Harbor cannot use as a proxy cache (it can: docker-hub, harbor, azure-acr, ali-acr, aws-ecr, google-gcr, docker-registry, github-ghcr, jfrog-artifactory)',
+    ],
+  },
+  {
+    key: "projects",
+    title: "quota has a binary unit",
+    config: { hostname: "harbor.example.com", projects: { apps: { quota: "50GB" } } },
+    expected: [
+      'harbor:projects.apps.quota must be -1 (unlimited) or a size from 1Mi to 1024Ti with a binary unit, such as 50Gi (Harbor\'s quotas are binary: Mi, Gi, Ti), got "50GB"',
+    ],
+  },
+  {
+    key: "projects",
+    title: "quota is at most 1024Ti",
+    config: { hostname: "harbor.example.com", projects: { apps: { quota: "2048Ti" } } },
+    expected: [
+      'harbor:projects.apps.quota must be -1 (unlimited) or a size from 1Mi to 1024Ti with a binary unit, such as 50Gi (Harbor\'s quotas are binary: Mi, Gi, Ti), got "2048Ti"',
+    ],
+  },
+  {
+    key: "projects",
+    title: "retention schedule is a cron expression",
+    config: {
+      hostname: "harbor.example.com",
+      projects: { apps: { retention: { keepLatest: 10, schedule: "0 25 * * *" } } },
+    },
+    expected: [
+      'harbor:projects.apps.retention.schedule must be a cron expression of 5 fields (minute hour day-of-month month day-of-week, such as "0 3 * * 6") or Harbor\'s 6 with seconds first ("0 0 3 * * 6"): field 2 (hour): "25" is out of range 0-23, got "0 25 * * *"',
+    ],
+  },
+  {
+    key: "projects",
+    title: "retention has a rule",
+    config: { hostname: "harbor.example.com", projects: { apps: { retention: { tags: "v*" } } } },
+    expected: [
+      "harbor:projects.apps.retention must set keepLatest or keepDays (or both): a policy without a rule would remove every artifact",
+    ],
+  },
+  {
+    key: "projects",
+    title: "member groups need ldap or oidc",
+    config: {
+      hostname: "harbor.example.com",
+      projects: { apps: { members: { groups: { developers: "developer" } } } },
+    },
+    expected: [
+      "harbor:projects.apps.members.groups.developers is a group, but harbor:auth.mode is database, which has no groups: add users under members.users, or use ldap or oidc",
+    ],
+  },
+  {
+    key: "projects",
+    title: "member groups are DNs under ldap",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: { url: "ldaps://ldap.example.com", baseDn: "dc=example,dc=com" },
+      },
+      projects: { apps: { members: { groups: { developers: "developer" } } } },
+    },
+    expected: [
+      "harbor:projects.apps.members.groups.developers must be an LDAP group DN such as cn=developers,ou=groups,dc=example,dc=com (harbor:auth.mode is ldap)",
+    ],
+  },
+  {
+    key: "projects",
+    title: "member roles are Harbor's",
+    config: {
+      hostname: "harbor.example.com",
+      projects: { apps: { members: { users: { alice: "owner" } } } },
+    },
+    expected: [
+      'harbor:projects.apps.members.users.alice must be one of projectAdmin, maintainer, developer, guest, limitedGuest, got "owner"',
+    ],
+  },
+  {
+    key: "robots",
+    title: "name declared projects",
+    config: {
+      hostname: "harbor.example.com",
+      projects: { apps: {} },
+      robots: { ci: { projects: { app: ["pull", "push"] } } },
+    },
+    expected: [
+      'harbor:robots.ci.projects.app names project "app", which is not declared (harbor:projects declares apps); use "*" for every project',
+    ],
+  },
+  {
+    key: "robots",
+    title: "permissions are Harbor's",
+    config: {
+      hostname: "harbor.example.com",
+      projects: { apps: {} },
+      robots: { ci: { projects: { apps: ["pull", "write"] } } },
+    },
+    expected: [
+      'harbor:robots.ci.projects.apps[1] must be pull, push, delete, list, read or a resource:action Harbor grants a robot on a project (such as artifact:delete, tag:create, scan:create), got "write"',
+    ],
+  },
+  {
+    key: "pullSecrets",
+    title: "name a declared robot",
+    config: {
+      hostname: "harbor.example.com",
+      projects: { apps: {} },
+      robots: { ci: { projects: { apps: ["pull"] } } },
+      pullSecrets: { shop: "shop-puller" },
+    },
+    expected: [
+      'harbor:pullSecrets.shop names robot "shop-puller", which is not declared (harbor:robots declares ci)',
+    ],
+  },
+  {
+    key: "pullSecrets",
+    title: "name a robot that can pull",
+    config: {
+      hostname: "harbor.example.com",
+      projects: { apps: {} },
+      robots: { ci: { projects: { apps: ["push"] } } },
+      pullSecrets: { shop: "ci" },
+    },
+    expected: [
+      'harbor:pullSecrets.shop names robot "ci", which cannot pull: give it pull on a project (harbor:robots.ci.projects)',
+    ],
+  },
+  {
+    key: "mirrors",
+    title: "need node trust with containerd",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { dockerhub: { type: "docker-hub" } },
+      projects: { "dockerhub-cache": { proxyCache: "dockerhub" } },
+      mirrors: { "docker.io": "dockerhub-cache" },
+    },
+    expected: [
+      "harbor:mirrors needs harbor:trust.nodes.enabled true with runtime containerd: the node-trust DaemonSet writes the mirror configuration (Docker Engine cannot pull through a proxy cache project; see docs/registry-content.md)",
+    ],
+  },
+  {
+    key: "mirrors",
+    title: "name a proxy cache project",
+    config: {
+      hostname: "harbor.example.com",
+      trust: { nodes: { enabled: true, runtime: "containerd" } },
+      projects: { apps: {} },
+      mirrors: { "docker.io": "apps" },
+    },
+    expected: [
+      'harbor:mirrors["docker.io"] names project "apps", which is not a proxy cache project (set harbor:projects.apps.proxyCache)',
+    ],
+  },
+  {
+    key: "mirrors",
+    title: "name a cache of that upstream",
+    config: {
+      hostname: "harbor.example.com",
+      trust: { nodes: { enabled: true, runtime: "containerd" } },
+      registries: { ghcr: { type: "github-ghcr" } },
+      projects: { "ghcr-cache": { proxyCache: "ghcr" } },
+      mirrors: { "docker.io": "ghcr-cache" },
+    },
+    expected: [
+      'harbor:mirrors["docker.io"] names project "ghcr-cache", which caches ghcr.io (registry "ghcr"), not docker.io',
+    ],
+  },
+  {
+    key: "replications",
+    title: "schedule is a cron expression",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { ghcr: { type: "github-ghcr" } },
+      replications: {
+        nightly: { direction: "pull", registry: "ghcr", trigger: "scheduled", schedule: "0 2 * *" },
+      },
+    },
+    expected: [
+      'harbor:replications.nightly.schedule must be a cron expression of 5 fields (minute hour day-of-month month day-of-week, such as "0 3 * * 6") or Harbor\'s 6 with seconds first ("0 0 3 * * 6"): has 4 fields, not 5 or 6 (minute hour day-of-month month day-of-week), got "0 2 * *"',
+    ],
+  },
+  {
+    key: "replications",
+    title: "a scheduled rule has a schedule",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { ghcr: { type: "github-ghcr" } },
+      replications: { nightly: { direction: "pull", registry: "ghcr", trigger: "scheduled" } },
+    },
+    expected: [
+      "harbor:replications.nightly.schedule is required when trigger is scheduled (a cron expression such as `0 2 * * *`)",
+    ],
+  },
+  {
+    key: "replications",
+    title: "event triggers push rules only",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { ghcr: { type: "github-ghcr" } },
+      replications: { copy: { direction: "pull", registry: "ghcr", trigger: "event" } },
+    },
+    expected: [
+      "harbor:replications.copy.trigger is event, which only push rules can use (Harbor triggers on pushes to itself): use manual or scheduled for a pull rule",
+    ],
+  },
+  {
+    key: "replications",
+    title: "name a declared registry endpoint",
+    config: {
+      hostname: "harbor.example.com",
+      replications: { copy: { direction: "pull", registry: "ghcr" } },
+    },
+    expected: [
+      'harbor:replications.copy.registry names registry endpoint "ghcr", which is not declared (harbor:registries declares none)',
+    ],
+  },
+  {
+    key: "gc",
+    title: "schedule is a cron expression",
+    config: { hostname: "harbor.example.com", gc: { schedule: "weekly" } },
+    expected: [
+      'harbor:gc.schedule must be a cron expression of 5 fields (minute hour day-of-month month day-of-week, such as "0 3 * * 6") or Harbor\'s 6 with seconds first ("0 0 3 * * 6"): has 1 field, not 5 or 6 (minute hour day-of-month month day-of-week), got "weekly"',
+    ],
+  },
+  {
+    key: "scanAll",
+    title: "a six-field schedule has 0 seconds",
+    config: { hostname: "harbor.example.com", scanAll: { schedule: "30 0 4 * * *" } },
+    expected: [
+      'harbor:scanAll.schedule must be a cron expression of 5 fields (minute hour day-of-month month day-of-week, such as "0 3 * * 6") or Harbor\'s 6 with seconds first ("0 0 3 * * 6"): has seconds "30": Harbor runs schedules on whole minutes, so the seconds field must be 0, got "30 0 4 * * *"',
+    ],
+  },
+  {
+    key: "scanAll",
+    title: "needs Trivy",
+    config: {
+      hostname: "harbor.example.com",
+      trivy: { enabled: false },
+      scanAll: { schedule: "0 4 * * *" },
+    },
+    expected: ["harbor:scanAll needs a scanner, but harbor:trivy.enabled is false"],
+  },
+  {
+    key: "system",
+    title: "settings take Harbor's values",
+    config: {
+      hostname: "harbor.example.com",
+      system: { projectCreation: "admins", robotTokenDays: 0 },
+    },
+    expected: [
+      'harbor:system.projectCreation must be adminonly or everyone, got "admins"',
+      "harbor:system.robotTokenDays must be 1-36500 days, got 0",
+    ],
+  },
+  {
+    key: "kubernetes",
+    title: "renderToDirectory cannot make registry content",
+    config: {
+      hostname: "harbor.example.com",
+      deployMode: "chart",
+      kubernetes: { renderToDirectory: "rendered" },
+      projects: { apps: {} },
+      robots: { ci: { projects: { apps: ["pull"] } } },
+    },
+    expected: [
+      "harbor:projects cannot be applied when harbor:kubernetes.renderToDirectory is set: registry content is made through Harbor's API by `pulumi up` against a running Harbor, not rendered to files (set in this stack: harbor:projects, harbor:robots)",
+    ],
+  },
 ];
 
 const TOP_LEVEL_KEYS = Object.keys(rawConfigSchema.shape);

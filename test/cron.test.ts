@@ -44,6 +44,10 @@ describe("config/cron", function () {
     );
     assert.equal(problem(""), "has 0 fields, not 5 (minute hour day-of-month month day-of-week)");
     assert.equal(
+      problem("weekly"),
+      "has 1 field, not 5 (minute hour day-of-month month day-of-week)",
+    );
+    assert.equal(
       problem("@weekly"),
       "descriptors such as @daily are not accepted; write the 5 fields",
     );

@@ -94,7 +94,11 @@ export interface Profile {
   keys: Readonly<Record<string, string>>;
   /** The stack configuration with these values. */
   build(v: Values): StackInput;
-  /** Charts this profile renders: Harbor's always, the NFS provisioner's with NFS storage. */
+  /**
+   * Charts this profile renders: Harbor's, and the NFS provisioner's with NFS storage. None for
+   * keys that never reach a chart (registry content, applied through Harbor's API): the render test
+   * proves that instead, comparing Harbor's chart values with and without them.
+   */
   charts: readonly ("harbor" | "nfs-subdir")[];
 }
 
@@ -103,19 +107,23 @@ export function benignValues(profile: Profile): Record<string, string> {
   return Object.fromEntries(Object.entries(profile.keys).map(([k, v]) => [k, v.replace("{}", "")]));
 }
 
+/** One entry of a map in a key name: `.apps` or `["docker.io"]` (see `keyName`). */
+const MAP_ENTRY = String.raw`(?:\.[A-Za-z_][\w-]*|\["(?:[^"\\]|\\.)*"\])`;
+
 /**
  * Whether a problem line names the key of `path`: `harbor:` and the path with list indexes filled
  * in (`tls.dnsNames[]` -> `harbor:tls.dnsNames[0]`), a map's entries under the map
- * (`expose.ingress.annotations{key}` -> `harbor:expose.ingress.annotations["x"]`), followed by a
+ * (`expose.ingress.annotations{key}` -> `harbor:expose.ingress.annotations["x"]`), any entry of a
+ * map inside the path (`projects{value}.quota` -> `harbor:projects.apps.quota`), followed by a
  * space, `.` or `[`.
  */
 export function namesKey(line: string, path: string): boolean {
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const pattern = path
     .replace(/\{(key|value)\}$/, "")
-    .split("[]")
-    .map(escape)
-    .join("\\[\\d+\\]");
+    .split("{value}")
+    .map((part) => part.split("[]").map(escape).join("\\[\\d+\\]"))
+    .join(MAP_ENTRY);
   return new RegExp(`^harbor:${pattern}[ .[]`).test(line);
 }
 
@@ -625,6 +633,118 @@ export const PROFILES: readonly Profile[] = [
       stackOutputs: { "acme/cluster/prod": { kubeconfig: "apiVersion: v1\nkind: Config\n" } },
     }),
   },
+  {
+    name: "registry content: a Docker Hub cache and its mirror, LDAP groups, robots, pull secrets, replication, schedules",
+    charts: [],
+    keys: {
+      "api.url": "https://harbor{}.internal.example.com",
+      "registries{key}": "upstream{}",
+      "registries{value}.url": "https://registry{}.example.com",
+      "registries{value}.accessKey": "harbor{}-pull",
+      "registries{value}.description": "Docker Hub {} for the cache",
+      registrySecrets: "dckr_pat_{}0123",
+      "projects{key}": "apps{}",
+      "projects{value}.quota": "50Gi{}",
+      "projects{value}.proxyCache": "dockerhub{}",
+      "projects{value}.retention.tags": "release-{}*",
+      "projects{value}.retention.repositories": "apps/{}**",
+      "projects{value}.retention.schedule": "0 4 * * *{}",
+      "projects{value}.immutableTags[].tags": "v{}*",
+      "projects{value}.immutableTags[].repositories": "apps/{}**",
+      "projects{value}.members.groups{key}": "cn=developers{},ou=groups,dc=example,dc=com",
+      "projects{value}.members.users{key}": "alice{}",
+      "robots{key}": "ci{}",
+      "robots{value}.projects{key}": "apps{}",
+      "robots{value}.projects{value}[]": "pull{}",
+      "robots{value}.description": "CI {} pulls",
+      "robots{value}.rotation": "2026-01{}",
+      "pullSecrets{key}": "ci{}",
+      "pullSecrets{value}.robot": "ci{}",
+      "mirrors{key}": "docker{}.io",
+      "mirrors{value}": "dockerhub-cache{}",
+      "replications{key}": "nightly{}",
+      "replications{value}.registry": "upstream{}",
+      "replications{value}.filters.name": "library/{}**",
+      "replications{value}.filters.tag": "v{}*",
+      "replications{value}.destinationNamespace": "mirrored{}",
+      "replications{value}.schedule": "0 2 * * *{}",
+      "replications{value}.description": "Nightly {} copy",
+      "gc.schedule": "0 3 * * 6{}",
+      "scanAll.schedule": "0 5 * * 0{}",
+    },
+    build: (v) => ({
+      config: {
+        hostname: HOST,
+        auth: {
+          mode: "ldap",
+          ldap: { url: "ldaps://ldap.example.com", baseDn: "dc=example,dc=com" },
+        },
+        trust: { nodes: { enabled: true, runtime: "containerd" } },
+        api: { url: v["api.url"] },
+        registries: {
+          dockerhub: {
+            type: "docker-hub",
+            accessKey: v["registries{value}.accessKey"],
+            description: v["registries{value}.description"],
+          },
+          [v["registries{key}"]]: { type: "docker-registry", url: v["registries{value}.url"] },
+        },
+        projects: {
+          [v["projects{key}"]]: {
+            quota: v["projects{value}.quota"],
+            retention: {
+              keepLatest: 10,
+              tags: v["projects{value}.retention.tags"],
+              repositories: v["projects{value}.retention.repositories"],
+              schedule: v["projects{value}.retention.schedule"],
+            },
+            immutableTags: [
+              {
+                tags: v["projects{value}.immutableTags[].tags"],
+                repositories: v["projects{value}.immutableTags[].repositories"],
+              },
+            ],
+            members: {
+              groups: { [v["projects{value}.members.groups{key}"]]: "developer" },
+              users: { [v["projects{value}.members.users{key}"]]: "maintainer" },
+            },
+          },
+          "dockerhub-cache": { proxyCache: v["projects{value}.proxyCache"] },
+          mirrored: {},
+        },
+        robots: {
+          [v["robots{key}"]]: {
+            projects: {
+              [v["robots{value}.projects{key}"]]: [v["robots{value}.projects{value}[]"]],
+            },
+            description: v["robots{value}.description"],
+            rotation: v["robots{value}.rotation"],
+          },
+        },
+        pullSecrets: {
+          [v["pullSecrets{key}"]]: { robot: v["pullSecrets{value}.robot"], serviceAccount: true },
+        },
+        mirrors: { [v["mirrors{key}"]]: v["mirrors{value}"] },
+        replications: {
+          [v["replications{key}"]]: {
+            direction: "pull",
+            registry: v["replications{value}.registry"],
+            filters: {
+              name: v["replications{value}.filters.name"],
+              tag: v["replications{value}.filters.tag"],
+            },
+            destinationNamespace: v["replications{value}.destinationNamespace"],
+            trigger: "scheduled",
+            schedule: v["replications{value}.schedule"],
+            description: v["replications{value}.description"],
+          },
+        },
+        gc: { schedule: v["gc.schedule"] },
+        scanAll: { schedule: v["scanAll.schedule"] },
+      },
+      secrets: { registrySecrets: JSON.stringify({ dockerhub: v.registrySecrets }) },
+    }),
+  },
 ];
 
 /** Replaces the PEM placeholders of a benign value with real PEM from the test chain. */
@@ -678,10 +798,13 @@ const LDAP_DN = [
 const LDAP_FILTER = ["double quote", "single quote", "template action", "backticks"];
 /** PEM: only blocks and whitespace, so a newline after a block is fine. */
 const PEM = ["newline", "newline at the end"];
+/** A user name or access key: printable without spaces, so no template action or `$( )`. */
+const LOGIN = ["double quote", "single quote", "backslash"];
 
 /**
  * The payload classes each rich-text key accepts; every other key refuses every class. Accepted
- * values must be proven inert by rendering the real charts (`hostile-config-render.test.ts`).
+ * values must be proven inert (`hostile-config-render.test.ts`): by rendering the real charts, or,
+ * for keys that never reach a chart, by Harbor's chart values not changing with them.
  */
 export const ACCEPTED: Readonly<Record<string, readonly string[]>> = {
   "expose.ingress.annotations{value}": ANNOTATION_VALUE,
@@ -710,6 +833,17 @@ export const ACCEPTED: Readonly<Record<string, readonly string[]>> = {
   tlsCaCertificate: PEM,
   caCertificate: PEM,
   caPrivateKey: PEM,
+  // Registry content never reaches a chart, a YAML template or a shell: these values travel only
+  // in JSON bodies of Harbor API requests (and URL-encoded query parameters whose results are
+  // matched exactly), so printable text is what their targets really allow. Names, patterns,
+  // schedules and URLs of registry content keep their strict character sets.
+  "registries{value}.accessKey": LOGIN,
+  "registries{value}.description": PRINTABLE,
+  registrySecrets: PRINTABLE,
+  "projects{value}.members.groups{key}": LDAP_DN,
+  "projects{value}.members.users{key}": LOGIN,
+  "robots{value}.description": PRINTABLE,
+  "replications{value}.description": PRINTABLE,
 };
 
 /** Outcome of loading a stack configuration. */

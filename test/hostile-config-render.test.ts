@@ -7,6 +7,11 @@
  * and chart. A control case feeds the same payloads past the schema into strict keys and must see
  * the object set change, so the comparison is shown to catch an injection.
  *
+ * Profiles without charts (registry content, applied through Harbor's API) are not rendered: for
+ * them, every accepted payload of every key at once must leave Harbor's chart values exactly as
+ * they are without the profile's content keys, and arrive intact in the API resources. That half
+ * needs no chart and always runs.
+ *
  * Needs the charts and helm (CI cannot download them):
  *   HARBOR_CHART=/path/to/harbor NFS_SUBDIR_CHART=/path/to/nfs-subdir-external-provisioner \
  *   HELM=/path/to/helm npm test
@@ -22,16 +27,23 @@ import { parse, parseAllDocuments } from "yaml";
 import {
   ACCEPTED,
   CLASSES,
+  PAYLOADS,
   PLAIN_BREAKOUT,
   QUOTED_BREAKOUT,
   PROFILES,
+  TRAILING_PAYLOADS,
   attempt,
   benignValues,
   valuesWith,
   type Profile,
   type StackInput,
+  type Values,
 } from "./hostile-config-cases";
 import { chartDerivedNames } from "../lib/chart";
+import {
+  REGISTRY_CONTENT_OBJECT_KEYS,
+  REGISTRY_CONTENT_SECRET_KEYS,
+} from "../config/registry-content";
 import { harborValues, runProgram, type ProgramRun } from "./harness";
 import { HELM, helmAvailable } from "../scripts/runtime/helm";
 
@@ -216,7 +228,8 @@ describe("hostile values that are accepted render inertly (real charts)", functi
 
   for (const profile of PROFILES) {
     const classes = CLASSES.filter((c) => acceptedKeys(profile, c).length > 0);
-    if (classes.length === 0) continue;
+    // Profiles without charts are checked below, without rendering.
+    if (classes.length === 0 || profile.charts.length === 0) continue;
     describe(profile.name, function () {
       let baseline: StackRender;
       before(async function () {
@@ -352,4 +365,82 @@ describe("hostile values that are accepted render inertly (real charts)", functi
       assert.ok(got.objects.includes("ClusterRoleBinding//pwned"), got.objects.join("\n"));
     });
   });
+});
+
+/** Every accepted payload of each key at once: `{}` filled with them all, trailing ones appended. */
+function everyAcceptedPayload(profile: Profile): Values {
+  return Object.fromEntries(
+    Object.entries(profile.keys).map(([key, benign]) => {
+      const accepted = ACCEPTED[key] ?? [];
+      const inside = accepted.filter((c) => c in PAYLOADS).map((c) => PAYLOADS[c]);
+      const trailing = accepted.filter((c) => c in TRAILING_PAYLOADS);
+      const value = benign.replace("{}", () => inside.join(""));
+      return [key, value + trailing.map((c) => TRAILING_PAYLOADS[c]).join("")];
+    }),
+  );
+}
+
+/** The stack without the registry-content keys. */
+function withoutRegistryContent(input: StackInput): StackInput {
+  const content: readonly string[] = [
+    ...REGISTRY_CONTENT_OBJECT_KEYS,
+    ...REGISTRY_CONTENT_SECRET_KEYS,
+  ];
+  const keep = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([k]) => !content.includes(k)));
+  return {
+    ...input,
+    config: keep(input.config),
+    secrets: keep(input.secrets) as Record<string, string>,
+  };
+}
+
+/** Where each accepted registry-content value must arrive: the input of one API resource. */
+function arrivedInApi(run: ProgramRun, key: string): unknown {
+  const one = (type: string, match: (inputs: Record<string, unknown>) => boolean) => {
+    const found = run.resources.filter(
+      (r) => r.type === `pulumi-nodejs:dynamic/harbor:${type}` && match(r.inputs),
+    );
+    assert.equal(found.length, 1, `one ${type} for ${key}`);
+    return found[0].inputs;
+  };
+  const endpoint = () => one("RegistryEndpoint", (i) => i.accessKey !== "");
+  switch (key) {
+    case "registries{value}.accessKey":
+      return endpoint().accessKey;
+    case "registries{value}.description":
+      return endpoint().description;
+    case "registrySecrets":
+      return endpoint().accessSecret;
+    case "projects{value}.members.groups{key}":
+      return one("ProjectMember", (i) => i.kind === "ldapGroup").name;
+    case "projects{value}.members.users{key}":
+      return one("ProjectMember", (i) => i.kind === "user").name;
+    case "robots{value}.description":
+      return one("Robot", () => true).description;
+    case "replications{value}.description":
+      return one("Replication", () => true).description;
+    default:
+      assert.fail(`no API resource known for ${key}`);
+  }
+}
+
+describe("hostile values accepted in keys that never reach a chart (registry content)", function () {
+  for (const profile of PROFILES.filter((p) => p.charts.length === 0)) {
+    it(`${profile.name}: Harbor's chart values are those without the content keys, every payload intact in the API resources`, async function () {
+      const values = everyAcceptedPayload(profile);
+      const input = profile.build(values);
+      assert.deepEqual(attempt(input), { accepted: true }, "every payload is accepted at once");
+      const hostile = await runProgram({ ...input, stack: "dev" });
+      const without = await runProgram({ ...withoutRegistryContent(input), stack: "dev" });
+      assert.deepEqual(harborValues(hostile), harborValues(without));
+
+      const accepted = Object.keys(profile.keys).filter((k) => ACCEPTED[k] !== undefined);
+      assert.ok(accepted.length > 0, "the profile has accepted keys");
+      for (const key of accepted) {
+        assert.notEqual(values[key], benignValues(profile)[key], `${key} carries payloads`);
+        assert.equal(arrivedInApi(hostile, key), values[key], `${key} changed on the way`);
+      }
+    });
+  }
 });

@@ -86,7 +86,7 @@ describe("hostile values in every free-text key", function () {
       .flatMap((m) => [...m.values()])
       .filter((a) => !a.accepted).length;
     console.log(
-      `      ${results.size} keys x ${CLASSES.length} payload classes: ${attempts} configurations, ${refused} refused naming the key, ${attempts - refused} accepted (rich text, rendered by hostile-config-render.test.ts)`,
+      `      ${results.size} keys x ${CLASSES.length} payload classes: ${attempts} configurations, ${refused} refused naming the key, ${attempts - refused} accepted (rich text, proven inert by hostile-config-render.test.ts)`,
     );
   });
 

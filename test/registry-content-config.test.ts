@@ -3,7 +3,13 @@
  * cross-checks between keys, each message naming its key.
  */
 import * as assert from "node:assert/strict";
-import { parseRegistryContent, type RegistryContentContext } from "../config/registry-content";
+import {
+  checkRegistryContent,
+  parseRegistryContent,
+  problemMessage,
+  type RegistryContentConfig,
+  type RegistryContentContext,
+} from "../config/registry-content";
 import { harborCron } from "../config/cron";
 
 const CONTEXT: RegistryContentContext = {
@@ -175,6 +181,14 @@ describe("registry-content configuration", function () {
     assert.equal(quota("-1"), -1);
   });
 
+  it("refuses a quota with a line break or separator after it instead of trimming it away", function () {
+    for (const q of ["50Gi\n", "50Gi\u2028", " 50Gi"]) {
+      assert.deepEqual(problems({ projects: { apps: { quota: q } } }), [
+        `harbor:projects.apps.quota must be -1 (unlimited) or a size from 1Mi to 1024Ti with a binary unit, such as 50Gi (Harbor's quotas are binary: Mi, Gi, Ti), got ${JSON.stringify(q).replace("\u2028", "\\u2028")}`,
+      ]);
+    }
+  });
+
   it("gives names the character sets Harbor and Kubernetes allow", function () {
     assert.deepEqual(
       problems({
@@ -293,7 +307,7 @@ describe("registry-content configuration", function () {
         'harbor:mirrors["quay.io"] names project "missing", which is not declared (harbor:projects declares apps, cache, other)',
         'harbor:replications.r.registry names registry endpoint "nope", which is not declared (harbor:registries declares hub, q, lab)',
         "harbor:replications.r.schedule is only used when trigger is scheduled (it is event)",
-        "harbor:replications.r.trigger can be event only for push rules (Harbor triggers on pushes to itself)",
+        "harbor:replications.r.trigger is event, which only push rules can use (Harbor triggers on pushes to itself): use manual or scheduled for a pull rule",
         "harbor:replications.s.schedule is required when trigger is scheduled (a cron expression such as `0 2 * * *`)",
         "harbor:scanAll needs a scanner, but harbor:trivy.enabled is false",
       ],
@@ -307,7 +321,37 @@ describe("registry-content configuration", function () {
       mirrors: { "harbor.example.com:443": "own-cache" },
     };
     assert.deepEqual(problems(raw, { hostname: "harbor.example.com" }), [
-      'harbor:mirrors["harbor.example.com:443"] is Harbor itself (harbor:hostname harbor.example.com): a mirror sends pulls of another registry through Harbor',
+      'harbor:mirrors["harbor.example.com:443"] is Harbor itself (harbor:hostname is "harbor.example.com"): a mirror sends pulls of another registry through Harbor',
+    ]);
+  });
+
+  it("quotes the names it refers to, so a name that failed its own rule cannot break a line", function () {
+    // The main schema runs the cross-checks even when a name failed its own rule (a refinement does
+    // not stop zod), so they see raw names: feed them some directly.
+    const valid = parseRegistryContent(
+      {
+        registries: { hub: { type: "docker-hub" } },
+        projects: { cache: { proxyCache: "hub" } },
+        robots: { ci: { projects: { cache: ["pull"] } } },
+      },
+      CONTEXT,
+    );
+    const raw: RegistryContentConfig = {
+      ...valid,
+      registries: { "hub\n": valid.registries.hub },
+      projects: {
+        cache: { ...valid.projects.cache, proxyCache: "hub\n" },
+        other: { ...valid.projects.cache, proxyCache: "nope\u2029" },
+      },
+      robots: { ci: { ...valid.robots.ci, projects: { "apps\u2028": ["pull"] } } },
+      pullSecrets: { shop: { robot: "ci\n", serviceAccount: false } },
+      mirrors: { "docker.io\n": "cache" },
+    };
+    assert.deepEqual(checkRegistryContent(raw, CONTEXT).map(problemMessage), [
+      'harbor:projects.other.proxyCache names registry endpoint "nope\\u2029", which is not declared (harbor:registries declares "hub\\n")',
+      'harbor:robots.ci.projects["apps\\u2028"] names project "apps\\u2028", which is not declared (harbor:projects declares cache, other); use "*" for every project',
+      'harbor:pullSecrets.shop names robot "ci\\n", which is not declared (harbor:robots declares ci)',
+      'harbor:mirrors["docker.io\\n"] names project "cache", which caches docker.io (registry "hub\\n"), not "docker.io\\n"',
     ]);
   });
 
@@ -327,6 +371,23 @@ describe("registry-content configuration", function () {
   it("reads groups as OIDC groups under oidc and refuses them under database", function () {
     const raw = { projects: { apps: { members: { groups: { "platform-team": "maintainer" } } } } };
     assert.deepEqual(problems(raw, { authMode: "oidc" }), []);
+    const oidcGroup = (group: string) =>
+      problems(
+        { projects: { apps: { members: { groups: { [group]: "guest" } } } } },
+        {
+          authMode: "oidc",
+        },
+      );
+    assert.deepEqual(oidcGroup('Platform "core" {{ team }}'), []);
+    for (const [group, shown] of [
+      ["team\n", "team\\n"],
+      ["team\u2028x", "team\\u2028x"],
+      ["team\u0000", "team\\u0000"],
+    ]) {
+      assert.deepEqual(oidcGroup(group), [
+        `harbor:projects.apps.members.groups["${shown}"] must be an OIDC group name as the groups claim carries it (one line, at most 512 characters)`,
+      ]);
+    }
     assert.deepEqual(problems(raw, { authMode: "database" }), [
       "harbor:projects.apps.members.groups.platform-team is a group, but harbor:auth.mode is database, which has no groups: add users under members.users, or use ldap or oidc",
     ]);
@@ -367,6 +428,10 @@ describe("Harbor cron expressions (harborCron)", function () {
     assert.deepEqual(harborCron("0 0 0 3 * * 6"), {
       ok: false,
       problem: "has 7 fields, not 5 or 6 (minute hour day-of-month month day-of-week)",
+    });
+    assert.deepEqual(harborCron("weekly"), {
+      ok: false,
+      problem: "has 1 field, not 5 or 6 (minute hour day-of-month month day-of-week)",
     });
     assert.deepEqual(harborCron("0 0 3 * * 8"), {
       ok: false,
