@@ -2485,6 +2485,20 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     ],
   },
   {
+    key: "mirrors",
+    title: "never name Harbor itself",
+    config: {
+      hostname: "harbor.example.com",
+      trust: { nodes: { enabled: true, runtime: "containerd" } },
+      registries: { own: { type: "harbor", url: "https://harbor.example.com" } },
+      projects: { "own-cache": { proxyCache: "own" } },
+      mirrors: { "harbor.example.com": "own-cache" },
+    },
+    expected: [
+      'harbor:mirrors["harbor.example.com"] is Harbor itself (harbor:hostname is "harbor.example.com"): a mirror sends pulls of another registry through Harbor',
+    ],
+  },
+  {
     key: "replications",
     title: "schedule is a cron expression",
     config: {
