@@ -14,7 +14,12 @@ import {
   type RecordedRegistration,
   type StackConfig,
 } from "./harness";
-import { exampleStacks, projectRelative } from "./support/example-stacks";
+import {
+  exampleRun,
+  exampleStacks,
+  projectRelative,
+  type ExampleStackName,
+} from "./support/example-stacks";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
@@ -88,7 +93,7 @@ describe("data safety: protect and retainOnDelete", () => {
   for (const stack of exampleStacks()) {
     const expected = expectedProtect(stack.stack, stack.config);
     it(`${projectRelative(stack.file)}: protect=${expected} reaches the namespace, storage and keys`, async () => {
-      const run = await runProgram(stack);
+      const run = await exampleRun(stack.stack as ExampleStackName);
       const namespace =
         typeof stack.config.namespace === "string" ? stack.config.namespace : "harbor";
       const checked = assertProtection(run, expected, namespace);
@@ -139,7 +144,7 @@ describe("data safety: protect and retainOnDelete", () => {
 describe("moving everything into the Harbor component keeps existing stacks' resources", () => {
   let run: ProgramRun;
   before(async () => {
-    run = await runProgram(exampleStacks().find((s) => s.stack === "prod")!);
+    run = await exampleRun("prod");
   });
 
   it("everything but the provider hangs under one harbor:index:Harbor", () => {

@@ -19,8 +19,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, parseAllDocuments, stringify } from "yaml";
 import type { EnvVar } from "../lib/harbor-values";
-import { harborValues, runProgram } from "./harness";
-import { haStack } from "./ha-helpers";
+import { harborValues } from "./harness";
+import { exampleRun } from "./support/example-stacks";
 import { HELM, helmAvailable } from "../scripts/runtime/helm";
 
 const chart = process.env.HARBOR_CHART;
@@ -114,7 +114,7 @@ describe("a real registry reads the Rook bucket from its environment", function 
     CLAIM_CONFIGMAP.BUCKET_PORT = String((s3.address() as AddressInfo).port);
 
     // The chart's manifests for the HA stack.
-    const run = await runProgram(haStack());
+    const run = await exampleRun("ha");
     const values = harborValues(run);
     const dir = mkdtempSync(path.join(tmpdir(), "harbor-registry-"));
     writeFileSync(path.join(dir, "values.yaml"), stringify(values));

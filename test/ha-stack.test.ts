@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import type { HarborValues } from "../lib/harbor-values";
-import { harborValues, runProgram, type ProgramRun } from "./harness";
-import { haStack } from "./ha-helpers";
+import { harborValues, type ProgramRun } from "./harness";
+import { exampleRun } from "./support/example-stacks";
 import { HELM, helmAvailable } from "../scripts/runtime/helm";
 
 const REPLICATED = ["core", "portal", "registry", "jobservice", "trivy"] as const;
@@ -23,7 +23,7 @@ describe("example stack Pulumi.ha.yaml (high availability)", () => {
   let run: ProgramRun;
   let values: HarborValues;
   before(async () => {
-    run = await runProgram(haStack());
+    run = await exampleRun("ha");
     values = harborValues(run);
   });
 
@@ -102,7 +102,7 @@ describe("example stack Pulumi.ha.yaml rendered by the real chart", function () 
       console.log("      (set HARBOR_CHART and HELM to render the real chart; skipped)");
       this.skip();
     }
-    const run = await runProgram(haStack());
+    const run = await exampleRun("ha");
     const dir = mkdtempSync(path.join(tmpdir(), "harbor-ha-"));
     const valuesFile = path.join(dir, "values.yaml");
     writeFileSync(valuesFile, stringify(harborValues(run)));

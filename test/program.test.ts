@@ -7,7 +7,7 @@ import {
   runProgram,
   type ProgramRun,
 } from "./harness";
-import { stackSecrets } from "./fixtures/stack-secrets";
+import { exampleRun, type ExampleStackName } from "./support/example-stacks";
 import {
   CORE_HARBOR_IMAGE_NAMES,
   INTERNAL_SERVICE_IMAGE_NAMES,
@@ -23,10 +23,7 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const PROVIDER = "pulumi:providers:kubernetes";
 
-async function runStack(stack: string): Promise<ProgramRun> {
-  const config = readStackFile(projectFile(`Pulumi.${stack}.yaml`));
-  return runProgram({ ...config, secrets: stackSecrets(stack, config.config) });
-}
+const runStack = (stack: ExampleStackName): Promise<ProgramRun> => exampleRun(stack);
 
 describe("program: dev stack (single-node lab)", () => {
   let run: ProgramRun;

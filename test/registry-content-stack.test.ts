@@ -7,13 +7,13 @@ import { strict as assert } from "node:assert";
 import { mirrorHostsToml } from "../lib/mirrors";
 import { PULL_SECRET_LABELS, dockerConfigJson } from "../lib/registry-content";
 import { stackSecrets } from "./fixtures/stack-secrets";
+import { exampleRun } from "./support/example-stacks";
 import { testChain } from "./fixtures/tls";
 import {
   isSecretWrapper,
   projectFile,
   readStackFile,
   registrationOf,
-  runProgram,
   type ProgramRun,
 } from "./harness";
 
@@ -26,7 +26,7 @@ describe("program: prod stack registry content", function () {
   before(async function () {
     const config = readStackFile(projectFile("Pulumi.prod.yaml"));
     secrets = stackSecrets("prod", config.config);
-    run = await runProgram({ ...config, secrets });
+    run = await exampleRun("prod");
   });
 
   const harborObjects = () =>

@@ -11,8 +11,8 @@ import {
   reviewableUserSettings,
 } from "../lib/review";
 import { CREDENTIALS, configOf } from "./helpers";
-import { harborValues, installMocks, isSecretWrapper, resolve, runProgram } from "./harness";
-import { exampleStacks } from "./support/example-stacks";
+import { harborValues, installMocks, isSecretWrapper, resolve } from "./harness";
+import { exampleRun, exampleStacks, type ExampleStackName } from "./support/example-stacks";
 
 /** Paths (`a.b.c`) at which two JSON-like values differ, with both sides. */
 function differences(
@@ -119,7 +119,7 @@ describe("lib/review.ts", () => {
 describe("output chartValues (every example stack)", () => {
   for (const stack of exampleStacks()) {
     it(`${stack.stack}: Harbor's values with exactly the credentials as (secret), not a secret`, async () => {
-      const run = await runProgram(stack);
+      const run = await exampleRun(stack.stack as ExampleStackName);
       assert.ok(!run.secretOutputs.includes("chartValues"), "chartValues must be reviewable");
       const real = harborValues(run);
       const review = run.outputs.chartValues;
@@ -145,7 +145,7 @@ describe("output chartValues (every example stack)", () => {
   }
 
   it("is not a secret, while the Release's values are", async () => {
-    const run = await runProgram(exampleStacks().find((s) => s.stack === "dev")!);
+    const run = await exampleRun("dev");
     const release = run.find("kubernetes:helm.sh/v3:Release", "harbor-release");
     assert.ok(isSecretWrapper(release.rawInputs.values), "the Release's values must be a secret");
     assert.deepEqual(run.secretOutputs, ["adminPassword", "robotSecrets", "dockerConfigJson"]);

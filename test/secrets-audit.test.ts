@@ -8,8 +8,13 @@
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { isSecretWrapper, runProgram, type ProgramRun, type RecordedResource } from "./harness";
-import { exampleStacks, type ExampleStack } from "./support/example-stacks";
+import { isSecretWrapper, type ProgramRun, type RecordedResource } from "./harness";
+import {
+  exampleRun,
+  exampleStacks,
+  type ExampleStack,
+  type ExampleStackName,
+} from "./support/example-stacks";
 
 /** Provider outputs that hold generated secrets, per resource type. */
 export const GENERATED_SECRET_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
@@ -197,7 +202,7 @@ describe("secrets audit of every example stack", function () {
 
   for (const stack of stacks) {
     it(`${stack.stack}: no secret value outside a secret wrapper`, async () => {
-      const run = await runProgram(stack);
+      const run = await exampleRun(stack.stack as ExampleStackName);
       const secrets = auditedSecrets(run, stack);
       const generated = secrets.filter((s) => !s.label.startsWith("config ")).length;
       assert.ok(generated >= 10, `only ${generated} generated secrets found; mocks changed?`);

@@ -8,7 +8,12 @@ import { posix } from "node:path";
 import { ConfigError } from "../config/errors";
 import { rawConfigSchema } from "../config/schema";
 import { runProgram, tryRunProgram, type ProgramRun, type StackConfig } from "./harness";
-import { exampleStacks } from "./support/example-stacks";
+import {
+  EXAMPLE_STACKS,
+  exampleRun,
+  exampleStacks,
+  type ExampleStackName,
+} from "./support/example-stacks";
 
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 const PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
@@ -122,7 +127,13 @@ describe("security defaults", () => {
   const stacks = exampleStacks();
   const runs = new Map<string, ProgramRun>();
   const runOf = async (stack: StackConfig & { stack: string }) => {
-    if (!runs.has(stack.stack)) runs.set(stack.stack, await runProgram(stack));
+    if (!runs.has(stack.stack)) {
+      const example = (EXAMPLE_STACKS as readonly string[]).includes(stack.stack);
+      runs.set(
+        stack.stack,
+        example ? await exampleRun(stack.stack as ExampleStackName) : await runProgram(stack),
+      );
+    }
     return runs.get(stack.stack)!;
   };
 

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { HarborValues } from "../lib/harbor-values";
-import { projectFile, readStackFile, runProgram, type ProgramRun } from "./harness";
+import { type ProgramRun } from "./harness";
+import { exampleRun } from "./support/example-stacks";
 import { CEPH_POOL_INPUTS, ROOK_CLASS_INPUTS, nfsSubdirClassInputs } from "./storage-helpers";
 
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
@@ -32,7 +33,7 @@ const BASELINE_REPORTING = {
 describe("example stack Pulumi.nfs.yaml", () => {
   let run: ProgramRun;
   before(async () => {
-    run = await runProgram(readStackFile(projectFile("Pulumi.nfs.yaml")));
+    run = await exampleRun("nfs");
   });
 
   it("creates a non-default class on the namespace's nfs-subdir provisioner", () => {
@@ -75,7 +76,7 @@ describe("example stack Pulumi.nfs.yaml", () => {
 describe("example stack Pulumi.rook.yaml", () => {
   let run: ProgramRun;
   before(async () => {
-    run = await runProgram(readStackFile(projectFile("Pulumi.rook.yaml")));
+    run = await exampleRun("rook");
   });
 
   it("creates a non-default class on Rook's RBD provisioner and the harbor pool", () => {
@@ -101,7 +102,7 @@ describe("example stack Pulumi.rook.yaml", () => {
 
 describe("example stack Pulumi.dev.yaml (local-path)", () => {
   it("runs its own local-path-provisioner under the namespace's provisioner name", async () => {
-    const run = await runProgram(readStackFile(projectFile("Pulumi.dev.yaml")));
+    const run = await exampleRun("dev");
     assert.equal(
       run.find(STORAGE_CLASS, "harbor-class").inputs.provisioner,
       "rancher.io/local-path-harbor",

@@ -4,13 +4,15 @@
  * secret configuration an operator would set (test/fixtures/stack-secrets.ts).
  */
 import * as path from "node:path";
-import { readStackFile, type StackConfig } from "../harness";
+import { readStackFile, runProgram, type ProgramRun, type StackConfig } from "../harness";
 import { stackSecrets } from "../fixtures/stack-secrets";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
 /** The example stacks the project ships and documents, sorted. */
 export const EXAMPLE_STACKS = ["dev", "gitops", "ha", "nfs", "prod", "rook"] as const;
+/** The name of an example stack. */
+export type ExampleStackName = (typeof EXAMPLE_STACKS)[number];
 
 /** Absolute paths of the example stack files. */
 export function exampleStackFiles(): string[] {
@@ -50,4 +52,19 @@ export function exampleStacks(): ExampleStack[] {
 /** A path relative to the project root, for test titles. */
 export function projectRelative(file: string): string {
   return path.relative(PROJECT_ROOT, file);
+}
+
+const runs = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * The program's run for an example stack with its secrets, evaluated once per test process: many
+ * suites read the same stacks, and a run is a pure function of the stack file. Tests only read it.
+ */
+export function exampleRun(stack: (typeof EXAMPLE_STACKS)[number]): Promise<ProgramRun> {
+  let run = runs.get(stack);
+  if (run === undefined) {
+    run = runProgram(loadExampleStack(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`)));
+    runs.set(stack, run);
+  }
+  return run;
 }
