@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerRuntime } from "../config/types";
+import { isUpstreamHost } from "../config/registry-content";
 import { fullImageRef, mirrorImage } from "../lib/chart";
 import { mirrorFiles, type MirrorFile } from "../lib/mirrors";
 import { fitName } from "../lib/names";
@@ -120,9 +121,6 @@ export function trustFiles(
   return files;
 }
 
-/** An upstream as `harbor:mirrors` accepts it: a host as in image references, an optional port. */
-const UPSTREAM_HOST = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?$/;
-
 /**
  * The mirror files for the nodes (`lib/mirrors.ts`), after the checks that keep them inside
  * `hostsDir` and away from Harbor's own directory. The configuration layer refuses these cases
@@ -143,7 +141,7 @@ export function nodeMirrorFiles(
     );
   }
   for (const upstream of upstreams) {
-    if (!UPSTREAM_HOST.test(upstream)) {
+    if (!isUpstreamHost(upstream)) {
       throw new Error(
         `NodeTrust: mirrors[${JSON.stringify(upstream)}] must be a registry host as in image references, such as docker.io or registry.local:5000`,
       );

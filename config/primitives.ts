@@ -1111,30 +1111,29 @@ export const cronSchedule = () => checked('a cron expression such as "0 3 * * *"
 /** A 5-field cron schedule, as Kubernetes CronJobs take it. */
 export const cron = cronSchedule;
 
-const HARBOR_CRON_EXPECTED =
-  'must be a cron expression of 5 fields (minute hour day-of-month month day-of-week, such as "0 3 * * 6") or Harbor\'s 6 with seconds first ("0 0 3 * * 6")';
+const HARBOR_CRON =
+  'a cron expression of 5 fields (minute hour day-of-month month day-of-week, such as "0 3 * * 6") or Harbor\'s 6 with seconds first ("0 0 3 * * 6")';
+const HARBOR_CRON_EXPECTED = `must be ${HARBOR_CRON}`;
+
+/** What is wrong with a schedule for Harbor (5 fields, or 6 with 0 seconds), or undefined. */
+export function harborScheduleProblem(value: string): string | undefined {
+  if (CONTROL.test(value)) return HARBOR_CRON_EXPECTED;
+  const parsed = harborCron(value);
+  if (!parsed.ok) return `${HARBOR_CRON_EXPECTED}: ${parsed.problem}`;
+  if (cronLongestGapMinutes(parsed.cron.slice(2)) === undefined) {
+    return `${HARBOR_CRON_EXPECTED} that runs at least once a year (this one never or almost never runs)`;
+  }
+  return undefined;
+}
 
 /**
  * A schedule Harbor runs (garbage collection, scan-all, retention, replication): five fields, or
  * Harbor's six with 0 seconds, returned in Harbor's six-field form (`0 3 * * 6` -> `0 0 3 * * 6`).
  */
 export const harborSchedule = () =>
-  z.string({ error: HARBOR_CRON_EXPECTED }).transform((value, ctx) => {
-    const parsed = CONTROL.test(value) ? undefined : harborCron(value);
-    const runs = parsed?.ok && cronLongestGapMinutes(parsed.cron.slice(2)) !== undefined;
-    if (!parsed?.ok || !runs) {
-      ctx.issues.push({
-        code: "custom",
-        message: !parsed
-          ? HARBOR_CRON_EXPECTED
-          : !parsed.ok
-            ? `${HARBOR_CRON_EXPECTED}: ${parsed.problem}`
-            : `${HARBOR_CRON_EXPECTED} that runs at least once a year (this one never or almost never runs)`,
-        input: value,
-      });
-      return z.NEVER;
-    }
-    return parsed.cron;
+  checked(HARBOR_CRON, harborScheduleProblem).transform((value) => {
+    const parsed = harborCron(value);
+    return parsed.ok ? parsed.cron : value;
   });
 
 /**

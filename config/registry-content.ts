@@ -321,13 +321,18 @@ export const pullSecretSchema = z.preprocess(
   }),
 );
 
-/** A registry host in image references, with an optional port (`docker.io`, `registry.local:5000`). */
+/**
+ * Whether `v` is a registry host as in image references, with an optional port (`docker.io`,
+ * `registry.local:5000`): what `harbor:mirrors` takes, and what node trust turns into a directory.
+ */
+export function isUpstreamHost(v: string): boolean {
+  return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?$/.test(v) && v.length <= 253;
+}
+
 const upstreamHost = () =>
-  z
-    .string()
-    .refine((v) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?$/.test(v) && v.length <= 253, {
-      error: "must be a registry host as in image references, such as docker.io or ghcr.io",
-    });
+  z.string().refine(isUpstreamHost, {
+    error: "must be a registry host as in image references, such as docker.io or ghcr.io",
+  });
 
 export const replicationSchema = strictObject({
   direction: z

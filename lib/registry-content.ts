@@ -10,14 +10,12 @@ import type {
   RobotConfig,
 } from "../config/registry-content";
 import {
-  DEFAULT_REGISTRY_URLS,
   type MemberKind,
   type RetentionRuleInput,
-  type Role,
   type RobotProjectPermission,
-  expandPermission,
   normalizePermissions,
 } from "./harbor-api/model";
+import { DEFAULT_REGISTRY_URLS, expandPermission, type Role } from "../config/registry-facts";
 
 /** Harbor's default robot name prefix (`robot_name_prefix`). */
 export const ROBOT_PREFIX = "robot$";

@@ -5,7 +5,8 @@
  */
 import * as assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { diffInputs, PROJECT_RULES, quotaBytes } from "../lib/harbor-api/model";
+import { quotaBytes } from "../config/registry-facts";
+import { diffInputs, PROJECT_RULES } from "../lib/harbor-api/model";
 import {
   gcScheduleProvider,
   immutableRuleProvider,

@@ -26,44 +26,14 @@ import type {
   Schedule,
 } from "./types";
 import {
-  REGISTRY_TYPES,
-  type RegistryType,
-  PROXY_CACHE_TYPES,
-  DEFAULT_REGISTRY_URLS,
   ROLE_IDS,
-  type Role,
-  ROLES,
-  roleOf,
-  SEVERITIES,
-  type Severity,
-  PROJECT_PERMISSIONS,
-  PERMISSION_SHORTHANDS,
-  expandPermission,
-  type Quota,
-  MAX_QUOTA_BYTES,
   quotaBytes,
   quotaFromBytes,
+  type Quota,
+  type RegistryType,
+  type Role,
+  type Severity,
 } from "../../config/registry-facts";
-
-export {
-  REGISTRY_TYPES,
-  type RegistryType,
-  PROXY_CACHE_TYPES,
-  DEFAULT_REGISTRY_URLS,
-  ROLE_IDS,
-  type Role,
-  ROLES,
-  roleOf,
-  SEVERITIES,
-  type Severity,
-  PROJECT_PERMISSIONS,
-  PERMISSION_SHORTHANDS,
-  expandPermission,
-  type Quota,
-  MAX_QUOTA_BYTES,
-  quotaBytes,
-  quotaFromBytes,
-};
 
 // ---------------------------------------------------------------------------------------------
 // Inputs shared by every object

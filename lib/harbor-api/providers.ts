@@ -48,7 +48,6 @@ import {
   REPLICATION_RULES,
   RETENTION_RULES,
   ROBOT_RULES,
-  ROLE_IDS,
   SCAN_ALL_RULES,
   SYSTEM_DEFAULTS,
   SYSTEM_RULES,
@@ -67,7 +66,6 @@ import {
   observeSystemSettings,
   projectCreateBody,
   projectUpdateBody,
-  quotaBytes,
   refreshedInputs,
   registryCreateBody,
   registryUpdateBody,
@@ -75,10 +73,10 @@ import {
   retentionBody,
   robotCreateBody,
   robotUpdateBody,
-  roleOf,
   scanAllScheduleBody,
   systemSettingsBody,
 } from "./model";
+import { ROLE_IDS, quotaBytes, roleOf } from "../../config/registry-facts";
 import type {
   ConfigurationsResponse,
   GCHistory,
