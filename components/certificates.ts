@@ -43,14 +43,21 @@ export function privateKeyArgs(algorithm: KeyAlgorithm): tls.PrivateKeyArgs {
 
 export const hoursFromDays = (days: number) => days * 24;
 
-export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+/**
+ * Hex SHA-256 of a text. `undefined` hashes as "": a provider-computed output (`certPem`) is absent
+ * under `pulumi.runtime.setMocks` mocks that return a resource's inputs as its state, and a
+ * program's unit tests must still see the release registered.
+ */
+export function sha256(text: string | undefined): string {
+  return createHash("sha256")
+    .update(text ?? "")
+    .digest("hex");
 }
 
 /** PEM blocks joined one after another, each ending in a newline. */
-export function joinPem(...blocks: string[]): string {
+export function joinPem(...blocks: (string | undefined)[]): string {
   return blocks
-    .map((b) => b.trim())
+    .map((b) => (b ?? "").trim())
     .filter((b) => b !== "")
     .map((b) => `${b}\n`)
     .join("");
