@@ -4,7 +4,16 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "examples/*/node_modules/", "examples/*/bin/", "**/*.mjs"] },
+  {
+    ignores: [
+      "node_modules/",
+      "bin/",
+      "dist/",
+      "examples/*/node_modules/",
+      "examples/*/bin/",
+      "**/*.mjs",
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -22,6 +31,20 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
       eqeqeq: "error",
+    },
+  },
+  {
+    // Plain CommonJS preloaded into measured processes (test/bench): no TypeScript project.
+    files: ["**/*.cjs"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: "commonjs",
+      parserOptions: { projectService: false },
+      globals: { require: "readonly", process: "readonly", module: "writable" },
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      "@typescript-eslint/no-require-imports": "off",
     },
   },
   {

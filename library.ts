@@ -1,6 +1,7 @@
 /**
  * The package's library entry for other Pulumi programs (`import { Harbor, harborArgs } from
- * "harbor/library"`); `index.ts` is this project's own stack program.
+ * "@harbor-k8s/pulumi"`); `index.ts` is this project's own stack program, and
+ * `@harbor-k8s/pulumi/testing` (testing.ts) helps programs test themselves under Pulumi's mocks.
  *
  *   const harbor = new Harbor("registry", harborArgs({ hostname: "registry.example.com" }), {
  *     providers: [cluster.provider],
@@ -18,6 +19,13 @@ export {
   type KubernetesStackSettings,
 } from "./config/load";
 export type { StackImage } from "./lib/chart";
+export {
+  HARBOR_OUTPUT_NAMES,
+  HARBOR_SECRET_OUTPUTS,
+  harborStackOutputs,
+  type HarborOutputs,
+  type HarborStackOutputs,
+} from "./lib/stack-outputs";
 export {
   RegistryContent,
   type RegistryContentArgs,

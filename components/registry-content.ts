@@ -19,6 +19,7 @@ import {
   retentionRules,
   robotPermissions,
   robotUsername,
+  type RobotAccount,
 } from "../lib/registry-content";
 import {
   HarborGcSchedule,
@@ -61,13 +62,7 @@ export interface RegistryContentArgs {
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** A robot as consumer stacks see it. */
-export interface RobotAccount {
-  /** The key under `harbor:robots`. */
-  name: string;
-  /** What `docker login` takes: `robot$<name>`. */
-  username: string;
-}
+export type { RobotAccount };
 
 /** Harbor's projects, members, robots, rules and schedules, and the consumers' pull Secrets. */
 export class RegistryContent extends pulumi.ComponentResource {

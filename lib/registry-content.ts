@@ -20,6 +20,14 @@ import { DEFAULT_REGISTRY_URLS, expandPermission, type Role } from "../config/re
 /** Harbor's default robot name prefix (`robot_name_prefix`). */
 export const ROBOT_PREFIX = "robot$";
 
+/** A robot as consumer stacks see it (the `robots` output). */
+export interface RobotAccount {
+  /** The key under `harbor:robots`. */
+  name: string;
+  /** What `docker login` takes: `robot$<name>`. */
+  username: string;
+}
+
 /** The user name `docker login` takes for a robot: `robot$<name>`. */
 export function robotUsername(name: string): string {
   return `${ROBOT_PREFIX}${name}`;

@@ -84,7 +84,7 @@ describe("program: dev stack (single-node lab)", () => {
   });
 
   it("only the admin password and the robot credentials are secret outputs", () => {
-    assert.deepEqual(run.secretOutputs, ["adminPassword", "robotSecrets", "dockerConfigJson"]);
+    assert.deepEqual(run.secretOutputs, ["adminPassword", "dockerConfigJson", "robotSecrets"]);
   });
 
   it("creates the namespace under Pod Security baseline, unprotected in dev", () => {

@@ -110,6 +110,7 @@ describe("project layout", () => {
       "lib -> config",
       "scripts -> config",
       "scripts -> lib",
+      "scripts -> testing",
     ]);
   });
 });

@@ -239,6 +239,6 @@ describe("program: prod stack registry content", function () {
       ci: dockerConfigJson(REGISTRY, "robot$ci", secretOf("ci")),
       puller: dockerConfigJson(REGISTRY, "robot$puller", secretOf("puller")),
     });
-    assert.deepEqual(run.secretOutputs, ["adminPassword", "robotSecrets", "dockerConfigJson"]);
+    assert.deepEqual(run.secretOutputs, ["adminPassword", "dockerConfigJson", "robotSecrets"]);
   });
 });

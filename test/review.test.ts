@@ -148,6 +148,6 @@ describe("output chartValues (every example stack)", () => {
     const run = await exampleRun("dev");
     const release = run.find("kubernetes:helm.sh/v3:Release", "harbor-release");
     assert.ok(isSecretWrapper(release.rawInputs.values), "the Release's values must be a secret");
-    assert.deepEqual(run.secretOutputs, ["adminPassword", "robotSecrets", "dockerConfigJson"]);
+    assert.deepEqual(run.secretOutputs, ["adminPassword", "dockerConfigJson", "robotSecrets"]);
   });
 });

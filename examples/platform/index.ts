@@ -1,12 +1,12 @@
 /**
- * A platform team's own Pulumi program: Harbor built with the harbor package's `Harbor` component
+ * A platform team's own Pulumi program: Harbor built with the @harbor-k8s/pulumi package's `Harbor` component
  * (validated like a stack's `harbor:` configuration), next to an application namespace whose
  * workload pulls its image from that Harbor. The application namespace gets Harbor's CA, and
  * every node trusts it, so the pull needs no manual step.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Harbor, harborArgs } from "harbor/library";
+import { Harbor, harborArgs } from "@harbor-k8s/pulumi";
 
 const config = new pulumi.Config("platform");
 const appNamespace = config.get("appNamespace") ?? "shop";

@@ -4,15 +4,18 @@
  * and a runner that evaluates a program inside a stack, recording each resource's options through
  * the SDK's public stack transformations. Used by `scripts/plan.ts` and by the tests.
  */
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import bcrypt from "bcryptjs";
+import { providerState, seeded, unwrapSecrets } from "../../testing";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
-/** Marker the Pulumi SDK uses for secret values in serialized inputs. */
-export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+// The provider stand-ins and secret markers are the package's testing entry (testing.ts), which
+// programs that use the `Harbor` component test with; this runtime adds a real bcrypt hash and the
+// recording runner the project's own tests and scripts/plan.ts need.
+export { SECRET_SIG, fakePem, isSecretWrapper, seeded } from "../../testing";
+/** Removes secret wrappers from serialized inputs. */
+export const plain = unwrapSecrets;
 
 export interface RecordedResource {
   type: string;
@@ -26,58 +29,7 @@ export interface RecordedResource {
   provider?: string;
 }
 
-export function isSecretWrapper(v: unknown): v is { value: unknown } {
-  return (
-    typeof v === "object" &&
-    v !== null &&
-    (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE
-  );
-}
-
-/** Removes secret wrappers from serialized inputs. */
-export function plain(v: unknown): unknown {
-  if (isSecretWrapper(v)) return plain(v.value);
-  if (Array.isArray(v)) return v.map(plain);
-  if (v && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  }
-  return v;
-}
-
-/** Deterministic pseudo-random text from a seed (stand-in for provider-generated values). */
-export function seeded(seed: string, length: number, alphabet: string): string {
-  let out = "";
-  let counter = 0;
-  while (out.length < length) {
-    const digest = createHash("sha256").update(`${seed}:${counter++}`).digest();
-    for (const byte of digest) {
-      if (out.length < length) out += alphabet[byte % alphabet.length];
-    }
-  }
-  return out;
-}
-
-const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const BCRYPT_SALT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-/** The PEM-shaped stand-in the mocks return for keys and certificates. */
-export function fakePem(label: string, seed: string): string {
-  const body = Buffer.from(`mock ${label} ${seed}`).toString("base64");
-  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
-}
-
-/** A password honouring RandomPassword's length and minimum counts (letters and digits only). */
-function mockPassword(name: string, inputs: Record<string, unknown>): string {
-  const length = Number(inputs.length ?? 16);
-  const base = seeded(name, length, ALNUM).split("");
-  const need = [
-    ...Array<string>(Number(inputs.minUpper ?? 0)).fill("A"),
-    ...Array<string>(Number(inputs.minLower ?? 0)).fill("z"),
-    ...Array<string>(Number(inputs.minNumeric ?? 0)).fill("7"),
-  ];
-  need.forEach((ch, i) => (base[i] = ch));
-  return base.join("");
-}
 
 const bcryptCache = new Map<string, string>();
 function mockBcrypt(name: string, password: string): string {
@@ -89,57 +41,21 @@ function mockBcrypt(name: string, password: string): string {
   return bcryptCache.get(key)!;
 }
 
-/** Outputs a provider would add, per resource type; a pure function of name and inputs. */
+/**
+ * Outputs a provider would add, per resource type; a pure function of name and inputs: the
+ * testing entry's stand-ins, with a RandomPassword's `bcryptHash` a real bcrypt of its `result`.
+ */
 export function mockState(
   type: string,
   name: string,
   inputs: Record<string, unknown>,
   stackOutputs: Record<string, Record<string, unknown>>,
 ): Record<string, unknown> {
-  switch (type) {
-    case "random:index/randomPassword:RandomPassword": {
-      const result = mockPassword(name, inputs);
-      return { ...inputs, result, bcryptHash: mockBcrypt(name, result) };
-    }
-    case "tls:index/privateKey:PrivateKey":
-      return {
-        ...inputs,
-        privateKeyPem: fakePem("PRIVATE KEY", `${String(inputs.algorithm)} ${name}`),
-        publicKeyPem: fakePem("PUBLIC KEY", `${String(inputs.algorithm)} ${name}`),
-      };
-    case "tls:index/selfSignedCert:SelfSignedCert":
-      return { ...inputs, certPem: fakePem("CERTIFICATE", `self-signed ${name}`) };
-    case "tls:index/certRequest:CertRequest":
-      return { ...inputs, certRequestPem: fakePem("CERTIFICATE REQUEST", name) };
-    case "tls:index/locallySignedCert:LocallySignedCert":
-      return { ...inputs, certPem: fakePem("CERTIFICATE", `signed ${name}`) };
-    case "kubernetes:helm.sh/v3:Release":
-      return {
-        ...inputs,
-        status: {
-          name: inputs.name,
-          namespace: inputs.namespace,
-          chart: inputs.chart,
-          version: inputs.version,
-          status: "deployed",
-          revision: 1,
-        },
-      };
-    case "pulumi-nodejs:dynamic/harbor:Robot":
-      // Harbor returns a robot's secret once, on creation.
-      return {
-        ...inputs,
-        robotId: 1,
-        secret: seeded(`robot secret ${name}`, 32, ALNUM),
-        expiresAt: -1,
-      };
-    case "pulumi:pulumi:StackReference": {
-      const stack = String(inputs.name);
-      return { name: stack, outputs: stackOutputs[stack] ?? {}, secretOutputNames: [] };
-    }
-    default:
-      return inputs;
+  const state = providerState(type, name, inputs, stackOutputs);
+  if (type === "random:index/randomPassword:RandomPassword") {
+    return { ...state, bcryptHash: mockBcrypt(name, String(state.result)) };
   }
+  return state;
 }
 
 export interface MockRecorder {
@@ -379,7 +295,9 @@ export async function evaluateProgram(
   }
   const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
-  for (const [name, value] of Object.entries(program)) {
+  // By name: Pulumi keeps stack outputs by name, and the export order of a module depends on the
+  // transpiler (SWC, which `pulumi preview` uses here, defines exports alphabetically).
+  for (const [name, value] of Object.entries(program).sort(([a], [b]) => (a < b ? -1 : 1))) {
     outputs[name] = await resolve(value);
     if (pulumi.Output.isInstance(value) && (await isSecret(value))) secretOutputs.push(name);
   }

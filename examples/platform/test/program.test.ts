@@ -1,82 +1,159 @@
 /**
- * The platform example under the harbor package's mock runtime: it builds one `Harbor` through
- * the package's library entry, and its application pulls from that Harbor.
+ * The platform example tested the way its authors would test their own program: Pulumi's mock
+ * runtime, the program module loaded under it, and only the package's public entries
+ * (`@harbor-k8s/pulumi` and `@harbor-k8s/pulumi/testing`), never files of the repository.
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { ConfigError } from "harbor/library";
-import { evaluateModule, type ProgramAttempt } from "harbor/scripts/runtime/mock-runtime";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "@harbor-k8s/pulumi";
+import { HarborMocks, type MockedResource } from "@harbor-k8s/pulumi/testing";
 
 const INDEX = path.resolve(__dirname, "..", "index.ts");
 
-function runPlatform(config: Record<string, string>): Promise<ProgramAttempt> {
-  return evaluateModule(INDEX, { values: config, secretKeys: [] }, { stack: "example" });
+type Program = Record<string, pulumi.Output<unknown>>;
+
+function value<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
 }
+
+/** Waits until the mocks saw no new registration for a few event-loop turns. */
+async function settled(count: () => number): Promise<void> {
+  for (let stable = 0, last = -1; stable < 20;) {
+    await new Promise((r) => setImmediate(r));
+    if (count() === last) stable++;
+    else [stable, last] = [0, count()];
+  }
+}
+
+/** Loads the program afresh with this `platform:` configuration, inside a stack. */
+async function load(config: Record<string, string>): Promise<Program> {
+  pulumi.runtime.setAllConfig(config, []);
+  delete require.cache[INDEX];
+  let program: Program = {};
+  await pulumi.runtime.runInPulumiStack(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    program = require(INDEX) as Program;
+    return Promise.resolve({});
+  });
+  return program;
+}
+
+const CONFIG = {
+  "platform:registryHostname": "registry.example.com",
+  "platform:storageClass": "ceph-block",
+  "platform:appNamespace": "shop",
+};
 
 describe("examples/platform: Harbor as a component of another program", function () {
   this.timeout(30_000);
-  let attempt: ProgramAttempt;
-  before(async () => {
-    attempt = await runPlatform({
-      "platform:registryHostname": "registry.example.com",
-      "platform:storageClass": "ceph-block",
-      "platform:appNamespace": "shop",
+
+  describe("under plain pulumi.runtime.setMocks (state = inputs)", () => {
+    const seen: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+    let program: Program;
+    before(async () => {
+      await pulumi.runtime.setMocks(
+        {
+          newResource: (args) => {
+            seen.push({
+              type: args.type,
+              name: args.name,
+              inputs: args.inputs as Record<string, unknown>,
+            });
+            return { id: `${args.name}_id`, state: args.inputs as Record<string, unknown> };
+          },
+          call: (args) => args.inputs as Record<string, unknown>,
+        },
+        "platform",
+        "example",
+      );
+      program = await load(CONFIG);
+      await value(program.registry);
+      await settled(() => seen.length);
     });
-    assert.equal(attempt.error, undefined);
-  });
 
-  it("builds one harbor:index:Harbor named registry, at the program's top level", () => {
-    const harbor = attempt.registrations.filter((r) => r.type === "harbor:index:Harbor");
-    assert.deepEqual(
-      harbor.map((r) => [r.name, r.parentUrn]),
-      [["registry", ""]],
-    );
-    assert.ok(
-      attempt.registrations.some(
-        (r) => r.type === "harbor:core:HarborRelease" && r.name === "registry",
-      ),
-    );
-  });
-
-  it("installs Harbor's chart in its namespace with the program's settings", () => {
-    const release = attempt.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release");
-    assert.ok(release);
-    assert.equal(release.name, "registry-release");
-    assert.equal(release.inputs.namespace, "registry");
-    const values = release.inputs.values as {
-      externalURL: string;
-      expose: { type: string; ingress: { className: string } };
-      persistence: { persistentVolumeClaim: { registry: { storageClass: string } } };
-    };
-    assert.equal(values.externalURL, "https://registry.example.com");
-    assert.equal(values.expose.ingress.className, "nginx");
-    assert.equal(values.persistence.persistentVolumeClaim.registry.storageClass, "ceph-block");
-  });
-
-  it("the application namespace gets Harbor's CA, and its Deployment pulls from Harbor", () => {
-    const ca = attempt.resources.find(
-      (r) =>
-        r.type === "kubernetes:core/v1:ConfigMap" &&
-        (r.inputs.metadata as { namespace?: string }).namespace === "shop",
-    );
-    assert.ok(ca, "a CA ConfigMap in the shop namespace");
-    assert.deepEqual(Object.keys(ca.inputs.data as object), ["ca.crt"]);
-    const app = attempt.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment");
-    const spec = app?.inputs.spec as {
-      template: { spec: { containers: { image: string }[] } };
-    };
-    assert.equal(spec.template.spec.containers[0].image, "registry.example.com/library/nginx:1.27");
-    assert.equal(attempt.run?.outputs.registry, "registry.example.com");
-    assert.deepEqual(attempt.run?.secretOutputs, ["adminPassword"]);
-  });
-
-  it("bad settings fail with the stack configuration's messages, naming the key", async () => {
-    const bad = await runPlatform({
-      "platform:registryHostname": "Registry_Example",
-      "platform:storageClass": "ceph-block",
+    it("registers Harbor's Helm release with the program's namespace", () => {
+      const releases = seen.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+      assert.deepEqual(
+        releases.map((r) => [r.name, r.inputs.namespace]),
+        [["registry-release", "registry"]],
+      );
     });
-    assert.ok(bad.error instanceof ConfigError);
-    assert.match(bad.error.problems.join("\n"), /^harbor:hostname /m);
-    assert.equal(bad.registrations.filter((r) => r.type.startsWith("harbor:")).length, 0);
+
+    it("exports the registry address and a secret admin password", async () => {
+      assert.equal(await value(program.registry), "registry.example.com");
+      assert.equal(await pulumi.isSecret(program.adminPassword), true);
+    });
+  });
+
+  describe("under the package's HarborMocks", () => {
+    let mocks: HarborMocks;
+    let program: Program;
+    before(async () => {
+      mocks = new HarborMocks();
+      await pulumi.runtime.setMocks(mocks, "platform", "example");
+      program = await load(CONFIG);
+      await value(program.registry);
+      await settled(() => mocks.resources.length);
+    });
+
+    it("builds one harbor:index:Harbor named registry and its release component", () => {
+      assert.deepEqual(
+        mocks.ofType("harbor:index:Harbor").map((r) => [r.name, r.custom]),
+        [["registry", false]],
+      );
+      assert.equal(mocks.ofType("harbor:core:HarborRelease").length, 1);
+    });
+
+    it("installs Harbor's chart in its namespace with the program's settings", () => {
+      const release = mocks.find("kubernetes:helm.sh/v3:Release", "registry-release");
+      assert.equal(release.inputs.namespace, "registry");
+      const values = release.inputs.values as {
+        externalURL: string;
+        expose: { ingress: { className: string } };
+        persistence: { persistentVolumeClaim: { registry: { storageClass: string } } };
+        harborAdminPassword: string;
+      };
+      assert.equal(values.externalURL, "https://registry.example.com");
+      assert.equal(values.expose.ingress.className, "nginx");
+      assert.equal(values.persistence.persistentVolumeClaim.registry.storageClass, "ceph-block");
+    });
+
+    it("the application namespace gets Harbor's CA, and its Deployment pulls from Harbor", async () => {
+      const ca = mocks
+        .ofType("kubernetes:core/v1:ConfigMap")
+        .find(
+          (r: MockedResource) => (r.inputs.metadata as { namespace?: string }).namespace === "shop",
+        );
+      assert.ok(ca, "a CA ConfigMap in the shop namespace");
+      // The generated CA's stand-in certificate, as HarborMocks answers for tls.SelfSignedCert.
+      assert.match(
+        String((ca.inputs.data as Record<string, string>)["ca.crt"]),
+        /^-----BEGIN CERTIFICATE-----\n/,
+      );
+      assert.equal(
+        await value(program.caCertificate),
+        (ca.inputs.data as Record<string, string>)["ca.crt"],
+      );
+      const app = mocks.find("kubernetes:apps/v1:Deployment", "shop");
+      const spec = app.inputs.spec as { template: { spec: { containers: { image: string }[] } } };
+      assert.equal(
+        spec.template.spec.containers[0].image,
+        "registry.example.com/library/nginx:1.27",
+      );
+    });
+
+    it("bad settings fail with the stack configuration's messages, naming the key", async () => {
+      const before = mocks.resources.length;
+      await assert.rejects(
+        load({ ...CONFIG, "platform:registryHostname": "Registry_Example" }),
+        (err: unknown) =>
+          err instanceof ConfigError && /^harbor:hostname /m.test(err.problems.join("\n")),
+      );
+      assert.equal(
+        mocks.resources.slice(before).filter((r) => r.type.startsWith("harbor:")).length,
+        0,
+      );
+    });
   });
 });
