@@ -97,14 +97,14 @@ const LATER_OUTPUTS = {
 } as const;
 
 /**
- * The Harbor stack's outputs through `ref`, typed. An output every Harbor stack has is required
- * (reading a stack that is not a Harbor stack fails naming the missing output); `releaseStatus`
- * may be absent, and the registry-content outputs read as empty on a stack from before them.
- * `adminPassword`, `robotSecrets` and `dockerConfigJson` are Pulumi secrets whatever the referenced
- * stack's marking.
+ * The Harbor stack's outputs through `ref`, typed. Each property is read from `ref` when first
+ * used. An output every Harbor stack has is required (reading a stack that is not a Harbor stack
+ * fails naming the missing output); `releaseStatus` may be absent, and the registry-content
+ * outputs read as empty on a stack from before them. `adminPassword`, `robotSecrets` and
+ * `dockerConfigJson` are Pulumi secrets whatever the referenced stack's marking.
  */
 export function harborStackOutputs(ref: pulumi.StackReference): HarborStackOutputs {
-  const entries = HARBOR_OUTPUT_NAMES.map((name) => {
+  const read = (name: keyof HarborOutputs): pulumi.Output<unknown> => {
     let value: pulumi.Output<unknown>;
     if (name === "releaseStatus") {
       value = ref.getOutput(name);
@@ -114,8 +114,17 @@ export function harborStackOutputs(ref: pulumi.StackReference): HarborStackOutpu
     } else {
       value = ref.requireOutput(name);
     }
-    const secret = (HARBOR_SECRET_OUTPUTS as readonly string[]).includes(name);
-    return [name, secret ? pulumi.secret(value) : value] as const;
-  });
-  return Object.fromEntries(entries) as unknown as HarborStackOutputs;
+    return (HARBOR_SECRET_OUTPUTS as readonly string[]).includes(name)
+      ? pulumi.secret(value)
+      : value;
+  };
+  const outputs = {};
+  for (const name of HARBOR_OUTPUT_NAMES) {
+    let cached: pulumi.Output<unknown> | undefined;
+    Object.defineProperty(outputs, name, {
+      enumerable: true,
+      get: () => (cached ??= read(name)),
+    });
+  }
+  return outputs as HarborStackOutputs;
 }

@@ -15,14 +15,18 @@
  *   CLI; only the engine is Pulumi's mock monitor (test/bench/mock-engine.cjs).
  *
  * Runs are interleaved (floor, then each stack, repeated) so that load from other processes on the
- * machine falls on all of them alike; medians are reported. Usage:
+ * machine falls on all of them alike; medians are reported. `--before` adds, in the same run, each
+ * stack evaluated the way it was before tsconfig.json's `"ts-node": {"swc": true}`: ts-node's
+ * default, type-checking every file (through `PULUMI_NODEJS_TSCONFIG_PATH`, the language host's
+ * `tsconfig` option, naming a tsconfig that extends the project's with `"swc": false`).
+ * Usage:
  *
- *   npm run bench -- [--runs 5] [--stacks dev,prod] [--max-ratio 1.5]
+ *   npm run bench -- [--runs 5] [--stacks dev,prod] [--before] [--max-ratio 1.5]
  *
  * With `--max-ratio`, exits 1 when a stack's median is above that multiple of the floor's.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -95,7 +99,7 @@ function floor(): Measurement {
   return measure(["-e", code], { BENCH_PROJECT: "harbor", BENCH_STACK: "floor" }, "floor");
 }
 
-function program(stackName: string): Measurement {
+function program(stackName: string, before = false): Measurement {
   const runtime = projectRuntime();
   // Pulumi.yaml's `main` is relative to the project; the host runs from its directory
   // (pkg/engine/project.go, getPwdMain).
@@ -114,6 +118,7 @@ function program(stackName: string): Measurement {
   };
   if (runtime.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
   if (runtime.tsconfig !== undefined) env.PULUMI_NODEJS_TSCONFIG_PATH = runtime.tsconfig;
+  if (before) env.PULUMI_NODEJS_TSCONFIG_PATH = beforeTsconfig();
   const run = require.resolve("@pulumi/pulumi/cmd/run", { paths: [ROOT] });
   const args = [
     ...runtime.nodeargs,
@@ -131,6 +136,21 @@ function program(stackName: string): Measurement {
     );
   }
   return m;
+}
+
+let beforeConfig: string | undefined;
+/** A tsconfig.json like the project's without SWC: what `pulumi preview` ran before. */
+function beforeTsconfig(): string {
+  if (beforeConfig === undefined) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "harbor-bench-tsconfig-"));
+    beforeConfig = path.join(dir, "tsconfig.json");
+    writeFileSync(
+      beforeConfig,
+      JSON.stringify({ extends: path.join(ROOT, "tsconfig.json"), "ts-node": { swc: false } }),
+    );
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return beforeConfig;
 }
 
 const median = (xs: number[]): number => {
@@ -152,18 +172,20 @@ function main(): void {
         .map((l) => l.toFixed(2))
         .join(" ")}`,
   );
+  const before = process.argv.includes("--before");
+  const labels = stacks.flatMap((s) => (before ? [`${s} (before)`, s] : [s]));
   const samples = new Map<string, number[]>([
     ["floor", []],
-    ...stacks.map((s) => [s, []] as [string, number[]]),
+    ...labels.map((s) => [s, []] as [string, number[]]),
   ]);
   let resources = new Map<string, number>();
   for (let i = 0; i < runs; i++) {
     samples.get("floor")!.push(floor().cpuMs);
-    for (const stack of stacks) {
-      const m = program(stack);
-      samples.get(stack)!.push(m.cpuMs);
+    for (const label of labels) {
+      const m = program(label.replace(" (before)", ""), label.endsWith("(before)"));
+      samples.get(label)!.push(m.cpuMs);
       resources = resources.set(
-        stack,
+        label,
         Object.values(m.registered).reduce((a, b) => a + b, 0),
       );
     }
@@ -175,15 +197,15 @@ function main(): void {
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   );
-  console.log("process      median CPU   ratio   runs (ms)");
+  console.log(`${"process".padEnd(22)} median CPU   ratio   runs (ms)`);
   let failed = false;
   for (const [name, xs] of samples) {
     const m = median(xs);
     const ratio = m / floorMedian;
-    if (name !== "floor" && ratio > maxRatio) failed = true;
+    if (name !== "floor" && !name.endsWith("(before)") && ratio > maxRatio) failed = true;
     const label = name === "floor" ? "floor" : `stack ${name}`;
     console.log(
-      `${label.padEnd(12)} ${`${m.toFixed(0)} ms`.padStart(10)}   ${ratio.toFixed(2).padStart(5)}   ` +
+      `${label.padEnd(22)} ${`${m.toFixed(0)} ms`.padStart(10)}   ${ratio.toFixed(2).padStart(5)}   ` +
         `${xs.map((x) => x.toFixed(0)).join(" ")}${name === "floor" ? "" : ` (${resources.get(name)} registrations)`}`,
     );
   }
