@@ -32,7 +32,7 @@ require("fs").writeFileSync("package.json", JSON.stringify({
 }, null, 2));' "$spec"
 echo "--- $dir: npm install ($spec)"
 npm install --no-audit --no-fund --loglevel=error >/dev/null
-echo "installed files: $(find node_modules/@harbor-k8s/pulumi/ -type f | sed 's|node_modules/@harbor-k8s/pulumi/||' | sed 's|/.*||' | sort | uniq -c | tr -s ' ' | tr '\n' ',')"
+[ -L node_modules/@harbor-k8s/pulumi ] && echo "node_modules/@harbor-k8s/pulumi -> $(readlink node_modules/@harbor-k8s/pulumi) (npm links a file: directory)" || echo "installed files: $(find node_modules/@harbor-k8s/pulumi/ -type f | sed 's|node_modules/@harbor-k8s/pulumi/||' | sed 's|/.*||' | sort | uniq -c | tr -s ' ' | tr '\n' ',')"
 echo "--- type-check (strict, noUncheckedIndexedAccess, no skipLibCheck)"
 status=0
 if npx tsc --noEmit -p tsconfig.json --pretty false > tsc.log 2>&1; then
