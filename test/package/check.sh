@@ -27,8 +27,6 @@ require("fs").writeFileSync("package.json", JSON.stringify({
     "@pulumi/random": "4.21.2", "@pulumi/tls": "5.6.1",
   },
   devDependencies: { "@types/node": "22.20.5", "ts-node": "10.9.2", "typescript": "5.9.3" },
-  // npm 11 runs a git dependency`s prepare (the build) only when allowed.
-  allowScripts: { "@harbor-k8s/pulumi": true },
 }, null, 2));' "$spec"
 echo "--- $dir: npm install ($spec)"
 npm install --no-audit --no-fund --loglevel=error >/dev/null
