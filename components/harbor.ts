@@ -30,7 +30,7 @@ import {
   podSecurityReportLevel,
   type ValuesContext,
 } from "../lib/values";
-import { Backup, preUpgradeFingerprint, type BackupArgs } from "./backup";
+import { Backup, type BackupArgs } from "./backup";
 import { Certificates } from "./certificates";
 import { CloudNativePgCluster, cloudNativePgClusterArgs } from "./cloudnative-pg";
 import { HarborCredentials } from "./credentials";
@@ -43,7 +43,7 @@ import { Restore } from "./restore";
 import { RookBucket, rookBucketArgs } from "./rook-bucket";
 import { RouteCertificateGrant } from "./route-grant";
 import { HarborStorage } from "./storage";
-import { VersionGuard } from "./version-guard";
+import { VersionGuard, deployedVersionRecord } from "./version-guard";
 
 /**
  * Arguments of `Harbor`: the typed configuration a stack's `harbor:` keys produce (`loadConfig`),
@@ -126,13 +126,17 @@ export class Harbor extends pulumi.ComponentResource {
       protect: args.protect,
     };
 
-    // Refuses a lower chart version before anything else changes: every child waits for it.
+    // Refuses a lower chart version or an accidental move before anything else changes: every
+    // child waits for it.
     const guard = new VersionGuard(
       `${name}-upgrade`,
       {
         chartVersion: args.chart.version,
         harborVersion,
-        backup: backupArgs ? preUpgradeFingerprint(backupArgs) : "",
+        releaseName: args.releaseName,
+        namespace: args.namespace,
+        deployMode: args.deployMode,
+        relocateFrom: args.relocateFrom,
       },
       { parent: this },
     );
@@ -257,6 +261,21 @@ export class Harbor extends pulumi.ComponentResource {
         ],
       }),
     );
+
+    // What now runs, for the next pre-upgrade backup: written only once the release succeeded.
+    if (backup?.preUpgrade && args.backup?.engine === "job") {
+      deployedVersionRecord(
+        `${name}-upgrade-deployed`,
+        {
+          namespace: harborNamespace.name,
+          configMapName: backup.names.deployedVersion,
+          chartVersion: args.chart.version,
+          harborVersion,
+          releaseName: args.releaseName,
+        },
+        { parent: this, dependsOn: [this.release] },
+      );
+    }
 
     if (args.restore && backup && args.backup?.engine === "job") {
       new Restore(

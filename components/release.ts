@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ChartSpec, DeployMode } from "../config/types";
 import type { HarborValues } from "../lib/harbor-values";
 import { installChart, type HelmInstall } from "./helm";
+import { releaseVersionHook } from "./version-guard";
 
 export interface HarborReleaseArgs {
   /** Namespace to install into (created by the program). */
@@ -139,6 +140,8 @@ export class HarborRelease extends pulumi.ComponentResource {
         chartTransforms: args.sensitiveConfigMaps?.length
           ? [secretConfigMapData(args.sensitiveConfigMaps)]
           : undefined,
+        // The release refuses to go to a lower chart version than the one it reports running.
+        releaseHooks: () => ({ beforeUpdate: [releaseVersionHook(`${name}-chart-version`)] }),
       },
     );
     if (this.resource instanceof k8s.helm.v3.Release) this.status = this.resource.status;

@@ -313,6 +313,7 @@ export function toHarborConfig(c: RawConfig, stack: string) {
     hostname: c.hostname,
     namespace: c.namespace,
     releaseName: c.releaseName,
+    relocateFrom: c.relocateFrom,
     externalURL: c.externalURL,
     expose: c.expose,
     tls: toTls(c),

@@ -646,6 +646,23 @@ export const dns1035Label = (maxLength = 63) =>
       : `must be a lower-case DNS-1035 label of at most ${maxLength} characters (letters, digits, '-'; starting with a letter, because Kubernetes Service names derive from it)`,
   );
 
+/**
+ * `<namespace>/<releaseName>`: where a Harbor is installed (`harbor:relocateFrom`), a DNS-1123
+ * label and a DNS-1035 label of at most 53 characters (Helm's limit).
+ */
+export const installationPlace = () =>
+  checked("a namespace/release", (v) => {
+    const [namespace, release, ...rest] = v.split("/");
+    return rest.length === 0 &&
+      release !== undefined &&
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) &&
+      namespace.length <= 63 &&
+      /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(release) &&
+      release.length <= 53
+      ? undefined
+      : "must be <namespace>/<releaseName> of the installation being left, such as harbor/harbor (a DNS-1123 label, '/', and a DNS-1035 label of at most 53 characters)";
+  });
+
 /** A DNS-1123 subdomain: StorageClass and Secret names. */
 export const k8sSubdomain = () =>
   checked("a Kubernetes object name", (v) =>

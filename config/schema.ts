@@ -37,6 +37,7 @@ import {
   hostPortProblem,
   httpsUrl,
   imageRef,
+  installationPlace,
   intRange,
   ipAddress,
   isIpAddress,
@@ -778,6 +779,11 @@ export const rawConfigSchema = strictObject({
     .default("harbor")
     .describe(
       "Helm release name. Objects are named `<release>-<component>` when the name contains `harbor`, else `<release>-harbor-<component>` (the chart's rule). Starts with a letter (Service names derive from it); at most 43 characters with `harbor` in it and 36 without while the chart runs its database StatefulSet (52-character limit), else 52/45 (Service names, 63).",
+    ),
+  relocateFrom: installationPlace()
+    .optional()
+    .describe(
+      "Only to move Harbor on purpose: the `<namespace>/<releaseName>` it is installed as now. Without it a changed `namespace` or `releaseName` is refused at preview, because Pulumi would install a new, empty Harbor and remove the old release. Take a backup first; see [docs/backups.md](docs/backups.md#move-harbor-to-another-namespace-or-release-name).",
     ),
   externalURL: originUrl({
     credentials: "the URL Harbor advertises is shown to every user and never carries credentials",

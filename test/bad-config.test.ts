@@ -181,6 +181,14 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   },
   {
     key: "namespace and releaseName",
+    title: "relocateFrom names the old place as <namespace>/<releaseName>",
+    config: { hostname: "harbor.example.com", relocateFrom: "harbor" },
+    expected: [
+      "harbor:relocateFrom must be <namespace>/<releaseName> of the installation being left, such as harbor/harbor (a DNS-1123 label, '/', and a DNS-1035 label of at most 53 characters), got \"harbor\"",
+    ],
+  },
+  {
+    key: "namespace and releaseName",
     title: "is not kube-system",
     config: { hostname: "harbor.example.com", namespace: "kube-system" },
     expected: [

@@ -10,6 +10,7 @@ describe("loadConfig: defaults from the spec", () => {
       hostname: "harbor.example.com",
       namespace: "harbor",
       releaseName: "harbor",
+      relocateFrom: undefined,
       externalURL: undefined,
       expose: { type: "ingress", ingress: { annotations: {} } },
       tls: {

@@ -79,6 +79,7 @@ describe("generated configuration reference", function () {
       "hostname",
       "namespace",
       "releaseName",
+      "relocateFrom",
       "externalURL",
       "deployMode",
       "imageRegistry",

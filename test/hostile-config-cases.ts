@@ -262,6 +262,7 @@ export const PROFILES: readonly Profile[] = [
       hostname: "harbor{}.example.com",
       namespace: "harbor{}",
       releaseName: "harbor{}",
+      relocateFrom: "old{}/harbor",
       externalURL: "https://harbor{}.example.com",
       "expose.ingress.className": "nginx{}",
       "expose.ingress.annotations{key}": "example.com/owner{}",
@@ -319,6 +320,7 @@ export const PROFILES: readonly Profile[] = [
         hostname: v.hostname,
         namespace: v.namespace,
         releaseName: v.releaseName,
+        relocateFrom: v.relocateFrom,
         externalURL: v.externalURL,
         expose: {
           type: "ingress",

@@ -37,6 +37,7 @@ describe("Pulumi.yaml", () => {
       "hostname",
       "namespace",
       "releaseName",
+      "relocateFrom",
       "externalURL",
       "deployMode",
       "imageRegistry",

@@ -146,6 +146,22 @@ export interface MockRecorder {
   resources: RecordedResource[];
 }
 
+/**
+ * Lets a program bind resource hooks under the mocks. Pulumi's MockMonitor (`runtime/mocks.js`)
+ * sets `supportsResourceHooks` but has no `registerResourceHook`, so a `pulumi.ResourceHook`
+ * (which registers itself with the engine through the SDK's callback server, `runtime/callbacks.ts`
+ * `registerResourceHook`) would fail. This answers the registration like the engine's resource
+ * monitor does (an empty response); the mocks never run steps, so the hooks never run here: a
+ * test that needs them calls the hook's `callback` itself (see test/support/engine-sim.ts).
+ */
+export function acceptResourceHooks(): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, unknown> | undefined;
+  if (monitor && typeof monitor.registerResourceHook !== "function") {
+    monitor.registerResourceHook = (_req: unknown, done: (err: null, res: object) => void) =>
+      done(null, {});
+  }
+}
+
 /** Installs mocks that record every resource into `recorder`. */
 export async function installMocks(
   recorder: MockRecorder,
@@ -180,6 +196,7 @@ export async function installMocks(
     options.stack ?? "dev",
     false,
   );
+  acceptResourceHooks();
 }
 
 /** Resolves any Input, including nested Outputs. */
@@ -248,6 +265,10 @@ export interface RecordedRegistration {
   protect?: boolean;
   /** `retainOnDelete` as the program set it. */
   retainOnDelete?: boolean;
+  /** `ignoreChanges` as the program set it. */
+  ignoreChanges?: string[];
+  /** Names of the resource hooks the program bound, by hook type (`beforeUpdate`: [...]). */
+  hooks?: Record<string, string[]>;
   /**
    * Aliases as the program gave them; a `parent` of `pulumi.rootStackResource` (the top level)
    * is recorded as `{parent: ""}`.
@@ -322,6 +343,19 @@ async function finishRegistration(p: PendingRegistration): Promise<RecordedRegis
   return p.record;
 }
 
+/** The names of the hooks in a binding, by hook type; undefined without hooks. */
+function hookNames(
+  binding: pulumi.ResourceHookBinding | undefined,
+): Record<string, string[]> | undefined {
+  if (!binding) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const [type, hooks] of Object.entries(binding) as [string, unknown[] | undefined][]) {
+    if (!hooks?.length) continue;
+    out[type] = hooks.map((h) => (h instanceof pulumi.ResourceHook ? h.name : "(function)"));
+  }
+  return out;
+}
+
 /** The outcome of `evaluateProgram`: its error, if loading it threw, and what it registered. */
 export interface ProgramAttempt {
   /** What loading the program threw, if anything. */
@@ -355,6 +389,8 @@ export async function evaluateProgram(
           parentUrn: "",
           protect: args.opts.protect,
           retainOnDelete: (args.opts as pulumi.CustomResourceOptions).retainOnDelete,
+          ...(args.opts.ignoreChanges ? { ignoreChanges: args.opts.ignoreChanges } : {}),
+          ...(args.opts.hooks ? { hooks: hookNames(args.opts.hooks) } : {}),
           aliases: [],
           dependsOn: [],
         },
