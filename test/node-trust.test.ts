@@ -63,12 +63,22 @@ const NODE_PORT_REGISTRY = registryAddress({
   tls: { mode: "generated", dnsNames: [], ipAddresses: [] },
 });
 
-/** containerd's hosts.toml for that key: Harbor is the server, verified with the CA beside it. */
+/**
+ * containerd's hosts.toml for that key: Harbor in a `[host]` table (containerd 1.6 and 1.7 before
+ * 1.7.32 need one) and again as the top-level server tried last, both verified with the CA beside
+ * it (test/containerd-hosts.test.ts checks it against containerd's parser rules).
+ */
 const NODE_PORT_HOSTS_TOML = [
   "# Written by the harbor-node-trust DaemonSet (Pulumi); local changes are overwritten.",
+  "# containerd 1.6 and 1.7 (before 1.7.32) need the [host] table; the top-level server, tried",
+  "# last, is the same Harbor with the same CA, so a missing image reports not found, not x509.",
   'server = "https://192.168.56.10:30003"',
   'capabilities = ["pull", "resolve", "push"]',
   'ca = "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"',
+  "",
+  '[host."https://192.168.56.10:30003"]',
+  '  capabilities = ["pull", "resolve", "push"]',
+  '  ca = "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"',
   "",
 ].join("\n");
 
@@ -319,7 +329,7 @@ describe("NodeTrust", function () {
       );
     });
 
-    it("writes a hosts.toml that makes Harbor the server, verified with the CA beside it", function () {
+    it("writes a hosts.toml with Harbor in a [host] table and as the server, verified with the CA beside it", function () {
       assert.equal(
         hostsToml("192.168.56.10:30003", "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"),
         NODE_PORT_HOSTS_TOML,
