@@ -52,6 +52,13 @@ export const NODE_TRUST_NAME = "harbor-node-trust";
 export const CA_CHECKSUM_ANNOTATION = "checksum/ca-certificate";
 
 /**
+ * Pod template annotation with the SHA-256 of Harbor's own `hosts.toml` (containerd only): a new
+ * form of the file (a program upgrade, such as the `[host]` table containerd 1.6 needs) rolls the
+ * pods, which rewrite it; the ConfigMap alone changing would leave the nodes' files as they were.
+ */
+export const HOSTS_TOML_CHECKSUM_ANNOTATION = "checksum/hosts-toml";
+
+/**
  * Pod template annotation with the SHA-256 of the mirror files (only when there are mirrors): a
  * changed `hosts.toml` (another project, registry or CA path) rolls the pods, which rewrite it.
  */
@@ -333,6 +340,11 @@ export function nodeTrustDaemonSetSpec(
   const annotations: Record<string, pulumi.Input<string>> = {
     [CA_CHECKSUM_ANNOTATION]: input.caSha256,
   };
+  if (input.runtime === "containerd") {
+    annotations[HOSTS_TOML_CHECKSUM_ANNOTATION] = sha256(
+      hostsToml(input.registry, `${hostDir}/ca.crt`),
+    );
+  }
   if (input.mirrors && input.mirrors.length > 0) {
     annotations[MIRRORS_CHECKSUM_ANNOTATION] = mirrorsChecksum(input.mirrors);
   }
