@@ -373,7 +373,7 @@ export class Harbor extends pulumi.ComponentResource {
     this.tlsSecretName = certificates ? certificates.secretName : pulumi.output("");
     this.adminUsername = pulumi.output("admin");
     this.adminPassword = pulumi.secret(credentials.adminPassword);
-    this.clientTrustPaths = pulumi.output(trustPaths(args));
+    this.clientTrustPaths = pulumi.output(trustPaths(args, args.trust.nodes));
     this.chartValues = pulumi.output(reviewableValues(args, valuesContext)) as pulumi.Output<
       Record<string, unknown>
     >;
