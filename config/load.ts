@@ -11,6 +11,7 @@ import {
   SECRET_KEYS,
   UNKNOWN_SECRET,
   backupContext,
+  namespaceWarnings,
   rawConfigSchema,
   storageClassName,
   type RawConfig,
@@ -338,7 +339,7 @@ export function toHarborConfig(c: RawConfig, stack: string) {
     /** Harbor's projects, robots, pull Secrets, mirrors and schedules (`harbor:projects`, ...). */
     content: toRegistryContent(c),
     /** Advice that does not stop a deployment; the `Harbor` component logs each as a warning. */
-    warnings: backupWarnings(c, backupContext(c)),
+    warnings: [...namespaceWarnings(c.namespace), ...backupWarnings(c, backupContext(c))],
   };
 }
 

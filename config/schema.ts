@@ -58,6 +58,7 @@ import {
   originUrl,
   pemText,
   postgresIdentifier,
+  postgresUserName,
   qualifiedName,
   quoted,
   quantity,
@@ -128,12 +129,25 @@ const annotations = () => annotationMap().prefault({});
  */
 export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
-/** Harbor's namespace: a DNS-1123 label that is not a system namespace (nor any `kube-*`). */
+/**
+ * Harbor's namespace: a DNS-1123 label that is not a system namespace. Another `kube-*` name (seed
+ * 003 installs into `kube-ops`) is a valid namespace of its own and gets a warning only
+ * (`namespaceWarnings`).
+ */
 const harborNamespace = () =>
-  k8sName().refine((v) => !SYSTEM_NAMESPACES.includes(v) && !v.startsWith("kube-"), {
+  k8sName().refine((v) => !SYSTEM_NAMESPACES.includes(v), {
     error:
-      "must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease or any kube-*): the program labels it for Pod Security and guards it as Harbor's",
+      "must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease): the program labels it for Pod Security and guards it as Harbor's",
   });
+
+/** Advice about Harbor's namespace that does not stop a deployment. */
+export function namespaceWarnings(namespace: string): string[] {
+  return namespace.startsWith("kube-")
+    ? [
+        `harbor:namespace is ${namespace}: the kube- prefix is where Kubernetes keeps its own namespaces (kube-system, kube-public, kube-node-lease), so tools may treat it as a system namespace. It is used as Harbor's own: labelled for Pod Security baseline and protected.`,
+      ]
+    : [];
+}
 
 /** Where credentials go instead of a proxy URL. */
 const PROXY_CREDENTIALS =
@@ -468,8 +482,8 @@ const databaseSchema = variants("type", "internal", [
         "put the user name in harbor:database.username and the password in the secret harbor:databasePassword",
     }).describe("Host name or IP address of the database server; no credentials."),
     port: intRange(1, 65535, "a port 1-65535").default(5432).describe("Port, 1-65535."),
-    username: postgresIdentifier("a PostgreSQL user name").describe(
-      "User name, a PostgreSQL identifier (letters, digits, `_`, `-`).",
+    username: postgresUserName().describe(
+      "User name: letters, digits, `_`, `-`, `.`, `@` (`harbor@pg-prod` on Azure, `sa@project.iam` for Cloud SQL IAM), at most 63 characters.",
     ),
     coreDatabase: postgresIdentifier("a database name")
       .default("registry")
@@ -772,7 +786,7 @@ export const rawConfigSchema = strictObject({
   namespace: harborNamespace()
     .default("harbor")
     .describe(
-      "Namespace the program creates for Harbor (Pod Security `baseline`). Not a system namespace (`default`, `kube-system`, `kube-public`, `kube-node-lease`, any `kube-*`).",
+      "Namespace the program creates for Harbor (Pod Security `baseline`). Not a system namespace (`default`, `kube-system`, `kube-public`, `kube-node-lease`); another `kube-*` name gets a warning.",
     ),
   releaseName: dns1035Label(53)
     .default("harbor")
