@@ -44,8 +44,7 @@ export function zipEntry(zip: Buffer, name: string): Buffer {
     if (zip.readUInt32LE(local) !== 0x04034b50) throw new Error(`corrupt local header of ${name}`);
     const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
     const raw = zip.subarray(start, start + compressedSize);
-    const data =
-      method === 0 ? Buffer.from(raw) : method === 8 ? inflateRawSync(raw) : undefined;
+    const data = method === 0 ? Buffer.from(raw) : method === 8 ? inflateRawSync(raw) : undefined;
     if (data === undefined) throw new Error(`${name}: compression method ${method} is not read`);
     if (data.length !== size || crc32(data) !== crc) throw new Error(`${name}: CRC mismatch`);
     return data;
