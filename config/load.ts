@@ -10,6 +10,7 @@ import {
   OBJECT_KEYS,
   SECRET_KEYS,
   UNKNOWN_SECRET,
+  adminPasswordWarnings,
   backupContext,
   namespaceWarnings,
   rawConfigSchema,
@@ -339,7 +340,11 @@ export function toHarborConfig(c: RawConfig, stack: string) {
     /** Harbor's projects, robots, pull Secrets, mirrors and schedules (`harbor:projects`, ...). */
     content: toRegistryContent(c),
     /** Advice that does not stop a deployment; the `Harbor` component logs each as a warning. */
-    warnings: [...namespaceWarnings(c.namespace), ...backupWarnings(c, backupContext(c))],
+    warnings: [
+      ...namespaceWarnings(c.namespace),
+      ...adminPasswordWarnings(c.adminPassword),
+      ...backupWarnings(c, backupContext(c)),
+    ],
   };
 }
 

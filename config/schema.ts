@@ -140,6 +140,28 @@ const harborNamespace = () =>
       "must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease): the program labels it for Pod Security and guards it as Harbor's",
   });
 
+/**
+ * Advice about a configured admin password that Harbor takes as its initial password but would not
+ * accept later: Harbor sets HARBOR_ADMIN_PASSWORD without checking it (goharbor/harbor
+ * src/core/main.go, `updateInitPasswordWithMgr`), while its API and portal require upper case,
+ * lower case and a digit for every password set afterwards (src/server/v2.0/handler/user.go,
+ * `requireValidSecret`). A hex password (`openssl rand -hex 16`) is a valid initial one. The
+ * value is never echoed.
+ */
+export function adminPasswordWarnings(password: string | undefined): string[] {
+  if (password === undefined || password === UNKNOWN_SECRET) return [];
+  const missing = [
+    /[A-Z]/.test(password) ? undefined : "upper case",
+    /[a-z]/.test(password) ? undefined : "lower case",
+    /\d/.test(password) ? undefined : "a digit",
+  ].filter((m): m is string => m !== undefined);
+  return missing.length === 0
+    ? []
+    : [
+        `harbor:adminPassword lacks ${missing.join(" and ")}: Harbor takes it as the initial admin password, but its portal and API require upper case, lower case and a digit for every password set later, so this one cannot be set again there.`,
+      ];
+}
+
 /** Advice about Harbor's namespace that does not stop a deployment. */
 export function namespaceWarnings(namespace: string): string[] {
   return namespace.startsWith("kube-")
@@ -922,9 +944,6 @@ export const rawConfigSchema = strictObject({
       .refine((v) => v.length >= 8 && v.length <= 128, {
         error: "must be 8-128 characters (Harbor's rule)",
       })
-      .refine((v) => /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v), {
-        error: "must contain an upper-case letter, a lower-case letter and a digit (Harbor's rule)",
-      })
       .refine((v) => v !== "Harbor12345", { error: "must not be the chart's default password" })
       .refine((v) => !hasControlCharacters(v), {
         error: "must not contain control characters or line breaks",
@@ -934,7 +953,7 @@ export const rawConfigSchema = strictObject({
     .meta({
       docDefault: "generated",
       description:
-        "Initial `admin` password (8-128 characters with upper, lower case and a digit). Generated: 24 letters and digits.",
+        "Initial `admin` password, 8-128 characters; without upper case, lower case and a digit (the rule Harbor applies to passwords changed later) it gets a warning. Generated: 24 letters and digits.",
     }),
   tlsCertificate: secretValue(pemText())
     .optional()

@@ -135,6 +135,26 @@ describe("the seeds' setups are accepted and deployed as written", function () {
     }
   });
 
+  it("seed 000's hex admin password is a valid initial one: accepted, with a warning", () => {
+    const raw = { hostname: "harbor.example.com" };
+    assert.deepEqual(configOf(raw, { adminPassword: "ff0dfac092171002" }).warnings, [
+      "harbor:adminPassword lacks upper case: Harbor takes it as the initial admin password, but its portal and API require upper case, lower case and a digit for every password set later, so this one cannot be set again there.",
+    ]);
+    assert.deepEqual(configOf(raw, { adminPassword: "0123456789abcdef0123" }).warnings, [
+      "harbor:adminPassword lacks upper case: Harbor takes it as the initial admin password, but its portal and API require upper case, lower case and a digit for every password set later, so this one cannot be set again there.",
+    ]);
+    assert.deepEqual(configOf(raw, { adminPassword: "0123456789ABCDEF" }).warnings, [
+      "harbor:adminPassword lacks lower case: Harbor takes it as the initial admin password, but its portal and API require upper case, lower case and a digit for every password set later, so this one cannot be set again there.",
+    ]);
+    assert.deepEqual(configOf(raw, { adminPassword: "correct-horse-battery" }).warnings, [
+      "harbor:adminPassword lacks upper case and a digit: Harbor takes it as the initial admin password, but its portal and API require upper case, lower case and a digit for every password set later, so this one cannot be set again there.",
+    ]);
+    assert.deepEqual(configOf(raw, { adminPassword: "Ff0dfac092171002" }).warnings, []);
+    assert.deepEqual(problemsOf(raw, { adminPassword: "Harbor12345" }), [
+      "harbor:adminPassword must not be the chart's default password",
+    ]);
+  });
+
   for (const username of MANAGED_DATABASE_USERS) {
     it(`an external PostgreSQL role ${username} reaches the chart unchanged`, async () => {
       const values = harborValues(await runProgram(externalDatabaseStack(username)));
