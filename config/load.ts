@@ -10,7 +10,9 @@ import {
   OBJECT_KEYS,
   SECRET_KEYS,
   UNKNOWN_SECRET,
+  adminPasswordWarnings,
   backupContext,
+  namespaceWarnings,
   rawConfigSchema,
   storageClassName,
   type RawConfig,
@@ -339,7 +341,11 @@ export function toHarborConfig(c: RawConfig, stack: string) {
     /** Harbor's projects, robots, pull Secrets, mirrors and schedules (`harbor:projects`, ...). */
     content: toRegistryContent(c),
     /** Advice that does not stop a deployment; the `Harbor` component logs each as a warning. */
-    warnings: backupWarnings(c, backupContext(c)),
+    warnings: [
+      ...namespaceWarnings(c.namespace),
+      ...adminPasswordWarnings(c.adminPassword),
+      ...backupWarnings(c, backupContext(c)),
+    ],
   };
 }
 

@@ -786,6 +786,24 @@ export const postgresIdentifier = (what: string) =>
       : `must be ${what}: a letter or '_', then letters, digits, '_', '-'; at most 63 characters`,
   );
 
+/**
+ * The PostgreSQL user Harbor logs in as. Besides an identifier's letters, digits, `_` and `-`, a
+ * role name of a managed service carries `@` and `.`: `harbor@pg-prod` (Azure Database for
+ * PostgreSQL single server, `user@server`), `sa@project.iam` (a Cloud SQL IAM service account).
+ * Both are safe everywhere Harbor puts the name: inside double quotes in the chart's ConfigMaps
+ * (goharbor/harbor-helm templates/core/core-cm.yaml `POSTGRESQL_USERNAME: "{{ ... }}"`,
+ * templates/exporter/exporter-cm-env.yaml), as an unquoted value of core's keyword/value
+ * connection string, which ends only at white space (goharbor/harbor src/common/dao/pgsql.go,
+ * `Register`: `user=%s`), and in the migrator's URL, escaped by `url.UserPassword` (`NewMigrator`).
+ * At most 63 characters (NAMEDATALEN - 1).
+ */
+export const postgresUserName = () =>
+  checked("a PostgreSQL user name", (v) =>
+    /^[A-Za-z_][A-Za-z0-9_.@-]{0,62}$/.test(v)
+      ? undefined
+      : "must be a PostgreSQL user name: a letter or '_', then letters, digits, '_', '-', '.', '@'; at most 63 characters",
+  );
+
 /** S3's bucket naming rules (general purpose buckets). */
 export function s3BucketProblem(value: string): string | undefined {
   const rules =

@@ -59,6 +59,7 @@ import {
   originUrl,
   pemText,
   postgresIdentifier,
+  postgresUserName,
   qualifiedName,
   quoted,
   quantity,
@@ -129,12 +130,47 @@ const annotations = () => annotationMap().prefault({});
  */
 export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
-/** Harbor's namespace: a DNS-1123 label that is not a system namespace (nor any `kube-*`). */
+/**
+ * Harbor's namespace: a DNS-1123 label that is not a system namespace. Another `kube-*` name (seed
+ * 003 installs into `kube-ops`) is a valid namespace of its own and gets a warning only
+ * (`namespaceWarnings`).
+ */
 const harborNamespace = () =>
-  k8sName().refine((v) => !SYSTEM_NAMESPACES.includes(v) && !v.startsWith("kube-"), {
+  k8sName().refine((v) => !SYSTEM_NAMESPACES.includes(v), {
     error:
-      "must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease or any kube-*): the program labels it for Pod Security and guards it as Harbor's",
+      "must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease): the program labels it for Pod Security and guards it as Harbor's",
   });
+
+/**
+ * Advice about a configured admin password that Harbor takes as its initial password but would not
+ * accept later: Harbor sets HARBOR_ADMIN_PASSWORD without checking it (goharbor/harbor
+ * src/core/main.go, `updateInitPasswordWithMgr`), while its API and portal require upper case,
+ * lower case and a digit for every password set afterwards (src/server/v2.0/handler/user.go,
+ * `requireValidSecret`). A hex password (`openssl rand -hex 16`) is a valid initial one. The
+ * value is never echoed.
+ */
+export function adminPasswordWarnings(password: string | undefined): string[] {
+  if (password === undefined || password === UNKNOWN_SECRET) return [];
+  const missing = [
+    /[A-Z]/.test(password) ? undefined : "upper case",
+    /[a-z]/.test(password) ? undefined : "lower case",
+    /\d/.test(password) ? undefined : "a digit",
+  ].filter((m): m is string => m !== undefined);
+  return missing.length === 0
+    ? []
+    : [
+        `harbor:adminPassword lacks ${missing.join(" and ")}: Harbor takes it as the initial admin password, but its portal and API require upper case, lower case and a digit for every password set later, so this one cannot be set again there.`,
+      ];
+}
+
+/** Advice about Harbor's namespace that does not stop a deployment. */
+export function namespaceWarnings(namespace: string): string[] {
+  return namespace.startsWith("kube-")
+    ? [
+        `harbor:namespace is ${namespace}: the kube- prefix is where Kubernetes keeps its own namespaces (kube-system, kube-public, kube-node-lease), so tools may treat it as a system namespace. It is used as Harbor's own: labelled for Pod Security baseline and protected.`,
+      ]
+    : [];
+}
 
 /** Where credentials go instead of a proxy URL. */
 const PROXY_CREDENTIALS =
@@ -469,8 +505,8 @@ const databaseSchema = variants("type", "internal", [
         "put the user name in harbor:database.username and the password in the secret harbor:databasePassword",
     }).describe("Host name or IP address of the database server; no credentials."),
     port: intRange(1, 65535, "a port 1-65535").default(5432).describe("Port, 1-65535."),
-    username: postgresIdentifier("a PostgreSQL user name").describe(
-      "User name, a PostgreSQL identifier (letters, digits, `_`, `-`).",
+    username: postgresUserName().describe(
+      "User name: letters, digits, `_`, `-`, `.`, `@` (`harbor@pg-prod` on Azure, `sa@project.iam` for Cloud SQL IAM), at most 63 characters.",
     ),
     coreDatabase: postgresIdentifier("a database name")
       .default("registry")
@@ -773,7 +809,7 @@ export const rawConfigSchema = strictObject({
   namespace: harborNamespace()
     .default("harbor")
     .describe(
-      "Namespace the program creates for Harbor (Pod Security `baseline`). Not a system namespace (`default`, `kube-system`, `kube-public`, `kube-node-lease`, any `kube-*`).",
+      "Namespace the program creates for Harbor (Pod Security `baseline`). Not a system namespace (`default`, `kube-system`, `kube-public`, `kube-node-lease`); another `kube-*` name gets a warning.",
     ),
   releaseName: dns1035Label(53)
     .default("harbor")
@@ -914,9 +950,6 @@ export const rawConfigSchema = strictObject({
       .refine((v) => v.length >= 8 && v.length <= 128, {
         error: "must be 8-128 characters (Harbor's rule)",
       })
-      .refine((v) => /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v), {
-        error: "must contain an upper-case letter, a lower-case letter and a digit (Harbor's rule)",
-      })
       .refine((v) => v !== "Harbor12345", { error: "must not be the chart's default password" })
       .refine((v) => !hasControlCharacters(v), {
         error: "must not contain control characters or line breaks",
@@ -926,7 +959,7 @@ export const rawConfigSchema = strictObject({
     .meta({
       docDefault: "generated",
       description:
-        "Initial `admin` password (8-128 characters with upper, lower case and a digit). Generated: 24 letters and digits.",
+        "Initial `admin` password, 8-128 characters; without upper case, lower case and a digit (the rule Harbor applies to passwords changed later) it gets a warning. Generated: 24 letters and digits.",
     }),
   tlsCertificate: secretValue(pemText())
     .optional()

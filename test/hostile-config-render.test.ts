@@ -12,9 +12,9 @@
  * they are without the profile's content keys, and arrive intact in the API resources. That half
  * needs no chart and always runs.
  *
- * Needs the charts and helm (CI cannot download them):
+ * Needs the charts and helm (`.ci/run` sets them: ../shared/reference/charts, `npm run -s helm`):
  *   HARBOR_CHART=/path/to/harbor NFS_SUBDIR_CHART=/path/to/nfs-subdir-external-provisioner \
- *   HELM=/path/to/helm npm test
+ *   HELM=/path/to/helm npm run test:charts
  * Without HARBOR_CHART and a working helm the suite is reported as pending; without
  * NFS_SUBDIR_CHART only the NFS provisioner's renders are.
  */
