@@ -87,6 +87,13 @@ export function secretConfigMapData(names: readonly string[]): pulumi.ResourceTr
   };
 }
 
+/**
+ * The type this component registered as before the `Harbor` component existed, at the stack's top
+ * level: an alias to its old URN names both that parent and this type in ONE alias
+ * (`{parent: rootStackResource, type: HARBOR_RELEASE_FORMER_TYPE}`).
+ */
+export const HARBOR_RELEASE_FORMER_TYPE = "harbor:core:Harbor";
+
 /** Harbor itself: goharbor's chart with the program's values. */
 export class HarborRelease extends pulumi.ComponentResource {
   /** The Helm release or chart resource. */
@@ -95,16 +102,7 @@ export class HarborRelease extends pulumi.ComponentResource {
   public readonly status?: pulumi.Output<k8s.types.output.helm.v3.ReleaseStatus>;
 
   constructor(name: string, args: HarborReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Before the `Harbor` component existed this class registered as `harbor:core:Harbor`.
-    super(
-      "harbor:core:HarborRelease",
-      name,
-      {},
-      {
-        ...opts,
-        aliases: [...(opts?.aliases ?? []), { type: "harbor:core:Harbor" }],
-      },
-    );
+    super("harbor:core:HarborRelease", name, {}, opts);
     const dependsOn: pulumi.Resource[] = [];
     if (args.s3Credentials) {
       dependsOn.push(
