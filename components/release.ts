@@ -28,7 +28,10 @@ export interface HarborReleaseArgs {
   };
 }
 
-/** Seconds Helm waits for Harbor to become ready: the first start migrates the database. */
+/**
+ * Seconds `pulumi up` waits for Harbor to become ready: the first start migrates the database.
+ * The Release's Helm timeout, and in chart mode every rendered object's await timeout.
+ */
 export const RELEASE_TIMEOUT_SECONDS = 900;
 
 /** Arguments of the helm.v3.Release (pure; tests call it directly). */
@@ -67,6 +70,30 @@ export function chartSource(chart: ChartSpec): {
 } {
   if (chart.path !== undefined) return { chart: chart.path };
   return { chart: "harbor", version: chart.version, repositoryOpts: { repo: chart.repository } };
+}
+
+/**
+ * A transform for helm.v4.Chart's children that gives each object the release path's await
+ * timeout. pulumi-kubernetes waits for a chart object as for any other (provider/pkg/await/await.go
+ * `Creation`/`Update`: 10 minutes unless the resource's custom timeout, else its
+ * `pulumi.com/timeoutSeconds` annotation, says otherwise; provider/pkg/metadata/overrides.go
+ * `TimeoutDuration`), and helm.v4.Chart sets neither for the objects it renders
+ * (provider/pkg/provider/helm/v4/chart.go). The transform sets `customTimeouts`, which the engine
+ * sends with each create and update, so the objects themselves stay as the chart rendered them.
+ * Components (the Chart itself) are left alone.
+ */
+export function chartAwaitTimeouts(seconds: number): pulumi.ResourceTransform {
+  const timeout = `${seconds}s`;
+  return (args) => {
+    if (!args.custom) return undefined;
+    return {
+      props: args.props,
+      opts: {
+        ...args.opts,
+        customTimeouts: { create: timeout, update: timeout, ...args.opts.customTimeouts },
+      },
+    };
+  };
 }
 
 /**
@@ -134,9 +161,12 @@ export class HarborRelease extends pulumi.ComponentResource {
       {
         parent: this,
         dependsOn,
-        chartTransforms: args.sensitiveConfigMaps?.length
-          ? [secretConfigMapData(args.sensitiveConfigMaps)]
-          : undefined,
+        chartTransforms: [
+          chartAwaitTimeouts(RELEASE_TIMEOUT_SECONDS),
+          ...(args.sensitiveConfigMaps?.length
+            ? [secretConfigMapData(args.sensitiveConfigMaps)]
+            : []),
+        ],
       },
     );
     if (this.resource instanceof k8s.helm.v3.Release) this.status = this.resource.status;
