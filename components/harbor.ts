@@ -38,7 +38,7 @@ import { HarborNamespace } from "./namespace";
 import { NamespaceTrust } from "./namespace-trust";
 import { NodeTrust, nodeTrustNamespaceName } from "./node-trust";
 import { RegistryContent, type RobotAccount } from "./registry-content";
-import { HarborRelease } from "./release";
+import { HARBOR_RELEASE_FORMER_TYPE, HarborRelease } from "./release";
 import { Restore } from "./restore";
 import { RookBucket, rookBucketArgs } from "./rook-bucket";
 import { RouteCertificateGrant } from "./route-grant";
@@ -140,7 +140,9 @@ export class Harbor extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    // Before this component existed its children were registered at the stack's top level.
+    // Before this component existed its children were registered at the stack's top level. Each
+    // alias is one alternative URN; fields it leaves out are the child's own (the engine's
+    // step_generator.go collapseAliasToUrn), and the children's children follow their parent.
     const child = (extra?: pulumi.CustomResourceOptions): pulumi.ComponentResourceOptions => ({
       parent: this,
       aliases: [{ parent: pulumi.rootStackResource }],
@@ -250,6 +252,8 @@ export class Harbor extends pulumi.ComponentResource {
             : [],
       },
       child({
+        // Its old URN differs in parent and type at once: one alias naming both.
+        aliases: [{ parent: pulumi.rootStackResource, type: HARBOR_RELEASE_FORMER_TYPE }],
         dependsOn: [
           harborNamespace,
           storage,

@@ -400,6 +400,18 @@ export function nodeTrustDaemonSetSpec(
 }
 
 /**
+ * Await policy of the node-trust DaemonSet: `pulumi up` does not wait for its rollout. It runs on
+ * every node (it tolerates every taint, and the DaemonSet controller adds the not-ready and
+ * unreachable tolerations itself), so a node that is NotReady holds a Pod that never becomes
+ * available, and pulumi-kubernetes' DaemonSet awaiter (provider/pkg/await/daemonset.go, ready only
+ * at kstatus Current, 10 minutes by default) would fail every `up` and, through its `Read`, every
+ * refresh. `pulumi.com/skipAwait` (provider/pkg/metadata/overrides.go `SkipAwaitLogic`,
+ * `ReadyCondition`) turns both off; each node installs the files when its Pod starts, and
+ *  `kubectl -n <harbor namespace>-node-trust rollout status ds/harbor-node-trust` shows the progress.
+ */
+export const NODE_TRUST_AWAIT = { "pulumi.com/skipAwait": "true" } as const;
+
+/**
  * Opt-in DaemonSet (`harbor:trust.nodes`) that writes the CA, and for containerd a `hosts.toml`,
  * into `<hostsDir>/<host[:port]>/` on every node, plus `<hostsDir>/<upstream>/hosts.toml` for each
  * node mirror. It runs in its own namespace with one hostPath volume per directory it writes (the
@@ -456,6 +468,7 @@ export class NodeTrust extends pulumi.ComponentResource {
           name: NODE_TRUST_NAME,
           namespace: this.namespace,
           labels: { ...NODE_TRUST_LABELS },
+          annotations: { ...NODE_TRUST_AWAIT },
         },
         spec: nodeTrustDaemonSetSpec({
           image: mirrorImage(args.image, args.imageRegistry),

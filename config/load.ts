@@ -50,35 +50,56 @@ const runtimeSecrets = pulumi.runtime as typeof pulumi.runtime & {
 };
 
 /**
- * The kubernetes provider's own stack settings (`pulumi config set kubernetes:context lab`). The
- * default provider reads them itself; the program's explicit provider gets them passed on.
+ * The kubernetes provider's own stack settings (`pulumi config set kubernetes:context lab`), the
+ * provider's configuration keys (pulumi-kubernetes provider/pkg/provider/provider.go `Configure`
+ * reads each as `kubernetes:config:<key>`). The default provider reads them itself; the program's
+ * explicit provider does not, so they are passed on.
  */
 export interface KubernetesStackSettings {
   context?: string;
   cluster?: string;
+  /** Only a change of this value replaces the provider (and so every resource); see provider.ts. */
+  clusterIdentifier?: string;
   kubeconfig?: pulumi.Input<string>;
   namespace?: string;
   renderYamlToDirectory?: string;
   enableServerSideApply?: boolean;
+  /** Patch Secrets in place instead of replacing them (the program turns it on unless set). */
+  enableSecretMutable?: boolean;
+  /** Patch ConfigMaps in place instead of replacing them (the program turns it on unless set). */
+  enableConfigMapMutable?: boolean;
+  /** Server-side apply takes over an object that already exists instead of failing the create. */
+  upsertExistingObjects?: boolean;
+  enablePatchForce?: boolean;
+  alwaysRender?: boolean;
   skipUpdateUnreachable?: boolean;
   deleteUnreachable?: boolean;
   suppressDeprecationWarnings?: boolean;
   suppressHelmHookWarnings?: boolean;
+  helmReleaseSettings?: Record<string, unknown>;
+  kubeClientSettings?: Record<string, unknown>;
 }
 
 const KUBERNETES_STRING_SETTINGS = [
   "context",
   "cluster",
+  "clusterIdentifier",
   "namespace",
   "renderYamlToDirectory",
 ] as const;
 const KUBERNETES_BOOLEAN_SETTINGS = [
   "enableServerSideApply",
+  "enableSecretMutable",
+  "enableConfigMapMutable",
+  "upsertExistingObjects",
+  "enablePatchForce",
+  "alwaysRender",
   "skipUpdateUnreachable",
   "deleteUnreachable",
   "suppressDeprecationWarnings",
   "suppressHelmHookWarnings",
 ] as const;
+const KUBERNETES_OBJECT_SETTINGS = ["helmReleaseSettings", "kubeClientSettings"] as const;
 
 /** Reads the running stack's `kubernetes:` settings from the Pulumi runtime. */
 export function kubernetesStackSettings(): KubernetesStackSettings {
@@ -90,6 +111,10 @@ export function kubernetesStackSettings(): KubernetesStackSettings {
   }
   for (const key of KUBERNETES_BOOLEAN_SETTINGS) {
     const value = config.getBoolean(key);
+    if (value !== undefined) settings[key] = value;
+  }
+  for (const key of KUBERNETES_OBJECT_SETTINGS) {
+    const value = config.getObject<Record<string, unknown>>(key);
     if (value !== undefined) settings[key] = value;
   }
   const kubeconfig = config.getSecret("kubeconfig");

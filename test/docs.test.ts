@@ -8,6 +8,7 @@ import { z } from "zod";
 import { strictObject, variants } from "../config/primitives";
 import {
   END_MARKER,
+  assertNewStackPasses,
   START_MARKER,
   committedDocs,
   configReference,
@@ -73,22 +74,54 @@ describe("generated configuration reference", function () {
     assert.ok(readme.includes("### backup"));
   });
 
-  it("Pulumi.yaml declares scalar, non-secret keys with the schema's defaults", () => {
-    const { declared } = configReference();
-    assert.deepEqual(Object.keys(declared), [
-      "hostname",
-      "namespace",
-      "releaseName",
+  it("Pulumi.yaml declares the required key and the scalar keys with a fixed default, nothing optional without one", () => {
+    // A declared key without `default` is required by the Pulumi CLI (pulumi/pulumi
+    // pkg/workspace/config.go `mergeConfig`): optional keys whose default is derived stay out.
+    const { declared, undeclared } = configReference();
+    assert.deepEqual(Object.keys(declared), ["hostname", "namespace", "releaseName", "deployMode"]);
+    assert.deepEqual(undeclared, [
       "relocateFrom",
       "externalURL",
-      "deployMode",
       "imageRegistry",
       "protect",
       "caCertificate",
     ]);
     assert.deepEqual(declared.namespace.default, "harbor");
-    assert.equal(declared.protect.type, "boolean");
     assert.equal(declared.hostname.default, undefined);
+  });
+
+  it("leaves an optional key without a default out of the generated Pulumi.yaml", async () => {
+    const schema = strictObject({
+      hostname: z.string().describe("Required."),
+      externalURL: z.string().optional().describe("Optional, derived."),
+    });
+    // Generated as before this fix: the optional key declared with a type and no default.
+    const { project } = await generateDocs(
+      `${START_MARKER}\n${END_MARKER}\n`,
+      "name: harbor\nruntime: nodejs\nconfig:\n",
+      schema,
+    );
+    assert.ok(!project.includes("externalURL:"), project);
+  });
+
+  it("its self-check refuses a Pulumi.yaml under which a new stack fails the CLI's rules", () => {
+    const before = [
+      "name: harbor",
+      "runtime: nodejs",
+      "config:",
+      "  hostname:\n    type: string",
+      "  externalURL:\n    type: string",
+      "  protect:\n    type: boolean",
+    ].join("\n");
+    assert.throws(
+      () => assertNewStackPasses(before, { hostname: { type: "string" } }),
+      (e: Error) =>
+        e.message ===
+        "the generated Pulumi.yaml fails the Pulumi CLI's rules: Stack 'new' is missing configuration values 'externalURL' and 'protect'",
+    );
+    assert.doesNotThrow(() =>
+      assertNewStackPasses(committedDocs().project, configReference().declared),
+    );
   });
 
   it("the README section sits between its markers", () => {

@@ -181,7 +181,12 @@ function expectedDaemonSet(o: {
   return {
     apiVersion: "apps/v1",
     kind: "DaemonSet",
-    metadata: { name: "harbor-node-trust", namespace: "harbor-node-trust", labels: LABELS },
+    metadata: {
+      name: "harbor-node-trust",
+      namespace: "harbor-node-trust",
+      labels: LABELS,
+      annotations: { "pulumi.com/skipAwait": "true" },
+    },
     spec: {
       selector: { matchLabels: LABELS },
       updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%" } },
