@@ -178,12 +178,17 @@ describe("registry-content providers against a fake Harbor", function () {
     );
   });
 
-  it("fails a refresh with wrong credentials instead of hiding it", async function () {
+  it("keeps the state on a refresh with wrong credentials, and says which setting to fix", async function () {
     const created = await projectProvider.create(projectInputs(url));
     fake.adminPassword = "Chang3dInPortal";
-    await rejects(
+    const { result, lines } = await capturingStderr(() =>
       projectProvider.read!(created.id, props(created.outs)),
-      /answered GET \/api\/v2\.0\/projects\/\d+ with HTTP 401: unauthorized \(the admin password the program holds, harbor:adminPassword, is not the one Harbor accepts/,
+    );
+    assert.deepEqual(result, { id: created.id, props: props(created.outs) });
+    assert.equal(lines.length, 1);
+    assert.match(
+      lines[0],
+      /^warning: project apps: Harbor at http:\/\/127\.0\.0\.1:\d+ answered GET \/api\/v2\.0\/projects\/\d+ with HTTP 401: unauthorized .*\. Harbor refused the admin credentials the stack holds: if the admin password was changed in the portal, set harbor:adminPassword to the current one \(pulumi config set --secret harbor:adminPassword \.\.\.\) and run again; keeping its last known state/,
     );
   });
 
@@ -370,7 +375,7 @@ describe("registry-content providers against a fake Harbor", function () {
     );
     assert.deepEqual(
       fake.log.map((r) => `${r.method} ${r.path}`),
-      ["GET /health", `PATCH /robots/${created.id}`],
+      ["GET /health", `GET /robots/${created.id}`, `PATCH /robots/${created.id}`],
     );
     assert.deepEqual(fake.requests("PATCH")[0].body, {});
     assert.equal(props(rotated.outs).secret, fake.robot("ci")!.secret);
