@@ -44,7 +44,10 @@ export const scanAllScheduleProvider = singletonProvider<ScanAllScheduleInputs>(
       const type = body?.schedule?.type;
       return isScheduled(type) ? { cron: body?.schedule?.cron ?? "" } : undefined;
     } catch (error) {
-      throw noScanner(error, String(props.configKey ?? "harbor:scanAll"));
+      throw noScanner(
+        error,
+        typeof props.configKey === "string" ? props.configKey : "harbor:scanAll",
+      );
     }
   },
   async apply(conn, i, exists) {
