@@ -7,7 +7,13 @@
  * the portal whose patterns also change gets two PUTs: the patterns with its current state, then
  * the toggle.
  */
-import { type HarborConnection, harborRequest, idFromLocation, listAll } from "../client";
+import {
+  type HarborConnection,
+  harborError,
+  harborRequest,
+  idFromLocation,
+  listAll,
+} from "../client";
 import {
   type ImmutableRuleInputs,
   IMMUTABLE_RULES,
@@ -19,6 +25,17 @@ import { collectionProvider, deleteIfPresent } from "./common";
 
 async function listRules(conn: HarborConnection, projectId: string): Promise<ImmutableRule[]> {
   return listAll<ImmutableRule>(conn, `/projects/${projectId}/immutabletagrules`);
+}
+
+/** The project's rule with these patterns. */
+async function findRule(
+  conn: HarborConnection,
+  i: ImmutableRuleInputs,
+): Promise<ImmutableRule | undefined> {
+  return (await listRules(conn, i.projectId)).find((r) => {
+    const seen = observeImmutableRule(r);
+    return seen.tags === i.tags && seen.repositories === i.repositories;
+  });
 }
 
 /** Sets the rule's patterns and enables it, in the order Harbor's controller needs. */
@@ -38,6 +55,15 @@ export const immutableRuleProvider = collectionProvider<ImmutableRuleInputs>({
   what: (i) => `immutable tag rule of project ${i.projectName}`,
   title: (i) => `An immutable tag rule ${i.repositories}:${i.tags} of project "${i.projectName}"`,
   async create(conn, i) {
+    // Harbor's unique key is the rule's serialized JSON (immutable_tag_rule UNIQUE(project_id,
+    // tag_filter), make/migrations/postgresql/0015_1.10.0_schema.up.sql), which a rule updated
+    // once no longer matches: a second rule of the same patterns would be accepted. Look first.
+    const same = await findRule(conn, i);
+    if (same?.id) {
+      throw harborError("http", `project ${i.projectName} has immutable rule ${same.id}`, {
+        status: 409,
+      });
+    }
     const response = await harborRequest(
       conn,
       "POST",
@@ -49,10 +75,7 @@ export const immutableRuleProvider = collectionProvider<ImmutableRuleInputs>({
     return { id: idFromLocation(response, `immutable tag rule of project ${i.projectName}`) };
   },
   async find(conn, i) {
-    const existing = (await listRules(conn, i.projectId)).find((r) => {
-      const seen = observeImmutableRule(r);
-      return seen.tags === i.tags && seen.repositories === i.repositories;
-    });
+    const existing = await findRule(conn, i);
     return existing?.id ? { id: existing.id, found: `rule ${existing.id}` } : undefined;
   },
   async adopt(conn, id, i) {

@@ -14,6 +14,7 @@ import {
   harborError,
   harborRequest,
   idFromLocation,
+  isHarborError,
   isHarborNotFound,
 } from "../client";
 import { type RetentionInputs, RETENTION_RULES, observeRetention, retentionBody } from "../model";
@@ -30,12 +31,43 @@ async function projectPolicy(
   return Number.isInteger(id) && id > 0 ? id : undefined;
 }
 
+/**
+ * Whether the policy exists. GET /retentions/{id}/executions answers a missing policy with 400
+ * "no such Retention policy with id N" (src/server/v2.0/handler/retention.go
+ * `ListRetentionExecutions`), where GET /retentions/{id} answers an opaque 500.
+ */
+async function policyExists(conn: HarborConnection, id: number): Promise<boolean> {
+  try {
+    await harborRequest(conn, "GET", `/retentions/${id}/executions`, {
+      query: { page: 1, page_size: 1 },
+    });
+    return true;
+  } catch (error) {
+    const detail = (error as { harbor?: { detail?: string } }).harbor?.detail ?? "";
+    if (isHarborError(error, "http", 400) && /no such Retention policy/i.test(detail)) return false;
+    throw error;
+  }
+}
+
+/**
+ * The project's policy, when it exists. Harbor before 2.10 leaves the project's `retention_id`
+ * behind when a policy is deleted (2.9.5's `DeleteRetention` does not remove it; 2.15.1's does),
+ * and then refuses a new policy ("already has retention policy"): such a dangling pointer is
+ * removed.
+ */
+async function livePolicy(conn: HarborConnection, projectId: string): Promise<number | undefined> {
+  const id = await projectPolicy(conn, projectId);
+  if (id === undefined || (await policyExists(conn, id))) return id;
+  await harborRequest(conn, "DELETE", `/projects/${projectId}/metadatas/retention_id`);
+  return undefined;
+}
+
 export const retentionProvider = collectionProvider<RetentionInputs>({
   rules: RETENTION_RULES,
   what: (i) => `tag retention of project ${i.projectName}`,
   title: (i) => `A tag retention policy of project "${i.projectName}"`,
   async create(conn, i) {
-    const existing = await projectPolicy(conn, i.projectId);
+    const existing = await livePolicy(conn, i.projectId);
     if (existing !== undefined) {
       // Harbor keeps one policy per project: the adoption path takes it over.
       throw harborError("http", `project ${i.projectName} has retention policy ${existing}`, {
@@ -46,7 +78,7 @@ export const retentionProvider = collectionProvider<RetentionInputs>({
     return { id: idFromLocation(response, `retention policy of project ${i.projectName}`) };
   },
   async find(conn, i) {
-    const id = await projectPolicy(conn, i.projectId);
+    const id = await livePolicy(conn, i.projectId);
     return id === undefined ? undefined : { id, found: `policy ${id}` };
   },
   // A proxy cache's project gets a policy of Harbor's own at creation: replaced without `import`.
@@ -56,6 +88,7 @@ export const retentionProvider = collectionProvider<RetentionInputs>({
   },
   async observe(conn, id, props) {
     if ((await projectPolicy(conn, String(props.projectId))) !== Number(id)) return undefined;
+    if (!(await policyExists(conn, Number(id)))) return undefined;
     const policy = (await harborRequest<RetentionPolicy>(conn, "GET", `/retentions/${id}`)).body;
     return { ...observeRetention(policy) };
   },
@@ -67,7 +100,7 @@ export const retentionProvider = collectionProvider<RetentionInputs>({
   async remove(conn, id, props) {
     let current: number | undefined;
     try {
-      current = await projectPolicy(conn, props.projectId);
+      current = await livePolicy(conn, props.projectId);
     } catch (error) {
       // The project is gone, and its policy with it.
       if (isHarborNotFound(error)) return;
