@@ -219,3 +219,19 @@ export async function startBox(options: { coreExtraEnv?: string } = {}): Promise
     },
   };
 }
+
+let shared: Promise<Box> | undefined;
+
+/** The Harbor the suite's files share: started on first use, stopped by hooks.ts after all. */
+export function sharedBox(): Promise<Box> {
+  shared ??= startBox();
+  return shared;
+}
+
+/** Stops the shared Harbor, if it was started. */
+export async function stopSharedBox(): Promise<void> {
+  if (!shared) return;
+  const box = await shared.catch(() => undefined);
+  shared = undefined;
+  await box?.stop();
+}

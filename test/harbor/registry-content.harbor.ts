@@ -19,7 +19,7 @@ import {
 import { Pki } from "../fixtures/openssl";
 import { projectProvider, robotProvider } from "../../lib/harbor-api/providers";
 import { authModeGuardProvider } from "../../lib/harbor-api/providers/auth-mode";
-import { type Box, skipReason, startBox } from "./box";
+import { type Box, sharedBox, skipReason } from "./box";
 import { grantedActions, pullImage, pushImage, registryToken } from "./registry-v2";
 
 type Props = Record<string, unknown>;
@@ -110,7 +110,7 @@ const reason = skipReason();
     let scannerId: number | undefined;
 
     before(async function () {
-      box = await startBox();
+      box = await sharedBox();
       scanner = await scannerStub();
       console.log(
         `      Harbor ${box.url} started in ${box.startSeconds.toFixed(1)} s (${box.runDir})`,
@@ -158,7 +158,6 @@ const reason = skipReason();
 
     after(async function () {
       await scanner?.close();
-      await box?.stop();
     });
 
     describe("every kind's lifecycle (the same cases run against the fake in npm test)", function () {
@@ -304,7 +303,7 @@ const reason = skipReason();
         state = props(created.outs);
       });
       after(async function () {
-        await projectProvider.delete!(projectId, state as never);
+        await projectProvider.delete!(projectId, state);
       });
 
       /** A refresh through `url`: its result and warning. */
@@ -437,7 +436,7 @@ const reason = skipReason();
           name: "while-down",
           healthTimeoutSeconds: 120,
         });
-        await projectProvider.delete!(created.id, props(created.outs) as never);
+        await projectProvider.delete!(created.id, props(created.outs));
       });
 
       async function harborRequestAs(
