@@ -19,6 +19,7 @@ import {
   scanAllScheduleProvider,
   systemSettingsProvider,
 } from "../lib/harbor-api/providers";
+import { authModeGuardProvider } from "../lib/harbor-api/providers/auth-mode";
 import { FakeHarbor } from "./fixtures/fake-harbor";
 import {
   ADMIN_PASSWORD,
@@ -720,6 +721,49 @@ describe("preview diffs (provider diff, no Harbor needed)", function () {
         replaces: [],
         deleteBeforeReplace: false,
       },
+    );
+  });
+});
+
+describe("auth-mode guard (no Harbor needed)", function () {
+  const base = {
+    apiUrl: "http://127.0.0.1:9",
+    apiCaCertificate: "",
+    adminPassword: ADMIN_PASSWORD,
+    healthTimeoutSeconds: 5,
+  };
+
+  it("asks nothing when the mode is unchanged", async function () {
+    const news = { ...base, authMode: "ldap" as const };
+    assert.deepEqual(await authModeGuardProvider.check!(news, news), { inputs: news });
+  });
+
+  it("passes a first run it cannot verify (a new installation), refuses a change it cannot verify", async function () {
+    const news = { ...base, authMode: "oidc" as const };
+    assert.deepEqual(await authModeGuardProvider.check!({}, news), { inputs: news });
+    const refused = await authModeGuardProvider.check!({ ...news, authMode: "database" }, news);
+    assert.deepEqual(
+      refused.failures?.map((f) => f.property),
+      ["authMode"],
+    );
+    assert.match(
+      String(refused.failures?.[0].reason),
+      /^harbor:auth\.mode changes from database to oidc, and Harbor could not be asked whether it has users \(cannot reach Harbor's API at http:\/\/127\.0\.0\.1:9 .*\)\. Harbor refuses a new authentication mode once users exist, and its core then fails to start\. Run the preview where Harbor's API is reachable \(harbor:api\.url\), or keep harbor:auth\.mode database$/,
+    );
+  });
+
+  it("records the mode without calling Harbor", async function () {
+    const inputs = { ...base, authMode: "ldap" as const };
+    assert.deepEqual(await authModeGuardProvider.create(inputs), {
+      id: "harbor-auth-mode",
+      outs: inputs,
+    });
+    assert.deepEqual(
+      await authModeGuardProvider.diff!("harbor-auth-mode", inputs, {
+        ...inputs,
+        authMode: "oidc",
+      }),
+      { changes: true, replaces: [], deleteBeforeReplace: false },
     );
   });
 });

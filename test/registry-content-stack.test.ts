@@ -152,6 +152,13 @@ describe("program: prod stack registry content", function () {
     // An LDAP stack: Harbor's configuration is read-only through its API (CONFIG_OVERWRITE_JSON),
     // so harbor:system travels in the chart's user settings and no SystemSettings is declared.
     assert.equal(run.ofType(dyn("SystemSettings")).length, 0);
+    // The release waits for the auth-mode guard, whose check refuses a mode Harbor would refuse.
+    assert.ok(
+      registrationOf(run.registrations, "harbor:core:HarborRelease", "harbor").dependsOn.includes(
+        "harbor-auth-mode",
+      ),
+    );
+    assert.equal(run.find(dyn("AuthModeGuard"), "harbor-auth-mode").inputs.authMode, "ldap");
     const settings = JSON.parse(
       String((harborValues(run).core as Record<string, unknown>).configureUserSettings),
     ) as Record<string, unknown>;
