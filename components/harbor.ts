@@ -37,6 +37,7 @@ import { HarborCredentials } from "./credentials";
 import { HarborNamespace } from "./namespace";
 import { NamespaceTrust } from "./namespace-trust";
 import { NodeTrust, nodeTrustNamespaceName } from "./node-trust";
+import { HarborAuthModeGuard } from "./harbor-resources";
 import { RegistryContent, type RobotAccount } from "./registry-content";
 import { HARBOR_RELEASE_FORMER_TYPE, HarborRelease } from "./release";
 import { Restore } from "./restore";
@@ -226,6 +227,19 @@ export class Harbor extends pulumi.ComponentResource {
         { parent: this, dependsOn: [guard, harborNamespace, storage] },
       );
 
+    // Refuses, in every preview, an auth.mode change Harbor would refuse once users exist.
+    const authGuard = new HarborAuthModeGuard(
+      `${name}-auth-mode`,
+      {
+        apiUrl: args.content.api.url ?? deriveExternalURL(args),
+        apiCaCertificate: certificates ? certificates.caCertificate : "",
+        adminPassword: pulumi.secret(credentials.adminPassword),
+        healthTimeoutSeconds: args.content.api.healthTimeoutSeconds,
+        authMode: args.auth.mode,
+      },
+      { parent: this, dependsOn: [guard] },
+    );
+
     const s3Credentials =
       args.objectStorage?.type === "s3" ? args.objectStorage.credentials : undefined;
     const valuesContext: ValuesContext = {
@@ -234,7 +248,7 @@ export class Harbor extends pulumi.ComponentResource {
       credentials: credentials.values,
       storageClassName: args.storage.className,
       s3SecretName: s3Credentials ? names.s3Secret : undefined,
-      userSettings: userSettingsJson(args.auth),
+      userSettings: userSettingsJson(args.auth, args.content.system),
     };
 
     this.release = new HarborRelease(
@@ -262,6 +276,7 @@ export class Harbor extends pulumi.ComponentResource {
           ...(bucket ? [bucket] : []),
           // An upgrade waits for its backup.
           ...(backup?.preUpgrade ? [backup.preUpgrade] : []),
+          authGuard,
         ],
       }),
     );

@@ -278,7 +278,9 @@ export class RegistryContent extends pulumi.ComponentResource {
         root,
       );
     }
-    if (c.system) {
+    // Under LDAP or OIDC authentication Harbor's configuration is read-only through its API
+    // (CONFIG_OVERWRITE_JSON): the Harbor component passes `system` in that document instead.
+    if (c.system && args.authMode === "database") {
       new HarborSystemSettings(
         `${name}-system`,
         {

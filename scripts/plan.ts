@@ -165,7 +165,10 @@ export function formatPlan(p: Plan, rendered?: string[]): string {
   out.push("", "## Kubernetes objects the program declares");
   const objects = run.resources.map(objectLine).filter((l): l is string => l !== undefined);
   out.push(...[...new Set(objects)].sort().map((l) => `- ${l}`));
-  const harborObjects = run.resources.filter((r) => r.type.startsWith(HARBOR_OBJECT_TYPE));
+  // Registry content (each object names its stack key), not the auth-mode guard.
+  const harborObjects = run.resources.filter(
+    (r) => r.type.startsWith(HARBOR_OBJECT_TYPE) && typeof r.inputs.configKey === "string",
+  );
   if (harborObjects.length > 0) {
     out.push("", "## Harbor objects (through Harbor's API, once the release is ready)");
     const lines = harborObjects.map(

@@ -189,12 +189,14 @@ describe("moving everything into the Harbor component keeps existing stacks' res
       "harbor:trust:NamespaceTrust::harbor-trust",
       "harbor:trust:NodeTrust::harbor-node-trust",
       "harbor:upgrade:VersionGuard::harbor-upgrade",
+      "pulumi-nodejs:dynamic/harbor:AuthModeGuard::harbor-auth-mode",
     ]);
     for (const child of children) {
-      // The downgrade guard and the registry content came with the component: no earlier URN.
+      // The guards and the registry content came with the component: no earlier URN.
       if (
         child.type === "harbor:upgrade:VersionGuard" ||
-        child.type === "harbor:content:RegistryContent"
+        child.type === "harbor:content:RegistryContent" ||
+        child.type === "pulumi-nodejs:dynamic/harbor:AuthModeGuard"
       ) {
         assert.deepEqual(child.aliases, []);
         continue;

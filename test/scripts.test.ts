@@ -100,7 +100,6 @@ describe("scripts/plan.ts on a user's stack file", function () {
       "- Robot harbor:robots.ci",
       "- Robot harbor:robots.puller",
       "- ScanAllSchedule harbor:scanAll",
-      "- SystemSettings harbor:system",
     ]);
     assert.match(report, /^- Release harbor\/harbor: chart harbor 1\.19\.1$/m);
     assert.match(report, /^harborAdminPassword: \(secret\)$/m);

@@ -196,13 +196,23 @@ export interface ProjectMemberInputs extends CommonInputs {
   role: Role;
 }
 
+/**
+ * An LDAP group DN as Harbor stores and looks it up: trimmed and lower-cased (goharbor/harbor
+ * src/pkg/usergroup/dao/dao.go `Add` and src/pkg/usergroup/manager.go `Onboard` store
+ * `utils.TrimLower(dn)`, while src/controller/member/controller.go `Create` looks a group up by the
+ * DN exactly as given). LDAP compares DNs without regard to case, so this is the same group.
+ */
+export function harborGroupDn(dn: string): string {
+  return dn.trim().toLowerCase();
+}
+
 export function memberCreateBody(i: ProjectMemberInputs): ProjectMember {
   const role_id = ROLE_IDS[i.role];
   switch (i.kind) {
     case "user":
       return { role_id, member_user: { username: i.name } };
     case "ldapGroup":
-      return { role_id, member_group: { ldap_group_dn: i.name, group_type: 1 } };
+      return { role_id, member_group: { ldap_group_dn: harborGroupDn(i.name), group_type: 1 } };
     case "oidcGroup":
       return { role_id, member_group: { group_name: i.name, group_type: 3 } };
   }
@@ -448,7 +458,26 @@ export interface ReplicationInputs extends CommonInputs {
   /** Replicate deletions too. */
   deletion: boolean;
   enabled: boolean;
+  /**
+   * Bandwidth limit in KB/s per task, -1 unlimited (`speed`). This and the next three: undefined
+   * leaves Harbor's value as it is (an update carries it over instead of resetting it).
+   */
+  speed?: number;
+  /** Copy blobs in chunks (`copy_by_chunk`). */
+  copyByChunk?: boolean;
+  /** Never run two executions of the rule at once (`single_active_replication`). */
+  singleActive?: boolean;
+  /** How many leading path components the destination namespace replaces; -1 all (flattening). */
+  namespaceReplaceCount?: number;
 }
+
+/** The replication settings Harbor resets to its defaults when a PUT leaves them out. */
+export const REPLICATION_EXTRAS = {
+  speed: "speed",
+  copyByChunk: "copy_by_chunk",
+  singleActive: "single_active_replication",
+  namespaceReplaceCount: "dest_namespace_replace_count",
+} as const;
 
 export function replicationBody(i: ReplicationInputs, id?: number): ReplicationPolicy {
   const remote = { id: Number(i.registryId) };
@@ -472,6 +501,12 @@ export function replicationBody(i: ReplicationInputs, id?: number): ReplicationP
     deletion: i.deletion,
     replicate_deletion: i.deletion,
     enabled: i.enabled,
+    ...(i.speed !== undefined ? { speed: i.speed } : {}),
+    ...(i.copyByChunk !== undefined ? { copy_by_chunk: i.copyByChunk } : {}),
+    ...(i.singleActive !== undefined ? { single_active_replication: i.singleActive } : {}),
+    ...(i.namespaceReplaceCount !== undefined
+      ? { dest_namespace_replace_count: i.namespaceReplaceCount }
+      : {}),
   };
 }
 
@@ -497,6 +532,14 @@ export function observeReplication(p: ReplicationPolicy): Partial<ReplicationInp
     override: p.override === true,
     deletion: p.replicate_deletion === true || p.deletion === true,
     enabled: p.enabled === true,
+    ...(p.speed !== undefined ? { speed: p.speed } : {}),
+    ...(p.copy_by_chunk !== undefined ? { copyByChunk: p.copy_by_chunk } : {}),
+    ...(p.single_active_replication !== undefined
+      ? { singleActive: p.single_active_replication }
+      : {}),
+    ...(p.dest_namespace_replace_count !== undefined
+      ? { namespaceReplaceCount: p.dest_namespace_replace_count }
+      : {}),
   };
 }
 
@@ -704,7 +747,7 @@ export const ROBOT_RULES: DiffRules = {
   ],
   replace: ["name", "username"],
   identity: ["name"],
-  outputs: ["robotId", "secret", "expiresAt", "disabled"],
+  outputs: ["robotId", "secret", "expiresAt", "issuedAt", "disabled"],
 };
 
 export const RETENTION_RULES: DiffRules = {
@@ -733,8 +776,13 @@ export const REPLICATION_RULES: DiffRules = {
     "override",
     "deletion",
     "enabled",
+    "speed",
+    "copyByChunk",
+    "singleActive",
+    "namespaceReplaceCount",
   ],
   replace: [],
+  optional: ["speed", "copyByChunk", "singleActive", "namespaceReplaceCount"],
 };
 
 export const GC_RULES: DiffRules = {
