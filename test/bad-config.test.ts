@@ -2354,7 +2354,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "retention has a rule",
     config: { hostname: "harbor.example.com", projects: { apps: { retention: { tags: "v*" } } } },
     expected: [
-      "harbor:projects.apps.retention must set keepLatest or keepDays (or both): a policy without a rule would remove every artifact",
+      "harbor:projects.apps.retention must set keepLatest, keepDays, keepLatestPulled or keepPulledDays: a policy without a rule would delete every artifact of its repositories",
     ],
   },
   {

@@ -303,19 +303,41 @@ export function observeRobot(r: Robot): Partial<RobotInputs> & { disabled: boole
 
 // ---------------------------------------------------------------------------------------------
 // Tag retention
+//
+// How Harbor runs a policy (goharbor/harbor v2.15.1): every repository a rule's `repositories`
+// selector matches is processed (`src/pkg/retention/launcher.go` `Launch`); in it, each rule
+// selects artifacts with its tag selector and keeps those its template picks, and every artifact
+// of the repository that no rule keeps is deleted (`src/pkg/retention/policy/action/performer.go`
+// `retainAction.Perform`). The tag selector's `untagged` extra decides whether it applies to
+// artifacts without tags (`src/lib/selector/selectors/doublestar/selector.go`): with `matches`,
+// untagged artifacts are selected (and may then be kept) only when it is true; with `excludes`,
+// they are selected only when it is false.
 
-export type RetentionTemplate = "latestPushedK" | "nDaysSinceLastPush";
+/** Harbor's retention rule templates (`src/pkg/retention/policy/rule/index/index.go`). */
+export type RetentionTemplate =
+  "latestPushedK" | "latestPulledN" | "nDaysSinceLastPush" | "nDaysSinceLastPull" | "always";
 
 export interface RetentionRuleInput {
-  /** `latestPushedK` keeps the N most recently pushed; `nDaysSinceLastPush` those pushed in N days. */
+  /**
+   * What the rule keeps of the artifacts it selects: `latestPushedK` the N most recently pushed,
+   * `latestPulledN` the N most recently pulled, `nDaysSinceLastPush` those pushed in the last N
+   * days, `nDaysSinceLastPull` those pulled in the last N days, `always` all of them.
+   */
   template: RetentionTemplate;
+  /** The template's N; 0 for `always`, which has none. */
   value: number;
-  /** doublestar pattern of tags the rule applies to. */
+  /** doublestar pattern of tags the rule selects (or, with `excludeTags`, does not select). */
   tags: string;
   /** doublestar pattern of repositories the rule applies to. */
   repositories: string;
-  /** Whether untagged artifacts count (and so are removed unless retained). */
+  /**
+   * The selector's `untagged` extra: with `matches` (the default), untagged artifacts are selected
+   * by this rule (and kept when its template keeps them); with `excludeTags`, they are selected
+   * when this is false.
+   */
   untagged: boolean;
+  /** Select artifacts with no tag matching `tags` (decoration `excludes`); absent for `matches`. */
+  excludeTags?: true;
 }
 
 export interface RetentionInputs extends CommonInputs {
@@ -340,11 +362,11 @@ export function retentionBody(i: RetentionInputs, id?: number): RetentionPolicy 
       disabled: false,
       action: "retain",
       template: r.template,
-      params: { [r.template]: r.value },
+      params: r.template === "always" ? {} : { [r.template]: r.value },
       tag_selectors: [
         {
           kind: "doublestar",
-          decoration: "matches",
+          decoration: r.excludeTags ? "excludes" : "matches",
           pattern: r.tags,
           extras: JSON.stringify({ untagged: r.untagged }),
         },
@@ -358,6 +380,24 @@ export function retentionBody(i: RetentionInputs, id?: number): RetentionPolicy 
   };
 }
 
+/**
+ * A tag selector's `untagged` as Harbor reads it (`doublestar.New`): the `extras` JSON when it
+ * parses, else true for `matches` and false for `excludes` (a policy made before the extra
+ * existed, such as a proxy cache's default one, selects untagged artifacts).
+ */
+function selectorUntagged(decoration: string | undefined, extras: string | undefined): boolean {
+  let untagged = decoration !== "excludes";
+  if (extras) {
+    try {
+      const parsed = JSON.parse(extras) as { untagged?: unknown } | null;
+      untagged = parsed !== null && typeof parsed === "object" && parsed.untagged === true;
+    } catch {
+      // Harbor keeps the default when the extras do not parse.
+    }
+  }
+  return untagged;
+}
+
 /** Harbor's retention policy in the inputs' shape. */
 export function observeRetention(p: RetentionPolicy): Partial<RetentionInputs> {
   const cron = (p.trigger?.settings as { cron?: unknown } | undefined)?.cron;
@@ -368,18 +408,14 @@ export function observeRetention(p: RetentionPolicy): Partial<RetentionInputs> {
       .filter((r) => !r.disabled)
       .map((r) => {
         const tag = r.tag_selectors?.[0];
-        let untagged = false;
-        try {
-          untagged = (JSON.parse(tag?.extras ?? "{}") as { untagged?: boolean }).untagged === true;
-        } catch {
-          untagged = false;
-        }
+        const template = (r.template ?? "") as RetentionTemplate;
         return {
-          template: (r.template ?? "") as RetentionTemplate,
-          value: Number(r.params?.[r.template ?? ""] ?? 0),
+          template,
+          value: template === "always" ? 0 : Number(r.params?.[r.template ?? ""] ?? 0),
           tags: tag?.pattern ?? "",
           repositories: r.scope_selectors?.repository?.[0]?.pattern ?? "",
-          untagged,
+          untagged: selectorUntagged(tag?.decoration, tag?.extras),
+          ...(tag?.decoration === "excludes" ? { excludeTags: true as const } : {}),
         };
       }),
   };
