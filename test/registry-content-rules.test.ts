@@ -30,6 +30,7 @@ import {
 } from "../lib/registry-content";
 import { observeRetention, retentionBody, type RetentionInputs } from "../lib/harbor-api/model";
 import { testChain } from "./fixtures/tls";
+import { isSecretWrapper, runProgram } from "./harness";
 import { Pki } from "./fixtures/openssl";
 
 const CONTEXT: RegistryContentContext = {
@@ -584,5 +585,84 @@ describe("where Harbor is: api.url, imageRegistry and mirrors", function () {
       port: 443,
     });
     assert.deepEqual(splitAuthority("[FD00:0::5]"), { host: "fd00::5" });
+  });
+});
+
+describe("a whole stack using these rules is accepted and sends Harbor what it needs", function () {
+  it("a docker-registry cache of registry-1.docker.io for docker.io, a quay endpoint, an LDAP group in mixed case, api.url by an extra name", async function () {
+    const quaySecret = { account_name: "acme+harbor", docker_cli_password: "quay-t0ken" };
+    const run = await runProgram({
+      stack: "dev",
+      config: {
+        hostname: "harbor.example.com",
+        imageRegistry: "harbor.example.com:5000/dockerhub", // another registry on Harbor's host
+        tls: { dnsNames: ["harbor.internal"] },
+        trust: { nodes: { enabled: true, runtime: "containerd" } },
+        auth: {
+          mode: "ldap",
+          ldap: {
+            url: "ldaps://ldap.example.com",
+            baseDn: "ou=people,dc=example,dc=com",
+            groupBaseDn: "ou=groups,dc=example,dc=com",
+          },
+        },
+        api: { url: "https://harbor.internal:8443" },
+        registries: {
+          hub: { type: "docker-registry", url: "https://registry-1.docker.io" },
+          quay: { type: "quay" },
+        },
+        projects: {
+          "hub-cache": { public: true, proxyCache: "hub", retention: { keepDays: 30 } },
+          apps: {
+            members: { groups: { "CN=Developers,OU=Groups,DC=Example,DC=Com": "developer" } },
+            retention: { keepLatest: 10, untagged: "delete" },
+          },
+        },
+        mirrors: { "docker.io": "hub-cache" },
+        replications: {
+          "from-quay": {
+            direction: "pull",
+            registry: "quay",
+            trigger: "scheduled",
+            schedule: "*/15 * * * *",
+          },
+        },
+      },
+      secrets: { registrySecrets: JSON.stringify({ quay: quaySecret }) },
+    });
+    const find = (type: string, name: string) =>
+      run.find(`pulumi-nodejs:dynamic/harbor:${type}`, name);
+    const quay = find("RegistryEndpoint", "harbor-content-registry-quay");
+    assert.equal(quay.inputs.accessKey, "json_file");
+    assert.equal(quay.inputs.accessSecret, JSON.stringify(quaySecret));
+    assert.ok(isSecretWrapper(quay.rawInputs.accessSecret), "the Quay document must be secret");
+    const member = find(
+      "ProjectMember",
+      `harbor-content-project-apps-group-${nameSlug("cn=developers,ou=groups,dc=example,dc=com")}`,
+    );
+    assert.equal(member.inputs.name, "cn=developers,ou=groups,dc=example,dc=com");
+    assert.equal(
+      member.inputs.configKey,
+      'harbor:projects.apps.members.groups["CN=Developers,OU=Groups,DC=Example,DC=Com"]',
+    );
+    assert.equal(
+      find("Project", "harbor-content-project-apps").inputs.apiUrl,
+      "https://harbor.internal:8443",
+    );
+    assert.deepEqual(
+      (
+        find("Retention", "harbor-content-project-hub-cache-retention").inputs.rules as {
+          template: string;
+        }[]
+      ).map((r) => r.template),
+      ["nDaysSinceLastPush", "nDaysSinceLastPull"],
+    );
+    assert.deepEqual(find("Retention", "harbor-content-project-apps-retention").inputs.rules, [
+      { template: "latestPushedK", value: 10, tags: "**", repositories: "**", untagged: false },
+    ]);
+    assert.equal(
+      find("Replication", "harbor-content-replication-from-quay").inputs.cron,
+      "0 */15 * * * *",
+    );
   });
 });
