@@ -181,7 +181,7 @@ export const apiSchema = strictObject({
   url: originUrl().optional().meta({
     docDefault: "the stack's URL",
     description:
-      "URL the program calls Harbor's API at, when the machine running `pulumi` reaches Harbor under another address (TLS is still verified against the stack's CA).",
+      "URL the program calls Harbor's API at, when the machine running `pulumi` reaches Harbor under another address. TLS is still verified against the stack's CA: while Harbor serves TLS it must be `https://` with a host Harbor's certificate covers (`hostname`, `tls.dnsNames`, `tls.ipAddresses`).",
   }),
   healthTimeoutSeconds: intRange(10, 3600, "10-3600 seconds")
     .default(300)
@@ -312,7 +312,7 @@ export const projectSchema = strictObject({
   })
     .prefault({})
     .describe(
-      "`{groups: {<LDAP group DN or OIDC group>: <role>}, users: {<name>: <role>}}`; roles `projectAdmin`, `maintainer`, `developer`, `guest`, `limitedGuest`.",
+      "`{groups: {<LDAP group DN or OIDC group>: <role>}, users: {<name>: <role>}}`; roles `projectAdmin`, `maintainer`, `developer`, `guest`, `limitedGuest`. LDAP group DNs lie under `auth.ldap.groupBaseDn` (else `baseDn`); an OIDC user must have logged in to Harbor once.",
     ),
   import: adopt(),
 });
@@ -573,7 +573,7 @@ export const registryContentShape = {
   registrySecrets: registrySecretsSchema
     .optional()
     .describe(
-      'Secrets of the registry endpoints: one JSON map of name to password or token, `{"dockerhub": "<token>"}`.',
+      'Secrets of the registry endpoints: one JSON map of name to password or token, `{"dockerhub": "<token>"}`; a `quay` endpoint takes Harbor\'s JSON document `{"account_name", "docker_cli_password", "oauth2_token"}`.',
     ),
   projects: namedMap(projectName(), projectSchema, "projects")
     .default({})

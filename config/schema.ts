@@ -884,7 +884,7 @@ export const rawConfigSchema = strictObject({
   imageRegistry: registryPrefix()
     .optional()
     .describe(
-      "Pull Harbor's images from this mirror: `mirror.example.com/dockerhub` pulls `mirror.example.com/dockerhub/goharbor/harbor-core:v2.15.1` and so on (also the provisioners and the trust DaemonSet).",
+      "Pull Harbor's images from this mirror: `mirror.example.com/dockerhub` pulls `mirror.example.com/dockerhub/goharbor/harbor-core:v2.15.1` and so on (also the provisioners and the trust DaemonSet). Never Harbor itself: it could not start on a fresh node.",
     ),
   trust: trustSchema.describe("Client trust of the CA."),
   kubernetes: kubernetesSchema.meta({
