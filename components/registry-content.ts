@@ -164,7 +164,12 @@ export class RegistryContent extends pulumi.ComponentResource {
             name: member.name,
             role: member.role,
           },
-          child,
+          member.formerResourceName
+            ? {
+                ...child,
+                aliases: [{ name: `${name}-project-${key}-${member.formerResourceName}` }],
+              }
+            : child,
         );
       }
       if (p.retention) {

@@ -91,6 +91,11 @@ export interface MemberSpec {
   role: Role;
   /** Part of the member resource's name. */
   resourceName: string;
+  /**
+   * The name part the member had before LDAP DNs were lower-cased (from the DN as written), when
+   * it differs: an alias, so that such a stack keeps its member instead of replacing it.
+   */
+  formerResourceName?: string;
 }
 
 /** The members of a project: users, then groups (LDAP DNs or OIDC groups after the auth mode). */
@@ -110,12 +115,15 @@ export function memberSpecs(
   // state, Harbor's answers and an adoption by DN agree whatever case the stack writes.
   const groups = Object.entries(members.groups).map(([group, role]) => {
     const name = groupKind === "ldapGroup" ? harborLdapGroupDn(group) : group;
+    const resourceName = `group-${nameSlug(name)}`;
+    const former = `group-${nameSlug(group)}`;
     return {
       kind: groupKind,
       key: group,
       name,
       role: role as Role,
-      resourceName: `group-${nameSlug(name)}`,
+      resourceName,
+      ...(former !== resourceName ? { formerResourceName: former } : {}),
     };
   });
   return [...users, ...groups];

@@ -28,9 +28,15 @@ import {
   registryAccessSecret,
   retentionRules,
 } from "../lib/registry-content";
-import { observeRetention, retentionBody, type RetentionInputs } from "../lib/harbor-api/model";
+import {
+  MEMBER_RULES,
+  diffInputs,
+  observeRetention,
+  retentionBody,
+  type RetentionInputs,
+} from "../lib/harbor-api/model";
 import { testChain } from "./fixtures/tls";
-import { isSecretWrapper, runProgram } from "./harness";
+import { isSecretWrapper, registrationOf, runProgram } from "./harness";
 import { Pki } from "./fixtures/openssl";
 
 const CONTEXT: RegistryContentContext = {
@@ -340,6 +346,7 @@ describe("LDAP group DNs, compared as Harbor compares them", function () {
           name: "cn=dev,ou=groups,dc=example,dc=com",
           role: "developer",
           resourceName: `group-${nameSlug("cn=dev,ou=groups,dc=example,dc=com")}`,
+          formerResourceName: `group-${nameSlug("CN=Dev,OU=Groups,DC=Example,DC=Com")}`,
         },
       ],
     );
@@ -355,6 +362,48 @@ describe("LDAP group DNs, compared as Harbor compares them", function () {
     assert.equal(
       memberSpecs({ groups: { Platform: "guest" }, users: {} }, "oidc")[0].name,
       "Platform",
+    );
+  });
+
+  it("a state written with the DN's own case is the same member: no change, no replacement", function () {
+    const member = (name: string, role = "developer") => ({
+      projectId: "3",
+      kind: "ldapGroup",
+      name,
+      role,
+    });
+    assert.deepEqual(
+      diffInputs(
+        MEMBER_RULES,
+        member("CN=Dev,OU=Groups,DC=Example,DC=Com"),
+        member("cn=dev,ou=groups,dc=example,dc=com"),
+      ),
+      { changes: false, changed: [], replaces: [], deleteBeforeReplace: false },
+    );
+    assert.deepEqual(
+      diffInputs(
+        MEMBER_RULES,
+        member("CN=Dev,OU=Groups,DC=Example,DC=Com"),
+        member("cn=dev,ou=groups,dc=example,dc=com", "guest"),
+      ),
+      { changes: true, changed: ["role"], replaces: [], deleteBeforeReplace: false },
+    );
+    assert.deepEqual(
+      diffInputs(
+        MEMBER_RULES,
+        member("cn=dev,ou=groups,dc=example,dc=com"),
+        member("cn=ops,ou=groups,dc=example,dc=com"),
+      ),
+      { changes: true, changed: ["name"], replaces: ["name"], deleteBeforeReplace: false },
+    );
+    // User and OIDC group names keep their case: Harbor compares them as given.
+    assert.deepEqual(
+      diffInputs(
+        MEMBER_RULES,
+        { ...member("Platform"), kind: "oidcGroup" },
+        { ...member("platform"), kind: "oidcGroup" },
+      ).replaces,
+      ["name"],
     );
   });
 
@@ -641,6 +690,17 @@ describe("a whole stack using these rules is accepted and sends Harbor what it n
       `harbor-content-project-apps-group-${nameSlug("cn=developers,ou=groups,dc=example,dc=com")}`,
     );
     assert.equal(member.inputs.name, "cn=developers,ou=groups,dc=example,dc=com");
+    // A stack whose member was named after the DN as written keeps it (an alias, no replacement).
+    const registration = registrationOf(
+      run.registrations,
+      "pulumi-nodejs:dynamic/harbor:ProjectMember",
+      `harbor-content-project-apps-group-${nameSlug("cn=developers,ou=groups,dc=example,dc=com")}`,
+    );
+    assert.deepEqual(registration.aliases, [
+      {
+        name: `harbor-content-project-apps-group-${nameSlug("CN=Developers,OU=Groups,DC=Example,DC=Com")}`,
+      },
+    ]);
     assert.equal(
       member.inputs.configKey,
       'harbor:projects.apps.members.groups["CN=Developers,OU=Groups,DC=Example,DC=Com"]',

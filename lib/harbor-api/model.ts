@@ -27,6 +27,7 @@ import type {
 } from "./types";
 import {
   ROLE_IDS,
+  harborLdapGroupDn,
   quotaBytes,
   quotaFromBytes,
   type Quota,
@@ -633,6 +634,13 @@ export interface DiffRules {
   identity?: readonly string[];
   /** Fields whose undefined input means "not managed" (never a change). */
   optional?: readonly string[];
+  /**
+   * The form Harbor compares a field in, given the object's inputs (or state): values with the same
+   * form are the same (an LDAP group DN in any case).
+   */
+  canonical?: Readonly<
+    Record<string, (value: unknown, inputs: Record<string, unknown>) => unknown>
+  >;
   /** State fields that are not inputs (IDs, secrets Harbor issued, observed flags). */
   outputs?: readonly string[];
 }
@@ -685,9 +693,15 @@ export function diffInputs(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): InputDiff {
+  const same = (f: string) => {
+    const canonical = rules.canonical?.[f];
+    return canonical
+      ? sameValue(canonical(olds[f], olds), canonical(news[f], news))
+      : sameValue(olds[f], news[f]);
+  };
   const changed = rules.fields.filter((f) => {
     if (rules.optional?.includes(f) && news[f] === undefined) return false;
-    return !sameValue(olds[f], news[f]);
+    return !same(f);
   });
   // The connection and the provider's own code (`__provider`, serialized by Pulumi): a change
   // updates the state only, so deletes and refreshes use the current credentials and code.
@@ -695,9 +709,7 @@ export function diffInputs(
     (f) => !sameValue(olds[f], news[f]),
   );
   const replaces = changed.filter((f) => rules.replace.includes(f));
-  const identityKept =
-    (rules.identity ?? []).length > 0 &&
-    (rules.identity ?? []).every((f) => sameValue(olds[f], news[f]));
+  const identityKept = (rules.identity ?? []).length > 0 && (rules.identity ?? []).every(same);
   return {
     changes: changed.length + connection.length > 0,
     changed: [...changed, ...connection],
@@ -725,6 +737,12 @@ export const MEMBER_RULES: DiffRules = {
   fields: ["projectId", "kind", "name", "role"],
   replace: ["projectId", "kind", "name"],
   identity: ["projectId", "kind", "name"],
+  // Harbor stores an LDAP group DN lower-cased (src/pkg/usergroup/manager.go): a state written
+  // before members carried that form is the same member.
+  canonical: {
+    name: (value, inputs) =>
+      inputs.kind === "ldapGroup" && typeof value === "string" ? harborLdapGroupDn(value) : value,
+  },
 };
 
 export const ROBOT_RULES: DiffRules = {
