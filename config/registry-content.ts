@@ -395,16 +395,17 @@ const upstreamHost = () =>
 /**
  * `host` and `port` of an authority as image references and URLs write it (`host`, `host:port`,
  * `[v6]`, `[v6]:port`): the host lower-cased, without a trailing dot, an IPv6 address in RFC 5952
- * form without brackets; the port a number. Undefined when it is not one.
+ * form without brackets; the port a number (`0443` is 443, as Go's dialer reads it). Undefined
+ * when it is not one.
  */
 export function splitAuthority(authority: string): { host: string; port?: number } | undefined {
   const m =
-    /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9](?:[-A-Za-z0-9.]*[A-Za-z0-9])?\.?))(?::([1-9]\d{0,4}))?$/.exec(
+    /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9](?:[-A-Za-z0-9.]*[A-Za-z0-9])?\.?))(?::(\d{1,5}))?$/.exec(
       authority,
     );
   if (!m) return undefined;
   const port = m[3] === undefined ? undefined : Number(m[3]);
-  if (port !== undefined && port > 65535) return undefined;
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
   if (m[1] !== undefined) {
     const v6 = canonicalIPv6(m[1]);
     return v6 === undefined ? undefined : { host: v6, ...(port !== undefined ? { port } : {}) };
