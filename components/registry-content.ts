@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { RegistryContentSettings } from "../config/registry-content";
+import type { RegistrySecret } from "../config/registry-facts";
 import {
   configKey,
   dockerConfigJson,
@@ -14,6 +15,8 @@ import {
   nameSlug,
   PULL_SECRET_LABELS,
   pullSecretName,
+  registryAccessKey,
+  registryAccessSecret,
   registryUrl,
   replicationTrigger,
   retentionRules,
@@ -38,8 +41,11 @@ import {
  * `registrySecrets` plain or already a Pulumi secret.
  */
 export type RegistryContentSpec = Omit<RegistryContentSettings, "registrySecrets"> & {
-  /** `harbor:registrySecrets`: registry name -> secret (wrapped as a secret here). */
-  registrySecrets?: pulumi.Input<Record<string, string>>;
+  /**
+   * `harbor:registrySecrets`: registry name -> secret, a password or token (Quay: its JSON
+   * document); wrapped as a secret here.
+   */
+  registrySecrets?: pulumi.Input<Record<string, RegistrySecret>>;
 };
 
 export interface RegistryContentArgs {
@@ -101,7 +107,7 @@ export class RegistryContent extends pulumi.ComponentResource {
     const registrySecrets = pulumi.secret(pulumi.output(c.registrySecrets ?? {}));
     const registries: Record<string, HarborRegistryEndpoint> = {};
     for (const [key, r] of Object.entries(c.registries)) {
-      const secret = registrySecrets.apply((s) => s[key] ?? "");
+      const secret = registrySecrets.apply((s) => registryAccessSecret(s[key]));
       registries[key] = new HarborRegistryEndpoint(
         `${name}-registry-${key}`,
         {
@@ -112,7 +118,7 @@ export class RegistryContent extends pulumi.ComponentResource {
           type: r.type,
           url: registryUrl(r),
           description: r.description,
-          accessKey: r.accessKey ?? "",
+          accessKey: registryAccessKey(r),
           accessSecret: pulumi.secret(secret),
         },
         root,
@@ -150,7 +156,7 @@ export class RegistryContent extends pulumi.ComponentResource {
               key,
               "members",
               member.kind === "user" ? "users" : "groups",
-              member.name,
+              member.key,
             ),
             projectId: project.id,
             projectName: key,
@@ -158,7 +164,12 @@ export class RegistryContent extends pulumi.ComponentResource {
             name: member.name,
             role: member.role,
           },
-          child,
+          member.formerResourceName
+            ? {
+                ...child,
+                aliases: [{ name: `${name}-project-${key}-${member.formerResourceName}` }],
+              }
+            : child,
         );
       }
       if (p.retention) {
@@ -170,7 +181,7 @@ export class RegistryContent extends pulumi.ComponentResource {
             configKey: configKey("projects", key, "retention"),
             projectId: project.id,
             projectName: key,
-            rules: retentionRules(p.retention),
+            rules: retentionRules(p.retention, p.proxyCache !== undefined),
             cron: p.retention.schedule,
             takeOverDefault: p.proxyCache !== undefined,
           },

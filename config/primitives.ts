@@ -1165,8 +1165,16 @@ export function harborScheduleProblem(value: string): string | undefined {
  * A schedule Harbor runs (garbage collection, scan-all, retention, replication): five fields, or
  * Harbor's six with 0 seconds, returned in Harbor's six-field form (`0 3 * * 6` -> `0 0 3 * * 6`).
  */
-export const harborSchedule = () =>
-  checked(HARBOR_CRON, harborScheduleProblem).transform((value) => {
+export const harborSchedule = (
+  /** A further rule of the schedule's consumer, on Harbor's six-field form: a problem or undefined. */
+  rule: (sixFields: string) => string | undefined = () => undefined,
+) =>
+  checked(HARBOR_CRON, (value) => {
+    const problem = harborScheduleProblem(value);
+    if (problem !== undefined) return problem;
+    const parsed = harborCron(value);
+    return parsed.ok ? rule(parsed.cron) : undefined;
+  }).transform((value) => {
     const parsed = harborCron(value);
     return parsed.ok ? parsed.cron : value;
   });

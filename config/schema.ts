@@ -926,7 +926,7 @@ export const rawConfigSchema = strictObject({
   imageRegistry: registryPrefix()
     .optional()
     .describe(
-      "Pull Harbor's images from this mirror: `mirror.example.com/dockerhub` pulls `mirror.example.com/dockerhub/goharbor/harbor-core:v2.15.1` and so on (also the provisioners and the trust DaemonSet).",
+      "Pull Harbor's images from this mirror: `mirror.example.com/dockerhub` pulls `mirror.example.com/dockerhub/goharbor/harbor-core:v2.15.1` and so on (also the provisioners and the trust DaemonSet). Never Harbor itself: it could not start on a fresh node.",
     ),
   trust: trustSchema.describe("Client trust of the CA."),
   kubernetes: kubernetesSchema.meta({
@@ -1236,6 +1236,29 @@ export const rawConfigSchema = strictObject({
     trivyEnabled: c.trivy.enabled,
     nodeTrust: { enabled: c.trust.nodes.enabled, runtime: c.trust.nodes.runtime },
     hostname: c.hostname,
+    ldap: c.auth.mode === "ldap" ? c.auth.ldap : undefined,
+    imageRegistry: c.imageRegistry,
+    serving:
+      typeof c.hostname === "string"
+        ? {
+            hostname: c.hostname,
+            externalURL: c.externalURL,
+            tlsMode: c.tls.mode,
+            dnsNames: c.tls.dnsNames,
+            ipAddresses: c.tls.ipAddresses,
+            certificate:
+              c.tlsCertificate !== undefined && known(c.tlsCertificate)
+                ? c.tlsCertificate
+                : undefined,
+            nodePorts: c.expose.type === "nodePort" ? c.expose.nodePort : undefined,
+            serviceIp:
+              c.expose.type === "loadBalancer"
+                ? c.expose.loadBalancer.ip
+                : c.expose.type === "clusterIP"
+                  ? c.expose.clusterIP.ip
+                  : undefined,
+          }
+        : undefined,
   })) {
     issue(p.path, p.message);
   }

@@ -243,7 +243,8 @@ export function configReference(schema: z.ZodObject = rawConfigSchema) {
   const sections: string[] = [];
   for (const [key, keySchema] of Object.entries(shape)) {
     const meaning = describeOrMissing(keySchema, key, key, missing);
-    const structured = isStructured(keySchema);
+    // A secret is one value in the stack file, whatever its JSON holds (registrySecrets).
+    const structured = isStructured(keySchema) && !secret(key);
     top.push([
       code(key),
       secret(key) ? "secret" : typeOf(keySchema),

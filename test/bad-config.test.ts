@@ -2361,7 +2361,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "retention has a rule",
     config: { hostname: "harbor.example.com", projects: { apps: { retention: { tags: "v*" } } } },
     expected: [
-      "harbor:projects.apps.retention must set keepLatest or keepDays (or both): a policy without a rule would remove every artifact",
+      "harbor:projects.apps.retention must set keepLatest, keepDays, keepLatestPulled or keepPulledDays: a policy without a rule would delete every artifact of its repositories",
     ],
   },
   {
@@ -2590,6 +2590,166 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     expected: [
       'harbor:system.projectCreation must be adminonly or everyone, got "admins"',
       "harbor:system.robotTokenDays must be 1-36500 days, got 0",
+    ],
+  },
+  // Harbor's own rules (issue 19), refused at preview.
+  {
+    key: "projects",
+    title: "retention untagged says what happens, not the old boolean Harbor read backwards",
+    config: {
+      hostname: "harbor.example.com",
+      projects: { apps: { retention: { keepLatest: 20, untagged: false } } },
+    },
+    expected: [
+      "harbor:projects.apps.retention.untagged must be asTagged (untagged artifacts are kept by the same rules as tagged ones, and count towards keepLatest), keep (every untagged artifact is kept) or delete (every untagged artifact is deleted at each run); false was documented as sparing untagged artifacts, but Harbor deleted every one of them at each run: delete, got false",
+    ],
+  },
+  {
+    key: "projects",
+    title: "a proxy cache's retention without its pull-based rule keeps nothing",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { dockerhub: { type: "docker-hub" } },
+      projects: { cache: { proxyCache: "dockerhub", retention: { keepPulledDays: 0 } } },
+    },
+    expected: [
+      "harbor:projects.cache.retention must set keepLatest, keepDays, keepLatestPulled or keepPulledDays: a policy without a rule would delete every artifact of its repositories",
+    ],
+  },
+  {
+    key: "replications",
+    title: "schedule has no * in the minute field (Harbor's rule)",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { ghcr: { type: "github-ghcr" } },
+      replications: {
+        hourly: {
+          direction: "pull",
+          registry: "ghcr",
+          trigger: "scheduled",
+          schedule: "* 2 * * *",
+        },
+      },
+    },
+    expected: [
+      'harbor:replications.hourly.schedule must not have * in the minute field: Harbor refuses a replication schedule that would start every minute (give the minute, such as 0 2 * * * or */15 * * * *), got "* 2 * * *"',
+    ],
+  },
+  {
+    key: "registrySecrets",
+    title: "a quay endpoint's secret is Harbor's JSON document, never echoed",
+    config: { hostname: "harbor.example.com", registries: { quay: { type: "quay" } } },
+    secrets: { registrySecrets: JSON.stringify({ quay: "quay-robot-t0ken" }) },
+    expected: [
+      "harbor:registrySecrets.quay must be an object {account_name, docker_cli_password, oauth2_token (optional)} for a quay endpoint: Harbor's Quay adapter reads its secret as that JSON document, not as a password",
+    ],
+  },
+  {
+    key: "registries",
+    title: "a quay endpoint takes no access key",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { quay: { type: "quay", accessKey: "acme+harbor" } },
+    },
+    secrets: {
+      registrySecrets: JSON.stringify({
+        quay: { account_name: "acme+harbor", docker_cli_password: "quay-robot-t0ken" },
+      }),
+    },
+    expected: [
+      "harbor:registries.quay.accessKey is not used for type quay: Harbor fixes it (json_file) and logs in as the secret's account_name; put the account in harbor:registrySecrets (quay: {account_name, docker_cli_password})",
+    ],
+  },
+  {
+    key: "projects",
+    title: "one LDAP group once, whatever its case (Harbor stores DNs lower-cased)",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: { url: "ldaps://ldap.example.com", baseDn: "dc=example,dc=com" },
+      },
+      projects: {
+        apps: {
+          members: {
+            groups: {
+              "cn=developers,ou=groups,dc=example,dc=com": "developer",
+              "CN=Developers,OU=Groups,DC=Example,DC=Com": "maintainer",
+            },
+          },
+        },
+      },
+    },
+    expected: [
+      'harbor:projects.apps.members.groups["CN=Developers,OU=Groups,DC=Example,DC=Com"] is the group "cn=developers,ou=groups,dc=example,dc=com" again (Harbor compares DNs without regard to case and stores them lower-cased as "cn=developers,ou=groups,dc=example,dc=com"): list each group once',
+    ],
+  },
+  {
+    key: "projects",
+    title: "LDAP groups lie under groupBaseDn",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: {
+          url: "ldaps://ldap.example.com",
+          baseDn: "ou=people,dc=example,dc=com",
+          groupBaseDn: "ou=groups,dc=example,dc=com",
+        },
+      },
+      projects: {
+        apps: { members: { groups: { "cn=ops,ou=teams,dc=example,dc=com": "developer" } } },
+      },
+    },
+    expected: [
+      'harbor:projects.apps.members.groups["cn=ops,ou=teams,dc=example,dc=com"] is not under harbor:auth.ldap.groupBaseDn ("ou=groups,dc=example,dc=com"): Harbor looks group DNs up only below it, so it would refuse this member; use a group under it or set harbor:auth.ldap.groupBaseDn',
+    ],
+  },
+  {
+    key: "api",
+    title: "url is https while Harbor serves TLS (the admin password travels with every call)",
+    config: {
+      hostname: "harbor.example.com",
+      projects: { apps: {} },
+      api: { url: "http://harbor.example.com" },
+    },
+    expected: [
+      "harbor:api.url must be an https:// URL when harbor:tls.mode is generated: the program sends the admin password with every call, which over http:// would cross the network in clear (Harbor serves HTTPS; use https:// with a name its certificate covers)",
+    ],
+  },
+  {
+    key: "api",
+    title: "url names a host Harbor's certificate covers",
+    config: {
+      hostname: "harbor.example.com",
+      tls: { dnsNames: ["harbor.internal"] },
+      projects: { apps: {} },
+      api: { url: "https://localhost:8443" },
+    },
+    expected: [
+      'harbor:api.url names "localhost", which Harbor\'s certificate does not cover (it covers harbor.example.com, harbor.internal): every call would fail TLS verification: add the name to harbor:tls.dnsNames (an address to harbor:tls.ipAddresses) or use a name the certificate covers',
+    ],
+  },
+  {
+    key: "imageRegistry",
+    title: "is not Harbor itself (Harbor could never start on a fresh node)",
+    config: { hostname: "harbor.example.com", imageRegistry: "harbor.example.com:443/dockerhub" },
+    expected: [
+      'harbor:imageRegistry names Harbor itself (harbor:hostname is "harbor.example.com"): Harbor\'s own images would have to be pulled from Harbor, which cannot serve them before it runs, so Harbor could never start on a fresh node; use a registry outside this Harbor',
+    ],
+  },
+  {
+    key: "mirrors",
+    title: "upstream is the registry the cache's endpoint serves, by its real host and port",
+    config: {
+      hostname: "harbor.example.com",
+      trust: { nodes: { enabled: true, runtime: "containerd" } },
+      registries: { local: { type: "docker-registry", url: "http://registry.local:5000" } },
+      projects: { "local-cache": { proxyCache: "local" } },
+      mirrors: { "registry.local": "local-cache" },
+    },
+    expected: [
+      'harbor:mirrors["registry.local"] names project "local-cache", which caches registry.local:5000 (registry "local"), not registry.local',
     ],
   },
   {

@@ -4,8 +4,15 @@
  * every key must carry a description.
  */
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { z } from "zod";
 import { strictObject, variants } from "../config/primitives";
+import {
+  UNTAGGED_RETENTION,
+  quayCredentialSchema,
+  retentionSchema,
+} from "../config/registry-content";
 import {
   END_MARKER,
   assertNewStackPasses,
@@ -127,5 +134,34 @@ describe("generated configuration reference", function () {
   it("the README section sits between its markers", () => {
     const { readme } = committedDocs();
     assert.ok(readme.indexOf(START_MARKER) >= 0 && readme.indexOf(END_MARKER) > 0);
+  });
+});
+
+describe("docs/registry-content.md follows the schema", function () {
+  const page = readFileSync(path.join(__dirname, "..", "docs", "registry-content.md"), "utf8");
+  /** The keys in the first column of the table under a heading. */
+  const tableKeys = (heading: string) => {
+    const start = page.indexOf(`\n${heading}\n`);
+    assert.ok(start >= 0, `docs/registry-content.md has ${heading}`);
+    const next = page.indexOf("\n#", start + heading.length + 2);
+    const section = page.slice(start, next < 0 ? undefined : next);
+    return [...section.matchAll(/^\| `([A-Za-z0-9_]+)` +\|/gm)].map((m) => m[1]);
+  };
+
+  it("documents every key of projects.<name>.retention, and only those", () => {
+    assert.deepEqual(
+      tableKeys("### `projects.<name>.retention`"),
+      Object.keys(retentionSchema.shape),
+    );
+  });
+
+  it("documents each value of retention.untagged and each field of a Quay secret", () => {
+    for (const value of UNTAGGED_RETENTION) assert.ok(page.includes(`\`${value}\``), value);
+    assert.deepEqual(
+      tableKeys("### `registries.<name>`").filter((k) =>
+        Object.keys(quayCredentialSchema.shape).includes(k),
+      ),
+      Object.keys(quayCredentialSchema.shape),
+    );
   });
 });

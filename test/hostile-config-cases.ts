@@ -644,7 +644,11 @@ export const PROFILES: readonly Profile[] = [
       "registries{value}.url": "https://registry{}.example.com",
       "registries{value}.accessKey": "harbor{}-pull",
       "registries{value}.description": "Docker Hub {} for the cache",
-      registrySecrets: "dckr_pat_{}0123",
+      "registrySecrets{key}": "dockerhub{}",
+      "registrySecrets{value}": "dckr_pat_{}0123",
+      "registrySecrets{value}.account_name": "acme+harbor{}",
+      "registrySecrets{value}.docker_cli_password": "quay{}robot-token",
+      "registrySecrets{value}.oauth2_token": "quay{}oauth",
       "projects{key}": "apps{}",
       "projects{value}.quota": "50Gi{}",
       "projects{value}.proxyCache": "dockerhub{}",
@@ -682,8 +686,11 @@ export const PROFILES: readonly Profile[] = [
           ldap: { url: "ldaps://ldap.example.com", baseDn: "dc=example,dc=com" },
         },
         trust: { nodes: { enabled: true, runtime: "containerd" } },
+        // The API's internal name is in Harbor's certificate, or api.url is refused.
+        tls: { dnsNames: ["harbor.internal.example.com"] },
         api: { url: v["api.url"] },
         registries: {
+          quay: { type: "quay" },
           dockerhub: {
             type: "docker-hub",
             accessKey: v["registries{value}.accessKey"],
@@ -744,7 +751,16 @@ export const PROFILES: readonly Profile[] = [
         gc: { schedule: v["gc.schedule"] },
         scanAll: { schedule: v["scanAll.schedule"] },
       },
-      secrets: { registrySecrets: JSON.stringify({ dockerhub: v.registrySecrets }) },
+      secrets: {
+        registrySecrets: JSON.stringify({
+          [v["registrySecrets{key}"]]: v["registrySecrets{value}"],
+          quay: {
+            account_name: v["registrySecrets{value}.account_name"],
+            docker_cli_password: v["registrySecrets{value}.docker_cli_password"],
+            oauth2_token: v["registrySecrets{value}.oauth2_token"],
+          },
+        }),
+      },
     }),
   },
 ];
@@ -841,7 +857,9 @@ export const ACCEPTED: Readonly<Record<string, readonly string[]>> = {
   // schedules and URLs of registry content keep their strict character sets.
   "registries{value}.accessKey": LOGIN,
   "registries{value}.description": PRINTABLE,
-  registrySecrets: PRINTABLE,
+  "registrySecrets{value}": PRINTABLE,
+  "registrySecrets{value}.docker_cli_password": PRINTABLE,
+  "registrySecrets{value}.oauth2_token": LOGIN,
   "projects{value}.members.groups{key}": LDAP_DN,
   "projects{value}.members.users{key}": LOGIN,
   "robots{value}.description": PRINTABLE,

@@ -143,6 +143,23 @@ describe("program: prod stack registry content", function () {
     );
   });
 
+  it("retains what the stack says: untagged leftovers deleted in apps, what nodes pull stays cached", function () {
+    const all = { tags: "**", repositories: "**" };
+    assert.deepEqual(
+      run.find(dyn("Retention"), "harbor-content-project-apps-retention").inputs.rules,
+      [
+        { template: "latestPushedK", value: 20, ...all, untagged: false },
+        { template: "nDaysSinceLastPush", value: 90, ...all, untagged: false },
+      ],
+    );
+    const cache = run.find(dyn("Retention"), "harbor-content-project-dockerhub-cache-retention");
+    assert.deepEqual(cache.inputs.rules, [
+      { template: "nDaysSinceLastPush", value: 30, ...all, untagged: true },
+      { template: "nDaysSinceLastPull", value: 14, ...all, untagged: true },
+    ]);
+    assert.equal(cache.inputs.takeOverDefault, true);
+  });
+
   it("schedules garbage collection and scanning in Harbor's six-field cron", function () {
     assert.equal(run.find(dyn("GcSchedule"), "harbor-content-gc").inputs.cron, "0 0 3 * * 6");
     assert.equal(

@@ -209,11 +209,13 @@ describe("RegistryContent", function () {
       cron: "0 0 0 * * *",
       takeOverDefault: false,
     });
-    assert.deepEqual(
-      run.find(dyn("Retention"), "content-project-dockerhub-cache-retention").inputs
-        .takeOverDefault,
-      true,
-    );
+    const cache = run.find(dyn("Retention"), "content-project-dockerhub-cache-retention").inputs;
+    assert.equal(cache.takeOverDefault, true);
+    // A proxy cache keeps what was pulled in Harbor's 7 days besides the stack's push-based rule.
+    assert.deepEqual(cache.rules, [
+      { template: "nDaysSinceLastPush", value: 14, tags: "**", repositories: "**", untagged: true },
+      { template: "nDaysSinceLastPull", value: 7, tags: "**", repositories: "**", untagged: true },
+    ]);
     const immutable = run.find(
       dyn("ImmutableTagRule"),
       `content-project-apps-immutable-${nameSlug("**:v*")}`,
