@@ -23,6 +23,7 @@ import {
   quotaBytes,
   quotaFromBytes,
   type Quota,
+  type Role,
 } from "./registry-facts";
 import { ConfigError, formatIssues, issueMessage, keyName } from "./errors";
 import {
@@ -132,7 +133,7 @@ const pattern = () =>
     });
 
 const roleSchema = () =>
-  z.enum(ROLES as [string, ...string[]], { error: `must be one of ${ROLES.join(", ")}` });
+  z.enum(ROLES as [Role, ...Role[]], { error: `must be one of ${ROLES.join(", ")}` });
 
 const description = () =>
   z
@@ -445,6 +446,7 @@ export const registryContentShape = {
       "Registry endpoints, the upstreams of proxy caches and replication: `{<name>: {type, url, accessKey}}`.",
     ),
   registrySecrets: registrySecretsSchema
+    .meta({ tsType: "pulumi.Input<{ [name: string]: pulumi.Input<string> }>" })
     .optional()
     .describe(
       'Secrets of the registry endpoints: one JSON map of name to password or token, `{"dockerhub": "<token>"}`.',
