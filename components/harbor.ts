@@ -9,7 +9,8 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { validateHarborArgs } from "../config/args";
-import { ConfigError } from "../config/errors";
+import { ConfigError, forProgramAuthors, type Audience } from "../config/errors";
+import { validatedStackConfig } from "../config/load";
 import type { HarborArgs } from "../config/harbor-args";
 import { hasRegistryContent } from "../config/registry-content";
 import { userSettingsJson } from "../lib/auth";
@@ -106,7 +107,11 @@ export class Harbor extends pulumi.ComponentResource {
   constructor(name: string, harborArgs: HarborArgs, opts?: pulumi.ComponentResourceOptions) {
     const args = validateHarborArgs(name, harborArgs);
     super("harbor:index:Harbor", name, {}, opts);
-    for (const warning of args.warnings) void pulumi.log.warn(warning, this);
+    // Warnings name `harbor:` keys for a stack's operator, `args.` for a program's author.
+    const audience: Audience = validatedStackConfig(harborArgs) ? "stack" : "program";
+    for (const warning of args.warnings) {
+      void pulumi.log.warn(audience === "program" ? forProgramAuthors(warning) : warning, this);
+    }
     // `args.kubernetes` builds the provider every child uses; given as well as a provider in the
     // resource options, which cluster is meant is ambiguous: refused.
     let provider: pulumi.ProviderResource | undefined;
@@ -189,6 +194,7 @@ export class Harbor extends pulumi.ComponentResource {
               sans: serverSans(args),
               caCommonName: `Harbor CA (${pulumi.getStack()}/${args.namespace})`,
               protect: args.protect,
+              audience,
             },
             inNamespace,
           );

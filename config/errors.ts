@@ -171,18 +171,20 @@ export function issueMessage(issue: z.core.$ZodRawIssue): string {
  * (JSON strings in the message) are left as they are.
  */
 export function forProgramAuthors(message: string): string {
-  return message
+  // Advice first: a command in backticks may quote its own arguments.
+  const advised = message
+    .replace(
+      /(?:remove it and )?set(?: it)? with `pulumi config set(?: --secret)? harbor:([\w.]+)[^`]*`/g,
+      "pass it as args.$1",
+    )
+    .replace(/ \(`pulumi config set --secret`\)/g, " (the secret arguments)")
+    .replace(/`pulumi config set[^`]*`/g, "the argument");
+  return advised
     .split(/("(?:[^"\\]|\\.)*")/)
     .map((part, i) =>
       i % 2 === 1
         ? part
         : part
-            .replace(
-              /(?:remove it and )?set(?: it)? with `pulumi config set(?: --secret)? harbor:([\w.]+)[^`]*`/g,
-              "pass it as args.$1",
-            )
-            .replace(/ \(`pulumi config set --secret`\)/g, " (the secret arguments)")
-            .replace(/`pulumi config set[^`]*`/g, "the argument")
             .replace(/harbor:(?=[A-Za-z])/g, "args.")
             .replace("see the configuration reference in README.md", "see HarborArgs"),
     )
