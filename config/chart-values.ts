@@ -119,6 +119,7 @@ export const OWNED_CHART_VALUES: OwnedValue[] = [
   owned("registry.credentials", CREDENTIALS),
   owned("registry.registry.extraEnvVars", "harbor:objectStorage"),
   owned("registry.controller.extraEnvVars", "harbor:objectStorage"),
+  owned("registry.registry.image", "harbor:imageRegistry and harbor:chart.version"),
   owned("registry.controller.image", "harbor:imageRegistry and harbor:chart.version"),
   owned("trivy.enabled", "harbor:trivy"),
   owned("trivy.skipUpdate", "harbor:trivy"),
