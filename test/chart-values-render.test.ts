@@ -67,7 +67,7 @@ describe("resources and chart values in the real chart's manifests", function ()
       const valuesFile = path.join(dir, "values.yaml");
       writeFileSync(valuesFile, stringify(harborValues(run)), { mode: 0o600 });
       const render = () =>
-        execFileSync(HELM, ["template", "harbor", chart!, "-n", "harbor", "-f", valuesFile], {
+        execFileSync(HELM, ["template", "harbor", chart, "-n", "harbor", "-f", valuesFile], {
           encoding: "utf8",
           maxBuffer: 64 * 1024 * 1024,
         });
