@@ -75,14 +75,14 @@ export function memberSpecs(
   const users = Object.entries(members.users).map(([name, role]) => ({
     kind: "user" as const,
     name,
-    role: role as Role,
+    role,
     resourceName: `user-${nameSlug(name)}`,
   }));
   const groupKind: MemberKind = authMode === "ldap" ? "ldapGroup" : "oidcGroup";
   const groups = Object.entries(members.groups).map(([name, role]) => ({
     kind: groupKind,
     name,
-    role: role as Role,
+    role,
     resourceName: `group-${nameSlug(name)}`,
   }));
   return [...users, ...groups];
