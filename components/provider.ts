@@ -69,11 +69,14 @@ export function kubernetesProvider(
   name: string,
   spec: KubernetesSpec,
   stackSettings: KubernetesStackSettings = {},
+  opts?: pulumi.CustomResourceOptions,
 ): k8s.Provider {
   const kubeconfig = spec.kubeconfigFromStack
-    ? new pulumi.StackReference(`${name}-cluster`, {
-        name: spec.kubeconfigFromStack.stack,
-      }).requireOutput(spec.kubeconfigFromStack.output)
+    ? new pulumi.StackReference(
+        `${name}-cluster`,
+        { name: spec.kubeconfigFromStack.stack },
+        opts && { parent: opts.parent },
+      ).requireOutput(spec.kubeconfigFromStack.output)
     : undefined;
   return new k8s.Provider(
     name,
@@ -82,5 +85,6 @@ export function kubernetesProvider(
       stackSettings,
       kubeconfig?.apply((k) => (typeof k === "string" ? k : JSON.stringify(k))),
     ),
+    opts,
   );
 }

@@ -30,6 +30,7 @@ import {
   sameLdapDn,
   type Quota,
   type RegistrySecret,
+  type Role,
 } from "./registry-facts";
 import { ConfigError, formatIssues, issueMessage, keyName } from "./errors";
 import { certificateCovers, parseCertificates } from "./pem";
@@ -141,7 +142,7 @@ const pattern = () =>
     });
 
 const roleSchema = () =>
-  z.enum(ROLES as [string, ...string[]], { error: `must be one of ${ROLES.join(", ")}` });
+  z.enum(ROLES as [Role, ...Role[]], { error: `must be one of ${ROLES.join(", ")}` });
 
 const description = () =>
   z
@@ -572,6 +573,10 @@ export const registryContentShape = {
       "Registry endpoints, the upstreams of proxy caches and replication: `{<name>: {type, url, accessKey}}`.",
     ),
   registrySecrets: registrySecretsSchema
+    .meta({
+      tsType:
+        "pulumi.Input<{ [name: string]: pulumi.Input<string | { account_name: string; docker_cli_password: string; oauth2_token?: string } > }>",
+    })
     .optional()
     .describe(
       'Secrets of the registry endpoints: one JSON map of name to password or token, `{"dockerhub": "<token>"}`; a `quay` endpoint takes Harbor\'s JSON document `{"account_name", "docker_cli_password", "oauth2_token"}`.',

@@ -107,7 +107,7 @@ export function memberSpecs(
     kind: "user" as const,
     key: name,
     name,
-    role: role as Role,
+    role,
     resourceName: `user-${nameSlug(name)}`,
   }));
   const groupKind: MemberKind = authMode === "ldap" ? "ldapGroup" : "oidcGroup";
@@ -121,7 +121,7 @@ export function memberSpecs(
       kind: groupKind,
       key: group,
       name,
-      role: role as Role,
+      role,
       resourceName,
       ...(former !== resourceName ? { formerResourceName: former } : {}),
     };

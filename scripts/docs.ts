@@ -8,6 +8,7 @@
  * Pulumi.yaml (every scalar, non-secret top-level key). Descriptions come from each key's schema
  * (`.describe()`, called last so that it sits on the key's outermost schema); a key without one
  * is an error naming it. test/docs.test.ts fails when the committed files differ from the output.
+ * It also writes `HarborArgs` (config/harbor-args.ts, see scripts/args-type.ts).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -15,6 +16,7 @@ import * as prettier from "prettier";
 import { z } from "zod";
 import { OBJECT_KEYS, SECRET_KEYS, rawConfigSchema } from "../config/schema";
 import { parseProject, stackValue, validateStackConfig } from "./runtime/pulumi-config";
+import { ARGS_FILE, generateHarborArgs } from "./args-type";
 
 export const START_MARKER = "<!-- config-reference:start -->";
 export const END_MARKER = "<!-- config-reference:end -->";
@@ -401,7 +403,8 @@ async function main() {
   const docs = await generateDocs(current.readme, current.project);
   writeFileSync(path.join(ROOT, "README.md"), docs.readme);
   writeFileSync(path.join(ROOT, "Pulumi.yaml"), docs.project);
-  console.log("README.md and Pulumi.yaml regenerated from config/schema.ts");
+  writeFileSync(path.join(ROOT, ARGS_FILE), await generateHarborArgs());
+  console.log(`README.md, Pulumi.yaml and ${ARGS_FILE} regenerated from config/schema.ts`);
 }
 
 if (require.main === module) {

@@ -2004,6 +2004,108 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     config: { hostname: "harbor.example.com", trust: { namespaces: ["ci", "argocd", "ci"] } },
     expected: ['harbor:trust.namespaces[2] repeats entry [0]; list each value once, got "ci"'],
   },
+  // resources
+  {
+    key: "resources",
+    title: "a CPU quantity is cores or millicores",
+    config: { hostname: "harbor.example.com", resources: { core: { requests: { cpu: "100mi" } } } },
+    expected: [
+      'harbor:resources.core.requests.cpu must be a CPU quantity such as 500m or 2, got "100mi"',
+    ],
+  },
+  {
+    key: "resources",
+    title: "a limit is never below its request (Kubernetes refuses the pod)",
+    config: {
+      hostname: "harbor.example.com",
+      resources: { registry: { requests: { memory: "1Gi" }, limits: { memory: "512Mi" } } },
+    },
+    expected: [
+      'harbor:resources.registry.limits.memory must be at least harbor:resources.registry.requests.memory (1Gi); Kubernetes refuses a limit below its request, got "512Mi"',
+    ],
+  },
+  {
+    key: "resources",
+    title: "a limit below a default request names the default",
+    config: { hostname: "harbor.example.com", resources: { trivy: { limits: { cpu: "100m" } } } },
+    expected: [
+      'harbor:resources.trivy.limits.cpu must be at least harbor:resources.trivy.requests.cpu (200m); Kubernetes refuses a limit below its request, got "100m"',
+    ],
+  },
+  {
+    key: "resources",
+    title: "only the chart's components",
+    config: { hostname: "harbor.example.com", resources: { registryctl: {} } },
+    expected: [
+      "harbor:resources.registryctl is not a known key; harbor:resources takes core, portal, registry, jobservice, database, redis, trivy, nginx, exporter",
+    ],
+  },
+  // chart.values
+  {
+    key: "chart",
+    title: "values cannot override a modelled key",
+    config: { hostname: "harbor.example.com", chart: { values: { core: { replicas: 3 } } } },
+    expected: [
+      "harbor:chart.values.core.replicas is set by the program from harbor:replicas.core; chart values cannot override it",
+    ],
+  },
+  {
+    key: "chart",
+    title: "values cannot carry a credential, nor echo it",
+    config: {
+      hostname: "harbor.example.com",
+      chart: { values: { harborAdminPassword: "Chart-Passw0rd" } },
+    },
+    expected: [
+      "harbor:chart.values.harborAdminPassword is set by the program from harbor:adminPassword; chart values cannot override it",
+    ],
+  },
+  {
+    key: "chart",
+    title: "values cannot replace the exposure (TLS included)",
+    config: {
+      hostname: "harbor.example.com",
+      chart: { values: { expose: { tls: { enabled: false } } } },
+    },
+    expected: [
+      "harbor:chart.values.expose is set by the program from harbor:expose and harbor:tls; chart values cannot override it",
+    ],
+  },
+  {
+    key: "chart",
+    title: "values cannot pin what the chart would generate at render time",
+    config: {
+      hostname: "harbor.example.com",
+      chart: { values: { internalTLS: { enabled: true } } },
+    },
+    expected: [
+      "harbor:chart.values.internalTLS is set by the program from harbor:tls (the chart would generate certificates at every render); chart values cannot override it",
+    ],
+  },
+  {
+    key: "chart",
+    title: "values are one line each",
+    config: {
+      hostname: "harbor.example.com",
+      chart: { values: { core: { podAnnotations: { note: "a\n---\nkind: Secret" } } } },
+    },
+    expected: [
+      "harbor:chart.values.core.podAnnotations.note must be one line without control characters (chart templates interpolate some values unquoted, where a line break could add objects to the release)",
+    ],
+  },
+  {
+    key: "chart",
+    title: "values the chart renders through tpl are refused",
+    config: {
+      hostname: "harbor.example.com",
+      chart: {
+        values: { metrics: { serviceMonitor: { metricRelabelings: [{ action: "keep" }] } } },
+      },
+    },
+    expected: [
+      "harbor:chart.values.metrics.serviceMonitor.metricRelabelings cannot be set through chart values: the chart renders it through `tpl`, which would run template code written in it",
+    ],
+  },
   // kubernetes
   {
     key: "kubernetes",

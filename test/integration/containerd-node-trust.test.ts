@@ -38,9 +38,10 @@ import {
   nodeTrustNamespaceName,
   type NodeTrustArgs,
 } from "../../components/node-trust";
-import { harborArgs, type HarborConfig, type HarborInput } from "../../config/load";
+import type { HarborConfig } from "../../config/types";
 import { expandKubernetesReferences } from "../../lib/scripts";
 import { registryAddress, serverSans } from "../../lib/urls";
+import { configOf } from "../helpers";
 import { findIn, installMocks, settle, type MockRecorder } from "../harness";
 import {
   Namespace,
@@ -63,8 +64,12 @@ const DECODE_ERROR = "failed to decode hosts.toml";
 const X509 = "x509: certificate signed by unknown authority";
 
 /** The stack a new user writes: a host name, nodePort, a generated CA, node trust, a Hub mirror. */
-function stack(hostname: string, hostsDir: string, extra: Partial<HarborInput> = {}): HarborConfig {
-  return harborArgs(
+function stack(
+  hostname: string,
+  hostsDir: string,
+  extra: Record<string, unknown> = {},
+): HarborConfig {
+  return configOf(
     {
       hostname,
       expose: { type: "nodePort", nodePort: { http: 30002, https: HTTPS_PORT } },
@@ -72,6 +77,7 @@ function stack(hostname: string, hostsDir: string, extra: Partial<HarborInput> =
       trust: { nodes: { enabled: true, hostsDir } },
       ...extra,
     },
+    {},
     "dev",
   );
 }
