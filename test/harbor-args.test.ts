@@ -195,10 +195,10 @@ describe("Harbor args: secrets given as Outputs", function () {
   it("a RandomPassword-style Output with a known bad value fails with the same message", async () => {
     const b = await build(() => ({ hostname: HOST, adminPassword: pulumi.secret("weak") }));
     assert.equal(b.error, undefined, "the structure is valid: the constructor does not throw");
-    const message = [
-      'Harbor "registry": args.adminPassword must be 8-128 characters (Harbor\'s rule)',
-      'Harbor "registry": args.adminPassword must contain an upper-case letter, a lower-case letter and a digit (Harbor\'s rule)',
-    ].join("\n");
+    // Complexity is a warning since seed 000's hex password (Harbor checks only the length of the
+    // initial password), so the length is the one content error.
+    const message =
+      'Harbor "registry": args.adminPassword must be 8-128 characters (Harbor\'s rule)';
     await assert.rejects(settled(b.harbor!.adminPassword), (e: Error) => {
       // The SDK prefixes the property path it was serializing when it met the rejection.
       assert.ok(e instanceof ConfigError);

@@ -99,7 +99,8 @@ describe("examples/platform: Harbor as a component of another program", function
     const carriers = attempt.resources.filter((r) => JSON.stringify(r.inputs).includes(value));
     assert.deepEqual(
       carriers.map((r) => r.type),
-      ["kubernetes:helm.sh/v3:Release"],
+      // The auth-mode guard asks Harbor's API (as admin) whether a mode change is safe.
+      ["pulumi-nodejs:dynamic/harbor:AuthModeGuard", "kubernetes:helm.sh/v3:Release"],
     );
     for (const r of carriers) assert.equal(inPlainText(r.rawInputs, value), false, r.type);
     assert.equal(attempt.run?.outputs.adminPassword, value);
