@@ -4,11 +4,11 @@
  */
 import { Harbor } from "./components/harbor";
 import { kubernetesProvider } from "./components/provider";
-import { kubernetesStackSettings, loadConfig, pulumiConfigSource } from "./config/load";
+import { kubernetesStackSettings, loadConfig, pulumiConfigSource, stackArgs } from "./config/load";
 
 const config = loadConfig(pulumiConfigSource());
 const provider = kubernetesProvider("kubernetes", config.kubernetes, kubernetesStackSettings());
-const harbor = new Harbor("harbor", config, { providers: [provider] });
+const harbor = new Harbor("harbor", stackArgs(config), { providers: [provider] });
 
 /** URL of Harbor's portal and API. */
 export const url = harbor.url;

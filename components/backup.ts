@@ -8,14 +8,15 @@
  *   a pre-backup hook that dumps the database inside its own pod.
  *
  * Either way `preUpgrade` is a Job the Helm release must depend on: named after the target chart
- * version, it is created once per upgrade and the release waits until it has succeeded.
+ * version, it runs once per upgrade (`ONCE_PER_INTENT_JOB`) and the release waits until it has
+ * succeeded; a failed one runs again at the next `pulumi up`.
  */
-import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupSpec, JobBackupSpec, VeleroBackupSpec } from "../config/backup";
 import {
   BACKUP_DEADLINE_SECONDS,
+  ONCE_PER_INTENT_JOB,
   PRE_UPGRADE_DEADLINE_SECONDS,
   VELERO_WAIT_RULES,
   backupImages,
@@ -41,7 +42,11 @@ export interface BackupArgs {
   /** `harbor:chart.version` and the Harbor version it installs. */
   chartVersion: string;
   harborVersion: string;
-  /** Versions deployed before this update, from the VersionGuard; empty on a first install. */
+  /**
+   * Versions the stack recorded as deployed before this target, from the VersionGuard; empty on a
+   * first install. The pre-upgrade Job prefers the cluster's `deployedVersion` ConfigMap and
+   * falls back to these only where that ConfigMap does not exist yet.
+   */
   previous: { chartVersion: pulumi.Input<string>; harborVersion: pulumi.Input<string> };
   /** The registry's claim (filesystem storage): archived when `spec.registry`. */
   registryClaim?: RegistryClaim;
@@ -75,6 +80,7 @@ function preUpgradeJobSpec(
           chartVersion: previous.chartVersion,
           harborVersion: previous.harborVersion,
           upgradeTo: args.chartVersion,
+          deployedVersionConfigMap: names.deployedVersion,
           placement: args.placement,
           imageRegistry: args.imageRegistry,
         },
@@ -82,23 +88,6 @@ function preUpgradeJobSpec(
       ),
     },
   };
-}
-
-/**
- * The VersionGuard's `backup` input: a hash of the pre-upgrade backup Job as it would be declared
- * (without the previous versions), empty when there is none. A change to it (a new target, image
- * or placement) re-creates the Job; the guard then records the deployed version as the previous
- * one, and the new Job correctly finds no upgrade to back up.
- */
-export function preUpgradeFingerprint(args: Omit<BackupArgs, "previous">): string {
-  const spec = args.spec;
-  if (spec.engine !== "job" || !spec.database) return "";
-  const names = backupNames(args.releaseName, args.namespace);
-  const job = {
-    name: names.preUpgradeJob(args.chartVersion),
-    spec: preUpgradeJobSpec(args, spec, names, { chartVersion: "", harborVersion: "" }),
-  };
-  return createHash("sha256").update(JSON.stringify(job)).digest("hex");
 }
 
 /** How long Pulumi waits for a pre-upgrade Job: its deadline plus time to be scheduled. */
@@ -239,12 +228,14 @@ export class Backup extends pulumi.ComponentResource {
             metadata: {
               ...meta(names.preUpgradeJob(args.chartVersion)),
               labels: backupLabels("pre-upgrade-backup"),
+              annotations: { ...ONCE_PER_INTENT_JOB.annotations },
             },
             spec: preUpgradeJobSpec(args, spec, names, args.previous),
           },
           {
             parent: this,
             dependsOn,
+            ignoreChanges: [...ONCE_PER_INTENT_JOB.ignoreChanges],
             customTimeouts: { create: PRE_UPGRADE_TIMEOUT, update: PRE_UPGRADE_TIMEOUT },
           },
         )
@@ -323,6 +314,7 @@ export class Backup extends pulumi.ComponentResource {
           name: names.preUpgradeJob(args.chartVersion),
           namespace: args.namespace,
           labels: backupLabels("pre-upgrade-backup"),
+          annotations: { ...ONCE_PER_INTENT_JOB.annotations },
         },
         spec: {
           backoffLimit: 0,
@@ -342,6 +334,7 @@ export class Backup extends pulumi.ComponentResource {
       {
         parent: this,
         dependsOn: [backup, binding],
+        ignoreChanges: [...ONCE_PER_INTENT_JOB.ignoreChanges],
         customTimeouts: { create: PRE_UPGRADE_TIMEOUT, update: PRE_UPGRADE_TIMEOUT },
       },
     );

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { CaProvidedTls, GeneratedTls, KeyAlgorithm, ProvidedTls } from "../config/types";
+import { forProgramAuthors, type Audience } from "../config/errors";
 import { lifetimeWarnings, parseCertificates } from "../config/pem";
 
 export interface CertificatesArgs {
@@ -20,6 +21,8 @@ export interface CertificatesArgs {
   caCommonName: string;
   /** Refuse to replace the generated CA (clients would stop trusting Harbor). */
   protect: boolean;
+  /** Who reads the warnings: a stack's operator (default) or a program's author (`args.` keys). */
+  audience?: Audience;
 }
 
 /** Key usages of the CA certificate. */
@@ -170,7 +173,12 @@ export class Certificates extends pulumi.ComponentResource {
         validityDays: t.validityDays,
         renewBeforeDays: t.renewBeforeDays,
       });
-      for (const warning of warnings) void pulumi.log.warn(warning, this);
+      for (const warning of warnings) {
+        void pulumi.log.warn(
+          args.audience === "program" ? forProgramAuthors(warning) : warning,
+          this,
+        );
+      }
     });
     // A certificate is public; unwrap the secret marking it inherits from secret config.
     this.certificate = pulumi.unsecret(pulumi.output(certificate));

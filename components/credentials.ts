@@ -8,7 +8,8 @@ export interface HarborCredentialsArgs {
   adminPassword?: pulumi.Input<string>;
   /**
    * Refuse to replace the encryption key and the token-signing key (a replacement would make
-   * Harbor's encrypted data unreadable and invalidate issued tokens).
+   * Harbor's encrypted data unreadable and invalidate issued tokens), and the generated database
+   * and admin passwords (`PROTECTED_PASSWORDS`).
    */
   protect: boolean;
 }
@@ -28,6 +29,28 @@ export const CREDENTIAL_LENGTHS = {
   databasePassword: 32,
 } as const;
 
+/**
+ * Generated passwords that outlive their first use, protected under `protect`. Every argument of a
+ * RandomPassword forces a new password (terraform-provider-random internal/provider/
+ * resource_password.go `passwordSchemaV3`: each attribute is `RequiresReplace`), and so does
+ * `pulumi up --replace`. PostgreSQL keeps the password it was initialised with, and Harbor sets
+ * the admin password only on its first start: a new `databasePassword` would lock core out of the
+ * internal database, a new `adminPassword` would make the `adminPassword` output and the
+ * registry-content API calls wrong. Their arguments are constants of this file
+ * (`CREDENTIAL_LENGTHS`, `passwordArgs`), pinned by test/credentials-protect.test.ts.
+ */
+export const PROTECTED_PASSWORDS = ["adminPassword", "databasePassword"] as const;
+
+/** Arguments of each generated password: letters and digits, Harbor's admin rule for the admin. */
+export function passwordArgs(role: keyof typeof CREDENTIAL_LENGTHS): random.RandomPasswordArgs {
+  return {
+    length: CREDENTIAL_LENGTHS[role],
+    special: false,
+    // Harbor requires upper case, lower case and digits in the admin password.
+    ...(role === "adminPassword" ? { minUpper: 2, minLower: 2, minNumeric: 2 } : {}),
+  };
+}
+
 /** Token-signing certificate lifetime: the registry trusts tokens signed by this key for ten years. */
 export const TOKEN_CERT_VALIDITY_HOURS = 10 * 365 * 24;
 
@@ -44,25 +67,14 @@ export class HarborCredentials extends pulumi.ComponentResource {
 
   constructor(name: string, args: HarborCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("harbor:core:Credentials", name, {}, opts);
-    const password = (
-      role: keyof typeof CREDENTIAL_LENGTHS,
-      extra: Partial<random.RandomPasswordArgs> = {},
-      protect = false,
-    ) =>
-      new random.RandomPassword(
-        `${name}-${role}`,
-        { length: CREDENTIAL_LENGTHS[role], special: false, ...extra },
-        { parent: this, protect },
-      );
+    const password = (role: keyof typeof CREDENTIAL_LENGTHS, protect = false) =>
+      new random.RandomPassword(`${name}-${role}`, passwordArgs(role), { parent: this, protect });
 
     this.adminPassword =
       args.adminPassword !== undefined
         ? pulumi.secret(args.adminPassword)
-        : pulumi.secret(
-            // Harbor requires upper case, lower case and digits.
-            password("adminPassword", { minUpper: 2, minLower: 2, minNumeric: 2 }).result,
-          );
-    const secretKey = password("secretKey", {}, args.protect);
+        : pulumi.secret(password("adminPassword", args.protect).result);
+    const secretKey = password("secretKey", args.protect);
     const registryPassword = password("registryPassword");
 
     const tokenKey = new tls.PrivateKey(
@@ -95,7 +107,7 @@ export class HarborCredentials extends pulumi.ComponentResource {
       registryHtpasswd: pulumi.secret(
         pulumi.interpolate`${REGISTRY_USERNAME}:${registryPassword.bcryptHash}`,
       ),
-      databasePassword: pulumi.secret(password("databasePassword").result),
+      databasePassword: pulumi.secret(password("databasePassword", args.protect).result),
       tokenKey: pulumi.secret(tokenKey.privateKeyPem),
       tokenCert: tokenCert.certPem,
     };

@@ -32,6 +32,7 @@ import {
   scanAllScheduleProvider,
   systemSettingsProvider,
 } from "../lib/harbor-api/providers";
+import { type AuthModeInputs, authModeGuardProvider } from "../lib/harbor-api/providers/auth-mode";
 
 /** The inputs of a provider, each one a Pulumi Input. */
 export type Args<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -201,6 +202,23 @@ export class HarborSystemSettings extends pulumi.dynamic.Resource {
       secretOptions(opts),
       DYNAMIC_MODULE,
       "SystemSettings",
+    );
+  }
+}
+
+/**
+ * Refuses a change of `harbor:auth.mode` that Harbor would refuse (users exist) in every preview,
+ * before anything changes (lib/harbor-api/providers/auth-mode.ts).
+ */
+export class HarborAuthModeGuard extends pulumi.dynamic.Resource {
+  constructor(name: string, args: Args<AuthModeInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(
+      authModeGuardProvider,
+      name,
+      { ...args },
+      secretOptions(opts),
+      DYNAMIC_MODULE,
+      "AuthModeGuard",
     );
   }
 }

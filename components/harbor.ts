@@ -8,8 +8,11 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { validateHarborArgs } from "../config/args";
+import { ConfigError, forProgramAuthors, type Audience } from "../config/errors";
+import { validatedStackConfig } from "../config/load";
+import type { HarborArgs } from "../config/harbor-args";
 import { hasRegistryContent } from "../config/registry-content";
-import type { HarborSettings } from "../config/types";
 import { userSettingsJson } from "../lib/auth";
 import type { RegistryClaim } from "../lib/backup";
 import {
@@ -30,29 +33,24 @@ import {
   podSecurityReportLevel,
   type ValuesContext,
 } from "../lib/values";
-import { Backup, preUpgradeFingerprint, type BackupArgs } from "./backup";
+import { Backup, type BackupArgs } from "./backup";
 import { Certificates } from "./certificates";
 import { CloudNativePgCluster, cloudNativePgClusterArgs } from "./cloudnative-pg";
 import { HarborCredentials } from "./credentials";
 import { HarborNamespace } from "./namespace";
+import { kubernetesProvider } from "./provider";
 import { NamespaceTrust } from "./namespace-trust";
 import { NodeTrust, nodeTrustNamespaceName } from "./node-trust";
+import { HarborAuthModeGuard } from "./harbor-resources";
 import { RegistryContent, type RobotAccount } from "./registry-content";
-import { HarborRelease } from "./release";
+import { HARBOR_RELEASE_FORMER_TYPE, HarborRelease } from "./release";
 import { Restore } from "./restore";
 import { RookBucket, rookBucketArgs } from "./rook-bucket";
 import { RouteCertificateGrant } from "./route-grant";
 import { HarborStorage } from "./storage";
-import { VersionGuard } from "./version-guard";
+import { VersionGuard, deployedVersionRecord } from "./version-guard";
 
-/**
- * Arguments of `Harbor`: the typed configuration a stack's `harbor:` keys produce (`loadConfig`),
- * so a program that builds `Harbor` itself gets the same validation by passing its settings through
- * `loadConfig`/`toHarborConfig`, or writes them directly. Secrets are Inputs and are wrapped as
- * Pulumi secrets here. The cluster is the Kubernetes provider in the resource options
- * (`harbor:kubernetes` only configures the provider `index.ts` builds).
- */
-export type HarborArgs = HarborSettings;
+export type { HarborArgs, JsonValue } from "../config/harbor-args";
 
 /** Where docker and containerd look for the registry's CA. */
 export type ClientTrustPaths = ReturnType<typeof trustPaths>;
@@ -99,9 +97,38 @@ export class Harbor extends pulumi.ComponentResource {
   /** The chart install (Release or Chart) everything that talks to Harbor waits for. */
   public readonly release: HarborRelease;
 
-  constructor(name: string, args: HarborArgs, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * @param name The component's name; its children are named `<name>-<role>`.
+   * @param harborArgs Harbor's settings, validated here with the stack configuration's rules: a
+   *   problem throws `ConfigError` naming `args.<key>` before anything is registered; a secret
+   *   Output's content is checked once its value is known.
+   * @param opts Resource options. The cluster is the Kubernetes provider in `provider`/`providers`
+   *   (or the default provider), unless `harborArgs.kubernetes` builds one.
+   */
+  constructor(name: string, harborArgs: HarborArgs, opts?: pulumi.ComponentResourceOptions) {
+    const args = validateHarborArgs(name, harborArgs);
     super("harbor:index:Harbor", name, {}, opts);
-    for (const warning of args.warnings) void pulumi.log.warn(warning, this);
+    // Warnings name `harbor:` keys for a stack's operator, `args.` for a program's author.
+    const audience: Audience = validatedStackConfig(harborArgs) ? "stack" : "program";
+    for (const warning of args.warnings) {
+      void pulumi.log.warn(audience === "program" ? forProgramAuthors(warning) : warning, this);
+    }
+    // `args.kubernetes` builds the provider every child uses; given as well as a provider in the
+    // resource options, which cluster is meant is ambiguous: refused.
+    let provider: pulumi.ProviderResource | undefined;
+    if (harborArgs.kubernetes !== undefined) {
+      if (this.getProvider("kubernetes::Provider") !== undefined) {
+        throw new ConfigError(
+          [
+            "args.kubernetes cannot be combined with a Kubernetes provider in the resource options (provider, providers, or one inherited from a parent): give the cluster in one place",
+          ],
+          `Harbor ${JSON.stringify(name)}`,
+        );
+      }
+      provider = kubernetesProvider(`${name}-kubernetes`, args.kubernetes, {}, { parent: this });
+    }
+    /** Options of a direct child: this component as parent, and the provider args built. */
+    const parent = { parent: this, ...(provider ? { providers: [provider] } : {}) };
     const names = harborObjectNames(args.releaseName);
     const registry = registryAddress(args);
     const harborVersion = SUPPORTED_CHART_VERSIONS[args.chart.version];
@@ -126,19 +153,25 @@ export class Harbor extends pulumi.ComponentResource {
       protect: args.protect,
     };
 
-    // Refuses a lower chart version before anything else changes: every child waits for it.
+    // Refuses a lower chart version or an accidental move before anything else changes: every
+    // child waits for it.
     const guard = new VersionGuard(
       `${name}-upgrade`,
       {
         chartVersion: args.chart.version,
         harborVersion,
-        backup: backupArgs ? preUpgradeFingerprint(backupArgs) : "",
+        releaseName: args.releaseName,
+        namespace: args.namespace,
+        deployMode: args.deployMode,
+        relocateFrom: args.relocateFrom,
       },
-      { parent: this },
+      parent,
     );
-    // Before this component existed its children were registered at the stack's top level.
+    // Before this component existed its children were registered at the stack's top level. Each
+    // alias is one alternative URN; fields it leaves out are the child's own (the engine's
+    // step_generator.go collapseAliasToUrn), and the children's children follow their parent.
     const child = (extra?: pulumi.CustomResourceOptions): pulumi.ComponentResourceOptions => ({
-      parent: this,
+      ...parent,
       aliases: [{ parent: pulumi.rootStackResource }],
       ...extra,
       dependsOn: [guard, ...((extra?.dependsOn as pulumi.Resource[] | undefined) ?? [])],
@@ -168,6 +201,7 @@ export class Harbor extends pulumi.ComponentResource {
               sans: serverSans(args),
               caCommonName: `Harbor CA (${pulumi.getStack()}/${args.namespace})`,
               protect: args.protect,
+              audience,
             },
             inNamespace,
           );
@@ -196,14 +230,14 @@ export class Harbor extends pulumi.ComponentResource {
     const database =
       clusterArgs &&
       new CloudNativePgCluster(`${name}-database`, clusterArgs, {
-        parent: this,
+        ...parent,
         dependsOn: [guard, harborNamespace, storage],
       });
     const bucketArgs = rookBucketArgs(args, harborNamespace.name);
     const bucket =
       bucketArgs &&
       new RookBucket(`${name}-bucket`, bucketArgs, {
-        parent: this,
+        ...parent,
         dependsOn: [guard, harborNamespace],
       });
     const backup =
@@ -217,8 +251,21 @@ export class Harbor extends pulumi.ComponentResource {
             harborVersion: guard.previousHarborVersion,
           },
         },
-        { parent: this, dependsOn: [guard, harborNamespace, storage] },
+        { ...parent, dependsOn: [guard, harborNamespace, storage] },
       );
+
+    // Refuses, in every preview, an auth.mode change Harbor would refuse once users exist.
+    const authGuard = new HarborAuthModeGuard(
+      `${name}-auth-mode`,
+      {
+        apiUrl: args.content.api.url ?? deriveExternalURL(args),
+        apiCaCertificate: certificates ? certificates.caCertificate : "",
+        adminPassword: pulumi.secret(credentials.adminPassword),
+        healthTimeoutSeconds: args.content.api.healthTimeoutSeconds,
+        authMode: args.auth.mode,
+      },
+      { parent: this, dependsOn: [guard] },
+    );
 
     const s3Credentials =
       args.objectStorage?.type === "s3" ? args.objectStorage.credentials : undefined;
@@ -228,7 +275,7 @@ export class Harbor extends pulumi.ComponentResource {
       credentials: credentials.values,
       storageClassName: args.storage.className,
       s3SecretName: s3Credentials ? names.s3Secret : undefined,
-      userSettings: userSettingsJson(args.auth),
+      userSettings: userSettingsJson(args.auth, args.content.system),
     };
 
     this.release = new HarborRelease(
@@ -246,6 +293,8 @@ export class Harbor extends pulumi.ComponentResource {
             : [],
       },
       child({
+        // Its old URN differs in parent and type at once: one alias naming both.
+        aliases: [{ parent: pulumi.rootStackResource, type: HARBOR_RELEASE_FORMER_TYPE }],
         dependsOn: [
           harborNamespace,
           storage,
@@ -254,9 +303,25 @@ export class Harbor extends pulumi.ComponentResource {
           ...(bucket ? [bucket] : []),
           // An upgrade waits for its backup.
           ...(backup?.preUpgrade ? [backup.preUpgrade] : []),
+          authGuard,
         ],
       }),
     );
+
+    // What now runs, for the next pre-upgrade backup: written only once the release succeeded.
+    if (backup?.preUpgrade && args.backup?.engine === "job") {
+      deployedVersionRecord(
+        `${name}-upgrade-deployed`,
+        {
+          namespace: harborNamespace.name,
+          configMapName: backup.names.deployedVersion,
+          chartVersion: args.chart.version,
+          harborVersion,
+          releaseName: args.releaseName,
+        },
+        { parent: this, dependsOn: [this.release] },
+      );
+    }
 
     if (args.restore && backup && args.backup?.engine === "job") {
       new Restore(
@@ -277,7 +342,7 @@ export class Harbor extends pulumi.ComponentResource {
           placement,
           imageRegistry: args.imageRegistry,
         },
-        { parent: this, dependsOn: [this.release, backup] },
+        { ...parent, dependsOn: [this.release, backup] },
       );
     }
 
@@ -339,7 +404,7 @@ export class Harbor extends pulumi.ComponentResource {
             releaseName: args.releaseName,
             dependsOn: [this.release],
           },
-          { parent: this, dependsOn: [guard] },
+          { ...parent, dependsOn: [guard] },
         )
       : undefined;
 
@@ -354,7 +419,7 @@ export class Harbor extends pulumi.ComponentResource {
     this.tlsSecretName = certificates ? certificates.secretName : pulumi.output("");
     this.adminUsername = pulumi.output("admin");
     this.adminPassword = pulumi.secret(credentials.adminPassword);
-    this.clientTrustPaths = pulumi.output(trustPaths(args));
+    this.clientTrustPaths = pulumi.output(trustPaths(args, args.trust.nodes));
     this.chartValues = pulumi.output(reviewableValues(args, valuesContext)) as pulumi.Output<
       Record<string, unknown>
     >;

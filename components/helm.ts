@@ -8,17 +8,24 @@ export type HelmInstall = k8s.helm.v3.Release | k8s.helm.v4.Chart;
 /**
  * Installs a chart the way `deployMode` says: `release` -> `${name}-release` (helm.v3.Release,
  * visible to `helm list`), `chart` -> `${name}-chart` (helm.v4.Chart, one Pulumi resource per
- * rendered object). `chartTransforms` apply to the Chart's rendered children only.
+ * rendered object). `chartTransforms` apply to the Chart's rendered children only;
+ * `releaseHooks` (resource hooks) to the Release only.
  */
 export function installChart(
   name: string,
   deployMode: DeployMode,
   args: { release: k8s.helm.v3.ReleaseArgs; chart: k8s.helm.v4.ChartArgs },
-  opts: pulumi.ComponentResourceOptions & { chartTransforms?: pulumi.ResourceTransform[] },
+  opts: pulumi.ComponentResourceOptions & {
+    chartTransforms?: pulumi.ResourceTransform[];
+    releaseHooks?: () => pulumi.ResourceHookBinding;
+  },
 ): HelmInstall {
-  const { chartTransforms, ...options } = opts;
+  const { chartTransforms, releaseHooks, ...options } = opts;
   if (deployMode === "release") {
-    return new k8s.helm.v3.Release(`${name}-release`, args.release, options);
+    return new k8s.helm.v3.Release(`${name}-release`, args.release, {
+      ...options,
+      ...(releaseHooks ? { hooks: releaseHooks() } : {}),
+    });
   }
   return new k8s.helm.v4.Chart(`${name}-chart`, args.chart, {
     ...options,

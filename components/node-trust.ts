@@ -52,6 +52,13 @@ export const NODE_TRUST_NAME = "harbor-node-trust";
 export const CA_CHECKSUM_ANNOTATION = "checksum/ca-certificate";
 
 /**
+ * Pod template annotation with the SHA-256 of Harbor's own `hosts.toml` (containerd only): a new
+ * form of the file (a program upgrade, such as the `[host]` table containerd 1.6 needs) rolls the
+ * pods, which rewrite it; the ConfigMap alone changing would leave the nodes' files as they were.
+ */
+export const HOSTS_TOML_CHECKSUM_ANNOTATION = "checksum/hosts-toml";
+
+/**
  * Pod template annotation with the SHA-256 of the mirror files (only when there are mirrors): a
  * changed `hosts.toml` (another project, registry or CA path) rolls the pods, which rewrite it.
  */
@@ -90,15 +97,34 @@ export function registryTrustDir(hostsDir: string, registry: string): string {
 }
 
 /**
- * containerd's `hosts.toml` for the registry: Harbor itself is the server, verified with the CA
- * written beside it. Paths are the node's, because containerd reads them.
+ * containerd's `hosts.toml` for the registry: Harbor itself, verified with the CA written beside
+ * it. Paths are the node's, because containerd reads them.
+ *
+ * Harbor is described twice, on purpose (containerd's remotes/docker/config/hosts.go):
+ * - the `[host."https://<registry>"]` table, because containerd 1.6 and 1.7 before 1.7.32 reject a
+ *   file without one (`parseHostsFile` -> `getSortedHosts`: "invalid `host` tree", containerd
+ *   #10027), log `failed to decode hosts.toml` and fall back to the certificate files beside it,
+ *   which for a loopback address means plain HTTP against Harbor's TLS port;
+ * - the top-level `server` with the same capabilities and CA, because every version appends the
+ *   top-level entry as the last host to try (`parseHostsFile`, `ConfigureHosts`) and moves on to
+ *   it when Harbor answers 404: without the CA there, a missing image would end in
+ *   `x509: certificate signed by unknown authority` instead of `not found`.
  */
 export function hostsToml(registry: string, caPath: string): string {
+  const server = JSON.stringify(`https://${registry}`);
+  const capabilities = `capabilities = ["pull", "resolve", "push"]`;
+  const ca = `ca = ${JSON.stringify(caPath)}`;
   return [
     `# Written by the ${NODE_TRUST_NAME} DaemonSet (Pulumi); local changes are overwritten.`,
-    `server = ${JSON.stringify(`https://${registry}`)}`,
-    `capabilities = ["pull", "resolve", "push"]`,
-    `ca = ${JSON.stringify(caPath)}`,
+    "# containerd 1.6 and 1.7 (before 1.7.32) need the [host] table; the top-level server, tried",
+    "# last, is the same Harbor with the same CA, so a missing image reports not found, not x509.",
+    `server = ${server}`,
+    capabilities,
+    ca,
+    "",
+    `[host.${server}]`,
+    `  ${capabilities}`,
+    `  ${ca}`,
     "",
   ].join("\n");
 }
@@ -314,6 +340,11 @@ export function nodeTrustDaemonSetSpec(
   const annotations: Record<string, pulumi.Input<string>> = {
     [CA_CHECKSUM_ANNOTATION]: input.caSha256,
   };
+  if (input.runtime === "containerd") {
+    annotations[HOSTS_TOML_CHECKSUM_ANNOTATION] = sha256(
+      hostsToml(input.registry, `${hostDir}/ca.crt`),
+    );
+  }
   if (input.mirrors && input.mirrors.length > 0) {
     annotations[MIRRORS_CHECKSUM_ANNOTATION] = mirrorsChecksum(input.mirrors);
   }
@@ -367,6 +398,18 @@ export function nodeTrustDaemonSetSpec(
     },
   };
 }
+
+/**
+ * Await policy of the node-trust DaemonSet: `pulumi up` does not wait for its rollout. It runs on
+ * every node (it tolerates every taint, and the DaemonSet controller adds the not-ready and
+ * unreachable tolerations itself), so a node that is NotReady holds a Pod that never becomes
+ * available, and pulumi-kubernetes' DaemonSet awaiter (provider/pkg/await/daemonset.go, ready only
+ * at kstatus Current, 10 minutes by default) would fail every `up` and, through its `Read`, every
+ * refresh. `pulumi.com/skipAwait` (provider/pkg/metadata/overrides.go `SkipAwaitLogic`,
+ * `ReadyCondition`) turns both off; each node installs the files when its Pod starts, and
+ *  `kubectl -n <harbor namespace>-node-trust rollout status ds/harbor-node-trust` shows the progress.
+ */
+export const NODE_TRUST_AWAIT = { "pulumi.com/skipAwait": "true" } as const;
 
 /**
  * Opt-in DaemonSet (`harbor:trust.nodes`) that writes the CA, and for containerd a `hosts.toml`,
@@ -425,6 +468,7 @@ export class NodeTrust extends pulumi.ComponentResource {
           name: NODE_TRUST_NAME,
           namespace: this.namespace,
           labels: { ...NODE_TRUST_LABELS },
+          annotations: { ...NODE_TRUST_AWAIT },
         },
         spec: nodeTrustDaemonSetSpec({
           image: mirrorImage(args.image, args.imageRegistry),

@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { RegistryContentSettings } from "../config/registry-content";
+import type { RegistrySecret } from "../config/registry-facts";
 import {
   configKey,
   dockerConfigJson,
@@ -14,6 +15,8 @@ import {
   nameSlug,
   PULL_SECRET_LABELS,
   pullSecretName,
+  registryAccessKey,
+  registryAccessSecret,
   registryUrl,
   replicationTrigger,
   retentionRules,
@@ -39,8 +42,11 @@ import {
  * `registrySecrets` plain or already a Pulumi secret.
  */
 export type RegistryContentSpec = Omit<RegistryContentSettings, "registrySecrets"> & {
-  /** `harbor:registrySecrets`: registry name -> secret (wrapped as a secret here). */
-  registrySecrets?: pulumi.Input<Record<string, string>>;
+  /**
+   * `harbor:registrySecrets`: registry name -> secret, a password or token (Quay: its JSON
+   * document); wrapped as a secret here.
+   */
+  registrySecrets?: pulumi.Input<Record<string, RegistrySecret>>;
 };
 
 export interface RegistryContentArgs {
@@ -96,7 +102,7 @@ export class RegistryContent extends pulumi.ComponentResource {
     const registrySecrets = pulumi.secret(pulumi.output(c.registrySecrets ?? {}));
     const registries: Record<string, HarborRegistryEndpoint> = {};
     for (const [key, r] of Object.entries(c.registries)) {
-      const secret = registrySecrets.apply((s) => s[key] ?? "");
+      const secret = registrySecrets.apply((s) => registryAccessSecret(s[key]));
       registries[key] = new HarborRegistryEndpoint(
         `${name}-registry-${key}`,
         {
@@ -107,7 +113,7 @@ export class RegistryContent extends pulumi.ComponentResource {
           type: r.type,
           url: registryUrl(r),
           description: r.description,
-          accessKey: r.accessKey ?? "",
+          accessKey: registryAccessKey(r),
           accessSecret: pulumi.secret(secret),
         },
         root,
@@ -145,7 +151,7 @@ export class RegistryContent extends pulumi.ComponentResource {
               key,
               "members",
               member.kind === "user" ? "users" : "groups",
-              member.name,
+              member.key,
             ),
             projectId: project.id,
             projectName: key,
@@ -153,7 +159,12 @@ export class RegistryContent extends pulumi.ComponentResource {
             name: member.name,
             role: member.role,
           },
-          child,
+          member.formerResourceName
+            ? {
+                ...child,
+                aliases: [{ name: `${name}-project-${key}-${member.formerResourceName}` }],
+              }
+            : child,
         );
       }
       if (p.retention) {
@@ -165,7 +176,7 @@ export class RegistryContent extends pulumi.ComponentResource {
             configKey: configKey("projects", key, "retention"),
             projectId: project.id,
             projectName: key,
-            rules: retentionRules(p.retention),
+            rules: retentionRules(p.retention, p.proxyCache !== undefined),
             cron: p.retention.schedule,
             takeOverDefault: p.proxyCache !== undefined,
           },
@@ -273,7 +284,9 @@ export class RegistryContent extends pulumi.ComponentResource {
         root,
       );
     }
-    if (c.system) {
+    // Under LDAP or OIDC authentication Harbor's configuration is read-only through its API
+    // (CONFIG_OVERWRITE_JSON): the Harbor component passes `system` in that document instead.
+    if (c.system && args.authMode === "database") {
       new HarborSystemSettings(
         `${name}-system`,
         {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ChartSpec, DeployMode } from "../config/types";
 import type { HarborValues } from "../lib/harbor-values";
 import { installChart, type HelmInstall } from "./helm";
+import { engineRegistersHooks, releaseVersionHook } from "./version-guard";
 
 export interface HarborReleaseArgs {
   /** Namespace to install into (created by the program). */
@@ -28,7 +29,10 @@ export interface HarborReleaseArgs {
   };
 }
 
-/** Seconds Helm waits for Harbor to become ready: the first start migrates the database. */
+/**
+ * Seconds `pulumi up` waits for Harbor to become ready: the first start migrates the database.
+ * The Release's Helm timeout, and in chart mode every rendered object's await timeout.
+ */
 export const RELEASE_TIMEOUT_SECONDS = 900;
 
 /** Arguments of the helm.v3.Release (pure; tests call it directly). */
@@ -70,6 +74,30 @@ export function chartSource(chart: ChartSpec): {
 }
 
 /**
+ * A transform for helm.v4.Chart's children that gives each object the release path's await
+ * timeout. pulumi-kubernetes waits for a chart object as for any other (provider/pkg/await/await.go
+ * `Creation`/`Update`: 10 minutes unless the resource's custom timeout, else its
+ * `pulumi.com/timeoutSeconds` annotation, says otherwise; provider/pkg/metadata/overrides.go
+ * `TimeoutDuration`), and helm.v4.Chart sets neither for the objects it renders
+ * (provider/pkg/provider/helm/v4/chart.go). The transform sets `customTimeouts`, which the engine
+ * sends with each create and update, so the objects themselves stay as the chart rendered them.
+ * Components (the Chart itself) are left alone.
+ */
+export function chartAwaitTimeouts(seconds: number): pulumi.ResourceTransform {
+  const timeout = `${seconds}s`;
+  return (args) => {
+    if (!args.custom) return undefined;
+    return {
+      props: args.props,
+      opts: {
+        ...args.opts,
+        customTimeouts: { create: timeout, update: timeout, ...args.opts.customTimeouts },
+      },
+    };
+  };
+}
+
+/**
  * A transform for helm.v4.Chart's children that marks the `data` of the named ConfigMaps secret
  * (pure apart from wrapping; tests call it directly).
  */
@@ -87,6 +115,13 @@ export function secretConfigMapData(names: readonly string[]): pulumi.ResourceTr
   };
 }
 
+/**
+ * The type this component registered as before the `Harbor` component existed, at the stack's top
+ * level: an alias to its old URN names both that parent and this type in ONE alias
+ * (`{parent: rootStackResource, type: HARBOR_RELEASE_FORMER_TYPE}`).
+ */
+export const HARBOR_RELEASE_FORMER_TYPE = "harbor:core:Harbor";
+
 /** Harbor itself: goharbor's chart with the program's values. */
 export class HarborRelease extends pulumi.ComponentResource {
   /** The Helm release or chart resource. */
@@ -95,16 +130,7 @@ export class HarborRelease extends pulumi.ComponentResource {
   public readonly status?: pulumi.Output<k8s.types.output.helm.v3.ReleaseStatus>;
 
   constructor(name: string, args: HarborReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Before the `Harbor` component existed this class registered as `harbor:core:Harbor`.
-    super(
-      "harbor:core:HarborRelease",
-      name,
-      {},
-      {
-        ...opts,
-        aliases: [...(opts?.aliases ?? []), { type: "harbor:core:Harbor" }],
-      },
-    );
+    super("harbor:core:HarborRelease", name, {}, opts);
     const dependsOn: pulumi.Resource[] = [];
     if (args.s3Credentials) {
       dependsOn.push(
@@ -136,8 +162,15 @@ export class HarborRelease extends pulumi.ComponentResource {
       {
         parent: this,
         dependsOn,
-        chartTransforms: args.sensitiveConfigMaps?.length
-          ? [secretConfigMapData(args.sensitiveConfigMaps)]
+        chartTransforms: [
+          chartAwaitTimeouts(RELEASE_TIMEOUT_SECONDS),
+          ...(args.sensitiveConfigMaps?.length
+            ? [secretConfigMapData(args.sensitiveConfigMaps)]
+            : []),
+        ],
+        // The release refuses to go to a lower chart version than the one it reports running.
+        releaseHooks: engineRegistersHooks()
+          ? () => ({ beforeUpdate: [releaseVersionHook(`${name}-chart-version`)] })
           : undefined,
       },
     );

@@ -10,13 +10,16 @@
  * 3. start: scale them back up, resume the CronJob, wait for core.
  *
  * A failed step stops the chain with Harbor stopped and the cause in the Job's log; docs/backups.md
- * says how to continue. The Jobs are named after the backup, so each backup is restored once;
- * remove `harbor:restore` afterwards.
+ * says how to continue: the next `pulumi up` runs the failed step again (`pulumi.com/replaceUnready`).
+ * The Jobs are named after the backup and run once per backup (`ONCE_PER_INTENT_JOB`): a later
+ * change (chart version, replicas, placement, image registry) never runs a kept restore again; a
+ * new `harbor:restore.from` runs one new restore. Remove `harbor:restore` afterwards.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { JobBackupSpec } from "../config/backup";
 import {
+  ONCE_PER_INTENT_JOB,
   RESTORE_DEADLINE_SECONDS,
   backupLabels,
   backupNames,
@@ -115,7 +118,10 @@ export class Restore extends pulumi.ComponentResource {
       new k8s.batch.v1.Job(
         `${name}-${role}`,
         {
-          metadata: meta(jobNames[role]),
+          metadata: {
+            ...meta(jobNames[role]),
+            annotations: { ...ONCE_PER_INTENT_JOB.annotations },
+          },
           spec: {
             // A failed step is not retried blindly: its log says what to do.
             backoffLimit: 0,
@@ -127,6 +133,7 @@ export class Restore extends pulumi.ComponentResource {
         {
           parent: this,
           dependsOn,
+          ignoreChanges: [...ONCE_PER_INTENT_JOB.ignoreChanges],
           customTimeouts: { create: STEP_TIMEOUT, update: STEP_TIMEOUT },
         },
       );

@@ -7,6 +7,7 @@ import {
   bucketNamePrefix,
   rookBucketProvisioner,
 } from "../lib/high-availability";
+import { STORAGE_CLASS_REPLACEMENT } from "./storage";
 
 /** A bucket StorageClass the program creates for a CephObjectStore. */
 export interface ObjectStoreBucketClass {
@@ -133,7 +134,7 @@ export class RookBucket extends pulumi.ComponentResource {
           metadata: { name: args.bucketClass.name, labels },
           ...bucketStorageClassArgs(args.bucketClass),
         },
-        { parent: this, ...guard },
+        { parent: this, ...guard, ...STORAGE_CLASS_REPLACEMENT },
       );
       this.className = this.storageClass.metadata.name;
     } else {

@@ -146,6 +146,21 @@ function rookClassArgs(storage: RookStorage): StorageClassSpec {
 }
 
 /**
+ * Resource options of every StorageClass the program creates. Kubernetes refuses to change a
+ * StorageClass's `parameters`, `provisioner`, `reclaimPolicy` and `volumeBindingMode`
+ * (kubernetes pkg/apis/storage/validation/validation.go `ValidateStorageClassUpdate`), but
+ * pulumi-kubernetes replaces on only the first two (provider/pkg/provider/diff.go `forceNew`), so
+ * a new `reclaimPolicy` or binding mode would be planned as an update the API server rejects. A
+ * change of any of them replaces the class instead; its name is fixed, so the old class goes first
+ * (existing volumes keep their own reclaim policy). A protected class refuses the replacement at
+ * preview.
+ */
+export const STORAGE_CLASS_REPLACEMENT = {
+  replaceOnChanges: ["parameters", "provisioner", "reclaimPolicy", "volumeBindingMode"],
+  deleteBeforeReplace: true,
+} satisfies pulumi.CustomResourceOptions;
+
+/**
  * The StorageClass every Harbor claim uses. For `existing` it only names the operator's class;
  * otherwise it creates a class of its own (never marked as the cluster default), and first what
  * the class needs: the provisioner (local-path, NFS) or the Ceph pool (rook).
@@ -233,6 +248,7 @@ export class HarborStorage extends pulumi.ComponentResource {
           protect: args.protect,
           retainOnDelete: args.protect,
           dependsOn: prerequisite ? [prerequisite] : [],
+          ...STORAGE_CLASS_REPLACEMENT,
         },
       );
       this.className = this.storageClass.metadata.name;

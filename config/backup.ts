@@ -114,7 +114,8 @@ export const backupSchema = variants("engine", "job", [
     // Any value is refused by the cross-check (engine velero writes to Velero's own storage); it
     // is parsed as opaque so the message can say why instead of "not a known key".
     target: z
-      .custom<unknown>(() => true)
+      .custom<never>(() => true)
+      .meta({ tsType: "never" })
       .optional()
       .describe("Not used: Velero writes to its own storage location (any value is refused)."),
     velero: strictObject({

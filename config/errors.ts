@@ -11,18 +11,33 @@ import { ALLOWED_KEYS_MARKER, quoted } from "./primitives";
  * before any resource is registered.
  */
 export class ConfigError extends pulumi.RunError {
-  constructor(public readonly problems: string[]) {
+  /**
+   * `component`, for the arguments of a component (`Harbor "registry"`): every line of the
+   * message names it, and `problems` name the argument (`args.hostname ...`).
+   */
+  constructor(
+    public readonly problems: string[],
+    component?: string,
+  ) {
     super(
-      `Invalid Harbor configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${p}`).join("\n"),
+      component === undefined
+        ? `Invalid Harbor configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+            problems.map((p) => `  - ${p}`).join("\n")
+        : problems.map((p) => `${component}: ${p}`).join("\n"),
     );
     this.name = "ConfigError";
   }
 }
 
-/** `harbor:a.b[0].c`; segments that are not identifiers are quoted. */
-export function keyName(path: readonly PropertyKey[]): string {
-  let out = "harbor:";
+/**
+ * Who reads a message: the operator of a stack (`harbor:` keys, `pulumi config set` advice) or
+ * the author of a program that builds the component (`args.` paths, no CLI advice).
+ */
+export type Audience = "stack" | "program";
+
+/** `harbor:a.b[0].c` (`args.a.b[0].c` for a program); segments that are not identifiers are quoted. */
+export function keyName(path: readonly PropertyKey[], audience: Audience = "stack"): string {
+  let out = audience === "stack" ? "harbor:" : "args.";
   path.forEach((seg, i) => {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][\w-]*$/.test(String(seg))) out += (i === 0 ? "" : ".") + String(seg);
@@ -151,10 +166,47 @@ export function issueMessage(issue: z.core.$ZodRawIssue): string {
 }
 
 /**
+ * A message written for the stack file, as a program author reads it: `harbor:<key>` is
+ * `args.<key>`, and `pulumi config set` advice says which argument to pass instead. Quoted values
+ * (JSON strings in the message) are left as they are.
+ */
+export function forProgramAuthors(message: string): string {
+  // Advice first: a command in backticks may quote its own arguments.
+  const advised = message
+    .replace(
+      /(?:remove it and )?set(?: it)? with `pulumi config set(?: --secret)? harbor:([\w.]+)[^`]*`/g,
+      "pass it as args.$1",
+    )
+    .replace(/ \(`pulumi config set --secret`\)/g, " (the secret arguments)")
+    .replace(/`pulumi config set[^`]*`/g, "the argument");
+  return advised
+    .split(/("(?:[^"\\]|\\.)*")/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part
+            .replace(/harbor:(?=[A-Za-z])/g, "args.")
+            .replace("see the configuration reference in README.md", "see HarborArgs"),
+    )
+    .join("");
+}
+
+/**
  * One line per problem. `secretKeys` are the top-level keys whose values must never be echoed;
- * `topLevelKeys` are the known `harbor:` keys, for suggestions on a misspelt one.
+ * `topLevelKeys` are the known `harbor:` keys, for suggestions on a misspelt one. `audience`
+ * decides how keys are named (`harbor:` for a stack, `args.` for a program).
  */
 export function formatIssues(
+  issues: readonly z.core.$ZodIssue[],
+  secretKeys: readonly string[],
+  topLevelKeys: readonly string[],
+  audience: Audience = "stack",
+): string[] {
+  const lines = stackLines(issues, secretKeys, topLevelKeys);
+  return audience === "stack" ? lines : lines.map(forProgramAuthors);
+}
+
+function stackLines(
   issues: readonly z.core.$ZodIssue[],
   secretKeys: readonly string[],
   topLevelKeys: readonly string[],

@@ -2,15 +2,18 @@
  * The one place that reads `harbor:` configuration: raw values in, a validated `HarborConfig` out,
  * or a `ConfigError` listing every problem before anything is deployed.
  */
+import type { RegistrySecret } from "./registry-facts";
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import { ConfigError, formatIssues, issueMessage, show } from "./errors";
+import { ConfigError, formatIssues, issueMessage, show, type Audience } from "./errors";
+import type { HarborArgs } from "./harbor-args";
 import { backupWarnings, toBackupSpecs } from "./backup";
 import {
   OBJECT_KEYS,
   SECRET_KEYS,
   UNKNOWN_SECRET,
+  adminPasswordWarnings,
   backupContext,
+  namespaceWarnings,
   rawConfigSchema,
   storageClassName,
   type RawConfig,
@@ -48,35 +51,56 @@ const runtimeSecrets = pulumi.runtime as typeof pulumi.runtime & {
 };
 
 /**
- * The kubernetes provider's own stack settings (`pulumi config set kubernetes:context lab`). The
- * default provider reads them itself; the program's explicit provider gets them passed on.
+ * The kubernetes provider's own stack settings (`pulumi config set kubernetes:context lab`), the
+ * provider's configuration keys (pulumi-kubernetes provider/pkg/provider/provider.go `Configure`
+ * reads each as `kubernetes:config:<key>`). The default provider reads them itself; the program's
+ * explicit provider does not, so they are passed on.
  */
 export interface KubernetesStackSettings {
   context?: string;
   cluster?: string;
+  /** Only a change of this value replaces the provider (and so every resource); see provider.ts. */
+  clusterIdentifier?: string;
   kubeconfig?: pulumi.Input<string>;
   namespace?: string;
   renderYamlToDirectory?: string;
   enableServerSideApply?: boolean;
+  /** Patch Secrets in place instead of replacing them (the program turns it on unless set). */
+  enableSecretMutable?: boolean;
+  /** Patch ConfigMaps in place instead of replacing them (the program turns it on unless set). */
+  enableConfigMapMutable?: boolean;
+  /** Server-side apply takes over an object that already exists instead of failing the create. */
+  upsertExistingObjects?: boolean;
+  enablePatchForce?: boolean;
+  alwaysRender?: boolean;
   skipUpdateUnreachable?: boolean;
   deleteUnreachable?: boolean;
   suppressDeprecationWarnings?: boolean;
   suppressHelmHookWarnings?: boolean;
+  helmReleaseSettings?: Record<string, unknown>;
+  kubeClientSettings?: Record<string, unknown>;
 }
 
 const KUBERNETES_STRING_SETTINGS = [
   "context",
   "cluster",
+  "clusterIdentifier",
   "namespace",
   "renderYamlToDirectory",
 ] as const;
 const KUBERNETES_BOOLEAN_SETTINGS = [
   "enableServerSideApply",
+  "enableSecretMutable",
+  "enableConfigMapMutable",
+  "upsertExistingObjects",
+  "enablePatchForce",
+  "alwaysRender",
   "skipUpdateUnreachable",
   "deleteUnreachable",
   "suppressDeprecationWarnings",
   "suppressHelmHookWarnings",
 ] as const;
+const KUBERNETES_OBJECT_SETTINGS = ["helmReleaseSettings", "kubeClientSettings"] as const;
 
 /** Reads the running stack's `kubernetes:` settings from the Pulumi runtime. */
 export function kubernetesStackSettings(): KubernetesStackSettings {
@@ -88,6 +112,10 @@ export function kubernetesStackSettings(): KubernetesStackSettings {
   }
   for (const key of KUBERNETES_BOOLEAN_SETTINGS) {
     const value = config.getBoolean(key);
+    if (value !== undefined) settings[key] = value;
+  }
+  for (const key of KUBERNETES_OBJECT_SETTINGS) {
+    const value = config.getObject<Record<string, unknown>>(key);
     if (value !== undefined) settings[key] = value;
   }
   const kubeconfig = config.getSecret("kubeconfig");
@@ -130,42 +158,69 @@ export function loadConfig(source: ConfigSource): HarborConfig {
     ...SECRET_KEYS,
     ...Object.keys(source.values).filter((k) => source.isSecret(k)),
   ];
-  return parseConfig(raw, source.stack, secretKeys, problems);
+  const parsed = parseRaw(raw, secretKeys, "stack", problems);
+  if (problems.length > 0 || parsed === undefined) throw new ConfigError(problems);
+  // The stack program decides `protect` from the stack's name; the component never does.
+  const protect = parsed.protect ?? !isDevStack(source.stack);
+  const config = toHarborConfig(parsed, protect);
+  const args = toStackArgs(parsed, protect);
+  argsOfConfig.set(config, args);
+  configOfArgs.set(args, config);
+  return config;
 }
 
 /**
- * Schema validation and derived defaults, shared by `loadConfig` (stack configuration) and
- * `harborArgs` (a program building `Harbor` itself). `secretKeys` are never echoed in errors.
+ * The schema's validation of raw settings: the parsed configuration, or undefined with each
+ * problem added to `problems` (naming keys for `audience`). `secretKeys` are never echoed.
  */
-function parseConfig(
-  raw: Record<string, unknown>,
-  stack: string,
+export function parseRaw(
+  raw: unknown,
   secretKeys: readonly string[],
-  problems: string[] = [],
-): HarborConfig {
+  audience: Audience,
+  problems: string[],
+): RawConfig | undefined {
   const parsed = rawConfigSchema.safeParse(raw, { reportInput: true, error: issueMessage });
   if (!parsed.success) {
-    problems.push(...formatIssues(parsed.error.issues, secretKeys, TOP_LEVEL_KEYS));
+    problems.push(...formatIssues(parsed.error.issues, secretKeys, TOP_LEVEL_KEYS, audience));
+    return undefined;
   }
-  if (problems.length > 0 || !parsed.success) {
-    throw new ConfigError(problems);
-  }
-  return toHarborConfig(parsed.data, stack);
+  return parsed.data;
+}
+
+const argsOfConfig = new WeakMap<HarborConfig, HarborArgs>();
+const configOfArgs = new WeakMap<HarborArgs, HarborConfig>();
+
+/**
+ * The `Harbor` arguments of a stack's configuration (`loadConfig`'s result): its validated keys
+ * with `protect` decided, without `kubernetes` (the stack program builds that provider itself).
+ * The component takes them without validating them again.
+ */
+export function stackArgs(config: HarborConfig): HarborArgs {
+  const args = argsOfConfig.get(config);
+  if (args === undefined) throw new Error("stackArgs takes a configuration loadConfig returned");
+  return args;
+}
+
+/** The configuration `loadConfig` validated for these arguments, if they are a stack's. */
+export function validatedStackConfig(args: HarborArgs): HarborConfig | undefined {
+  return configOfArgs.get(args);
 }
 
 /**
- * The settings of one Harbor as a program writes them: the stack file's `harbor:` keys as an
- * object (defaults may be left out), secrets included as plain strings.
+ * The parsed configuration as `Harbor` arguments. Assigning the schema's output type to
+ * `HarborArgs` is also the compile-time check that the generated interface (config/harbor-args.ts)
+ * accepts everything the schema produces.
  */
-export type HarborInput = z.input<typeof rawConfigSchema>;
-
-/**
- * Validates settings written in a program exactly like `loadConfig` validates a stack's
- * configuration, and returns the `Harbor` component's arguments (defaults applied, secrets
- * wrapped). Throws `ConfigError` naming each bad key. `stack` decides the `protect` default.
- */
-export function harborArgs(input: HarborInput, stack: string = pulumi.getStack()): HarborConfig {
-  return parseConfig(input, stack, SECRET_KEYS);
+function toStackArgs(c: RawConfig, protect: boolean): HarborArgs {
+  const { registrySecrets, ...rest } = c;
+  return {
+    ...rest,
+    kubernetes: undefined,
+    protect,
+    ...(registrySecrets === undefined || registrySecrets === UNKNOWN_SECRET
+      ? {}
+      : { registrySecrets }),
+  };
 }
 
 /**
@@ -176,13 +231,21 @@ export type SecretInput = pulumi.Input<string>;
 
 const secret = (value: string): SecretInput => pulumi.secret(value);
 
+/** Secrets whose value is one string (`registrySecrets` is a map). */
+type TextSecretKey = Exclude<SecretKey, "registrySecrets">;
+
+/**
+ * Secrets a program gave as Outputs, already wrapped with their content checks (config/args.ts):
+ * the parsed configuration holds stand-ins (`UNKNOWN_SECRET`) for them.
+ */
+export type SecretInputs = Partial<Record<TextSecretKey, pulumi.Input<string>>> & {
+  registrySecrets?: pulumi.Input<Record<string, RegistrySecret>>;
+};
+
 /**
  * A secret the schema's cross-checks already required (`requireSecret`): reaching this without one
  * is a bug in those checks, reported as a configuration error rather than a crash.
  */
-/** Secrets whose value is one string (`registrySecrets` is a map). */
-type TextSecretKey = Exclude<SecretKey, "registrySecrets">;
-
 function requiredText(c: RawConfig, key: TextSecretKey | "caCertificate"): string {
   const value = c[key];
   if (value === undefined) {
@@ -193,12 +256,19 @@ function requiredText(c: RawConfig, key: TextSecretKey | "caCertificate"): strin
   return value;
 }
 
-const required = (c: RawConfig, key: TextSecretKey): SecretInput => secret(requiredText(c, key));
+const required = (c: RawConfig, key: TextSecretKey, inputs: SecretInputs): SecretInput =>
+  inputs[key] ?? secret(requiredText(c, key));
 
-const optionalSecret = (value: string | undefined): SecretInput | undefined =>
-  value === undefined ? undefined : secret(value);
+const optionalSecret = (
+  c: RawConfig,
+  key: TextSecretKey,
+  inputs: SecretInputs,
+): SecretInput | undefined => {
+  const value = c[key];
+  return inputs[key] ?? (value === undefined ? undefined : secret(value));
+};
 
-function toTls(c: RawConfig) {
+function toTls(c: RawConfig, inputs: SecretInputs) {
   const common = {
     dnsNames: c.tls.dnsNames,
     ipAddresses: c.tls.ipAddresses,
@@ -212,17 +282,18 @@ function toTls(c: RawConfig) {
       return {
         ...common,
         mode: "provided" as const,
-        certificate: required(c, "tlsCertificate"),
-        privateKey: required(c, "tlsPrivateKey"),
-        /** The CA is public: plain text, so it can be shown and checked. */
-        caCertificate: requiredText(c, "tlsCaCertificate"),
+        certificate: required(c, "tlsCertificate", inputs),
+        privateKey: required(c, "tlsPrivateKey", inputs),
+        /** The CA is public: plain text (unless a program gave an Output), shown and checked. */
+        caCertificate: (inputs.tlsCaCertificate ?? requiredText(c, "tlsCaCertificate")) as
+          string | pulumi.Output<string>,
       };
     case "ca-provided":
       return {
         ...common,
         mode: "ca-provided" as const,
         caCertificate: requiredText(c, "caCertificate"),
-        caPrivateKey: required(c, "caPrivateKey"),
+        caPrivateKey: required(c, "caPrivateKey", inputs),
       };
     case "generated":
       return { ...common, mode: "generated" as const };
@@ -239,37 +310,40 @@ function toStorage(c: RawConfig) {
   return { ...s, className, accessMode };
 }
 
-function toAuth(c: RawConfig) {
+function toAuth(c: RawConfig, inputs: SecretInputs) {
   switch (c.auth.mode) {
     case "ldap":
-      return { ...c.auth, searchPassword: optionalSecret(c.ldapSearchPassword) };
+      return { ...c.auth, searchPassword: optionalSecret(c, "ldapSearchPassword", inputs) };
     case "oidc":
-      return { ...c.auth, clientSecret: required(c, "oidcClientSecret") };
+      return { ...c.auth, clientSecret: required(c, "oidcClientSecret", inputs) };
     default:
       return c.auth;
   }
 }
 
-function toDatabase(c: RawConfig) {
+function toDatabase(c: RawConfig, inputs: SecretInputs) {
   return c.database.type === "external"
-    ? { ...c.database, password: required(c, "databasePassword") }
+    ? { ...c.database, password: required(c, "databasePassword", inputs) }
     : c.database;
 }
 
-function toRedis(c: RawConfig) {
+function toRedis(c: RawConfig, inputs: SecretInputs) {
   return c.redis.type === "external"
-    ? { ...c.redis, password: optionalSecret(c.redisPassword) }
+    ? { ...c.redis, password: optionalSecret(c, "redisPassword", inputs) }
     : c.redis;
 }
 
-function toObjectStorage(c: RawConfig) {
+function toObjectStorage(c: RawConfig, inputs: SecretInputs) {
   const o = c.objectStorage;
   if (o === undefined) return undefined;
   // A Rook bucket's keys stay in the Secret Rook creates for the claim.
   if (o.type !== "s3") return o;
   const credentials =
     c.s3AccessKey !== undefined && c.s3SecretKey !== undefined
-      ? { accessKey: secret(c.s3AccessKey), secretKey: secret(c.s3SecretKey) }
+      ? {
+          accessKey: required(c, "s3AccessKey", inputs),
+          secretKey: required(c, "s3SecretKey", inputs),
+        }
       : undefined;
   return { ...o, credentials };
 }
@@ -287,12 +361,17 @@ function toTrust(c: RawConfig) {
  * wrapped as one Pulumi secret. In a plan without the stack's secrets (`UNKNOWN_SECRET`) the map is
  * empty: nothing is deployed from a plan.
  */
-function toRegistryContent(c: RawConfig) {
+function toRegistryContent(c: RawConfig, inputs: SecretInputs) {
   const secrets = c.registrySecrets === UNKNOWN_SECRET ? {} : c.registrySecrets;
   return {
     api: c.api,
     registries: c.registries,
-    registrySecrets: secrets === undefined ? undefined : pulumi.secret(secrets),
+    registrySecrets:
+      inputs.registrySecrets !== undefined
+        ? pulumi.secret(inputs.registrySecrets)
+        : secrets === undefined
+          ? undefined
+          : pulumi.secret(secrets),
     projects: c.projects,
     robots: c.robots,
     pullSecrets: c.pullSecrets,
@@ -305,25 +384,44 @@ function toRegistryContent(c: RawConfig) {
 }
 
 /**
+ * The backup and restore settings, with a program's Output S3 keys in place of their stand-ins.
+ */
+function toBackup(c: RawConfig, inputs: SecretInputs) {
+  const specs = toBackupSpecs(c, { ...backupContext(c), namespace: c.namespace });
+  const backup = specs.backup;
+  if (backup?.engine === "job" && backup.target.type === "s3") {
+    const { accessKey, secretKey } = backup.target.credentials;
+    backup.target.credentials = {
+      accessKey: inputs.backupS3AccessKey ? pulumi.secret(inputs.backupS3AccessKey) : accessKey,
+      secretKey: inputs.backupS3SecretKey ? pulumi.secret(inputs.backupS3SecretKey) : secretKey,
+    };
+  }
+  return specs;
+}
+
+/**
  * Applies derived defaults and moves secret configuration into the parts that use it. Its result
  * type is the typed configuration (`HarborConfig`): inferred from the schema, never restated.
+ * `protect` is decided by the caller (the stack program from the stack's name; a program
+ * building `Harbor` says it or gets `true`). `inputs` are the secrets a program gave as Outputs.
  */
-export function toHarborConfig(c: RawConfig, stack: string) {
+export function toHarborConfig(c: RawConfig, protect: boolean, inputs: SecretInputs = {}) {
   return {
     hostname: c.hostname,
     namespace: c.namespace,
     releaseName: c.releaseName,
+    relocateFrom: c.relocateFrom,
     externalURL: c.externalURL,
     expose: c.expose,
-    tls: toTls(c),
+    tls: toTls(c, inputs),
     storage: toStorage(c),
     chart: c.chart,
     deployMode: c.deployMode,
-    adminPassword: optionalSecret(c.adminPassword),
-    auth: toAuth(c),
-    database: toDatabase(c),
-    redis: toRedis(c),
-    objectStorage: toObjectStorage(c),
+    adminPassword: optionalSecret(c, "adminPassword", inputs),
+    auth: toAuth(c, inputs),
+    database: toDatabase(c, inputs),
+    redis: toRedis(c, inputs),
+    objectStorage: toObjectStorage(c, inputs),
     replicas: c.replicas,
     trivy: c.trivy,
     metrics: c.metrics,
@@ -333,12 +431,17 @@ export function toHarborConfig(c: RawConfig, stack: string) {
     imageRegistry: c.imageRegistry,
     trust: toTrust(c),
     kubernetes: c.kubernetes,
-    protect: c.protect ?? !isDevStack(stack),
-    ...toBackupSpecs(c, { ...backupContext(c), namespace: c.namespace }),
+    protect,
+    resources: c.resources,
+    ...toBackup(c, inputs),
     /** Harbor's projects, robots, pull Secrets, mirrors and schedules (`harbor:projects`, ...). */
-    content: toRegistryContent(c),
+    content: toRegistryContent(c, inputs),
     /** Advice that does not stop a deployment; the `Harbor` component logs each as a warning. */
-    warnings: backupWarnings(c, backupContext(c)),
+    warnings: [
+      ...namespaceWarnings(c.namespace),
+      ...adminPasswordWarnings(c.adminPassword),
+      ...backupWarnings(c, backupContext(c)),
+    ],
   };
 }
 

@@ -58,7 +58,7 @@ function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
  * containerd, kubelet) check it: the common name is never used, and a wildcard must be the whole
  * left-most label (`*.example.com`, not `h*.example.com`).
  */
-function covers(cert: X509Certificate, hostname: string): boolean {
+export function certificateCovers(cert: X509Certificate, hostname: string): boolean {
   return isIP(hostname) !== 0
     ? cert.checkIP(hostname) !== undefined
     : cert.checkHost(hostname, { subject: "never", partialWildcards: false }) !== undefined;
@@ -116,7 +116,7 @@ export function checkProvidedTls(input: {
         message: "does not match harbor:tlsCertificate (the key belongs to another certificate)",
       });
     }
-    if (!covers(leaf, input.hostname)) {
+    if (!certificateCovers(leaf, input.hostname)) {
       const names = leaf.subjectAltName
         ? `it covers ${leaf.subjectAltName}`
         : `it has no subject alternative names, and clients ignore its subject ${dn(leaf.subject)}`;

@@ -646,6 +646,23 @@ export const dns1035Label = (maxLength = 63) =>
       : `must be a lower-case DNS-1035 label of at most ${maxLength} characters (letters, digits, '-'; starting with a letter, because Kubernetes Service names derive from it)`,
   );
 
+/**
+ * `<namespace>/<releaseName>`: where a Harbor is installed (`harbor:relocateFrom`), a DNS-1123
+ * label and a DNS-1035 label of at most 53 characters (Helm's limit).
+ */
+export const installationPlace = () =>
+  checked("a namespace/release", (v) => {
+    const [namespace, release, ...rest] = v.split("/");
+    return rest.length === 0 &&
+      release !== undefined &&
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) &&
+      namespace.length <= 63 &&
+      /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(release) &&
+      release.length <= 53
+      ? undefined
+      : "must be <namespace>/<releaseName> of the installation being left, such as harbor/harbor (a DNS-1123 label, '/', and a DNS-1035 label of at most 53 characters)";
+  });
+
 /** A DNS-1123 subdomain: StorageClass and Secret names. */
 export const k8sSubdomain = () =>
   checked("a Kubernetes object name", (v) =>
@@ -767,6 +784,24 @@ export const postgresIdentifier = (what: string) =>
     /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/.test(v)
       ? undefined
       : `must be ${what}: a letter or '_', then letters, digits, '_', '-'; at most 63 characters`,
+  );
+
+/**
+ * The PostgreSQL user Harbor logs in as. Besides an identifier's letters, digits, `_` and `-`, a
+ * role name of a managed service carries `@` and `.`: `harbor@pg-prod` (Azure Database for
+ * PostgreSQL single server, `user@server`), `sa@project.iam` (a Cloud SQL IAM service account).
+ * Both are safe everywhere Harbor puts the name: inside double quotes in the chart's ConfigMaps
+ * (goharbor/harbor-helm templates/core/core-cm.yaml `POSTGRESQL_USERNAME: "{{ ... }}"`,
+ * templates/exporter/exporter-cm-env.yaml), as an unquoted value of core's keyword/value
+ * connection string, which ends only at white space (goharbor/harbor src/common/dao/pgsql.go,
+ * `Register`: `user=%s`), and in the migrator's URL, escaped by `url.UserPassword` (`NewMigrator`).
+ * At most 63 characters (NAMEDATALEN - 1).
+ */
+export const postgresUserName = () =>
+  checked("a PostgreSQL user name", (v) =>
+    /^[A-Za-z_][A-Za-z0-9_.@-]{0,62}$/.test(v)
+      ? undefined
+      : "must be a PostgreSQL user name: a letter or '_', then letters, digits, '_', '-', '.', '@'; at most 63 characters",
   );
 
 /** S3's bucket naming rules (general purpose buckets). */
@@ -1130,8 +1165,16 @@ export function harborScheduleProblem(value: string): string | undefined {
  * A schedule Harbor runs (garbage collection, scan-all, retention, replication): five fields, or
  * Harbor's six with 0 seconds, returned in Harbor's six-field form (`0 3 * * 6` -> `0 0 3 * * 6`).
  */
-export const harborSchedule = () =>
-  checked(HARBOR_CRON, harborScheduleProblem).transform((value) => {
+export const harborSchedule = (
+  /** A further rule of the schedule's consumer, on Harbor's six-field form: a problem or undefined. */
+  rule: (sixFields: string) => string | undefined = () => undefined,
+) =>
+  checked(HARBOR_CRON, (value) => {
+    const problem = harborScheduleProblem(value);
+    if (problem !== undefined) return problem;
+    const parsed = harborCron(value);
+    return parsed.ok ? rule(parsed.cron) : undefined;
+  }).transform((value) => {
     const parsed = harborCron(value);
     return parsed.ok ? parsed.cron : value;
   });

@@ -12,21 +12,31 @@
 import { z } from "zod";
 import {
   DEFAULT_REGISTRY_URLS,
+  DOCKER_HUB_HOSTS,
+  JSON_SECRET_ACCESS_KEYS,
   MAX_QUOTA_BYTES,
   PERMISSION_SHORTHANDS,
   PROJECT_PERMISSIONS,
+  PROXY_CACHE_PULLED_DAYS,
   PROXY_CACHE_TYPES,
   REGISTRY_TYPES,
   ROLES,
   SEVERITIES,
   expandPermission,
+  harborLdapGroupDn,
+  ldapDnUnder,
   quotaBytes,
   quotaFromBytes,
+  sameLdapDn,
   type Quota,
+  type RegistrySecret,
+  type Role,
 } from "./registry-facts";
 import { ConfigError, formatIssues, issueMessage, keyName } from "./errors";
+import { certificateCovers, parseCertificates } from "./pem";
 import {
   bool,
+  canonicalIPv6,
   harborSchedule,
   hasControlCharacters,
   httpUrl,
@@ -132,7 +142,7 @@ const pattern = () =>
     });
 
 const roleSchema = () =>
-  z.enum(ROLES as [string, ...string[]], { error: `must be one of ${ROLES.join(", ")}` });
+  z.enum(ROLES as [Role, ...Role[]], { error: `must be one of ${ROLES.join(", ")}` });
 
 const description = () =>
   z
@@ -172,7 +182,7 @@ export const apiSchema = strictObject({
   url: originUrl().optional().meta({
     docDefault: "the stack's URL",
     description:
-      "URL the program calls Harbor's API at, when the machine running `pulumi` reaches Harbor under another address (TLS is still verified against the stack's CA).",
+      "URL the program calls Harbor's API at, when the machine running `pulumi` reaches Harbor under another address. TLS is still verified against the stack's CA: while Harbor serves TLS it must be `https://` with a host Harbor's certificate covers (`hostname`, `tls.dnsNames`, `tls.ipAddresses`).",
   }),
   healthTimeoutSeconds: intRange(10, 3600, "10-3600 seconds")
     .default(300)
@@ -208,13 +218,56 @@ export const registrySchema = strictObject({
   import: adopt(),
 });
 
-const retentionSchema = strictObject({
-  keepLatest: intRange(1, 10000, "an integer 1-10000").optional(),
-  keepDays: intRange(1, 36500, "1-36500 days").optional(),
-  tags: pattern().default("**"),
-  repositories: pattern().default("**"),
-  untagged: bool().default(true),
-  schedule: harborSchedule().default("0 0 0 * * *"),
+/** What happens to untagged artifacts in a retention policy's repositories. */
+export const UNTAGGED_RETENTION = ["asTagged", "keep", "delete"] as const;
+
+const UNTAGGED_EXPECTED =
+  "must be asTagged (untagged artifacts are kept by the same rules as tagged ones, and count towards keepLatest), keep (every untagged artifact is kept) or delete (every untagged artifact is deleted at each run)";
+
+const untaggedRetention = () =>
+  z
+    .enum(UNTAGGED_RETENTION, {
+      // A boolean is what this key took before: say what Harbor really did with it.
+      error: (issue) =>
+        issue.input === true || issue.input === "true"
+          ? `${UNTAGGED_EXPECTED}; true was documented as removing untagged artifacts, but Harbor kept them by the same rules as tagged ones: asTagged`
+          : issue.input === false || issue.input === "false"
+            ? `${UNTAGGED_EXPECTED}; false was documented as sparing untagged artifacts, but Harbor deleted every one of them at each run: delete`
+            : UNTAGGED_EXPECTED,
+    })
+    .default("asTagged");
+
+export const retentionSchema = strictObject({
+  keepLatest: intRange(1, 10000, "an integer 1-10000")
+    .optional()
+    .describe("Keep the N most recently pushed artifacts (Harbor's `latestPushedK`)."),
+  keepDays: intRange(1, 36500, "1-36500 days")
+    .optional()
+    .describe("Keep artifacts pushed in the last N days (`nDaysSinceLastPush`)."),
+  keepLatestPulled: intRange(1, 10000, "an integer 1-10000")
+    .optional()
+    .describe("Keep the N most recently pulled artifacts (`latestPulledN`)."),
+  keepPulledDays: intRange(0, 36500, "0-36500 days (0: no pull-based rule)").optional().meta({
+    docDefault: "7 in a proxy cache project, else none",
+    description:
+      "Keep artifacts pulled in the last N days (`nDaysSinceLastPull`); 0 turns the rule off. A proxy cache project keeps what was pulled in the last 7 days unless this is set.",
+  }),
+  tags: pattern()
+    .default("**")
+    .describe(
+      "The rules keep only artifacts with a tag matching this pattern: others are deleted (untagged ones as `untagged` says).",
+    ),
+  repositories: pattern()
+    .default("**")
+    .describe(
+      "Repositories the policy applies to (`apps/**`); artifacts in other repositories are never touched.",
+    ),
+  untagged: untaggedRetention().describe(
+    "Untagged artifacts: `asTagged` (kept by the same rules, counting towards `keepLatest`), `keep` (all kept) or `delete` (all deleted at each run).",
+  ),
+  schedule: harborSchedule()
+    .default("0 0 0 * * *")
+    .describe("When the policy runs (cron, 5 fields or Harbor's 6)."),
   import: adopt(),
 });
 
@@ -245,7 +298,7 @@ export const projectSchema = strictObject({
   retention: retentionSchema
     .optional()
     .describe(
-      'Tag retention: `{keepLatest, keepDays, tags: "**", repositories: "**", untagged: true, schedule: "0 0 * * *"}`; artifacts no rule keeps are removed when it runs.',
+      'Tag retention: `{keepLatest, keepDays, keepLatestPulled, keepPulledDays, tags: "**", repositories: "**", untagged: asTagged|keep|delete, schedule: "0 0 * * *"}`. An artifact stays when any rule keeps it; every other artifact of the repositories is deleted when the policy runs.',
     ),
   immutableTags: list(immutableTagSchema, "tag patterns such as v*")
     .default([])
@@ -260,7 +313,7 @@ export const projectSchema = strictObject({
   })
     .prefault({})
     .describe(
-      "`{groups: {<LDAP group DN or OIDC group>: <role>}, users: {<name>: <role>}}`; roles `projectAdmin`, `maintainer`, `developer`, `guest`, `limitedGuest`.",
+      "`{groups: {<LDAP group DN or OIDC group>: <role>}, users: {<name>: <role>}}`; roles `projectAdmin`, `maintainer`, `developer`, `guest`, `limitedGuest`. LDAP group DNs lie under `auth.ldap.groupBaseDn` (else `baseDn`); an OIDC user must have logged in to Harbor once.",
     ),
   import: adopt(),
 });
@@ -323,16 +376,45 @@ export const pullSecretSchema = z.preprocess(
 
 /**
  * Whether `v` is a registry host as in image references, with an optional port (`docker.io`,
- * `registry.local:5000`): what `harbor:mirrors` takes, and what node trust turns into a directory.
+ * `registry.local:5000`, `[2001:db8::5]:5000`): what `harbor:mirrors` takes, and what node trust
+ * turns into a directory. Lower case, no trailing dot, an IPv6 address in brackets and in its
+ * RFC 5952 form, a port 1-65535 without leading zeros.
  */
 export function isUpstreamHost(v: string): boolean {
-  return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?$/.test(v) && v.length <= 253;
+  const parts = splitAuthority(v);
+  if (parts === undefined || v.length > 253) return false;
+  const host = v.startsWith("[") ? `[${parts.host}]` : parts.host;
+  return v === (parts.port === undefined ? host : `${host}:${parts.port}`);
 }
 
 const upstreamHost = () =>
   z.string().refine(isUpstreamHost, {
-    error: "must be a registry host as in image references, such as docker.io or ghcr.io",
+    error:
+      "must be a registry host as in image references, such as docker.io, ghcr.io or registry.local:5000 (lower case; an IPv6 address in brackets)",
   });
+
+/**
+ * `host` and `port` of an authority as image references and URLs write it (`host`, `host:port`,
+ * `[v6]`, `[v6]:port`): the host lower-cased, without a trailing dot, an IPv6 address in RFC 5952
+ * form without brackets; the port a number (`0443` is 443, as Go's dialer reads it). Undefined
+ * when it is not one.
+ */
+export function splitAuthority(authority: string): { host: string; port?: number } | undefined {
+  const m =
+    /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9](?:[-A-Za-z0-9.]*[A-Za-z0-9])?\.?))(?::(\d{1,5}))?$/.exec(
+      authority,
+    );
+  if (!m) return undefined;
+  const port = m[3] === undefined ? undefined : Number(m[3]);
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
+  if (m[1] !== undefined) {
+    const v6 = canonicalIPv6(m[1]);
+    return v6 === undefined ? undefined : { host: v6, ...(port !== undefined ? { port } : {}) };
+  }
+  const host = m[2].toLowerCase().replace(/\.$/, "");
+  if (host.includes("..")) return undefined;
+  return { host, ...(port !== undefined ? { port } : {}) };
+}
 
 export const replicationSchema = strictObject({
   direction: z
@@ -355,7 +437,18 @@ export const replicationSchema = strictObject({
     .enum(["manual", "scheduled", "event"], { error: "must be manual, scheduled or event" })
     .default("manual")
     .describe("`manual`, `scheduled` (with `schedule`) or `event` (push rules: on every push)."),
-  schedule: harborSchedule().optional().describe("Cron schedule when `trigger` is `scheduled`."),
+  schedule: harborSchedule((cron) =>
+    // Harbor refuses a replication schedule whose minute field is `*` (goharbor/harbor v2.15.1
+    // `src/controller/replication/model/model.go`, `Policy.Validate`: the second field of the
+    // six-field cron it receives).
+    cron.split(" ")[1] === "*"
+      ? "must not have * in the minute field: Harbor refuses a replication schedule that would start every minute (give the minute, such as 0 2 * * * or */15 * * * *)"
+      : undefined,
+  )
+    .optional()
+    .describe(
+      "Cron schedule when `trigger` is `scheduled`; its minute field cannot be `*` (Harbor's rule).",
+    ),
   override: bool().default(true).describe("Overwrite artifacts that exist at the destination."),
   deletion: bool()
     .default(false)
@@ -395,46 +488,81 @@ export const systemSchema = strictObject({
 const REGISTRY_SECRETS_EXPECTED =
   'must be a JSON object of registry name to secret, set with `pulumi config set --secret harbor:registrySecrets \'{"dockerhub":"<token>"}\'`';
 
+const SECRET_TEXT_EXPECTED = "must be a non-empty secret without control characters or line breaks";
+
+/** A password or token: one line of at most 4096 characters (it travels in API JSON only). */
+const secretLine = () =>
+  z
+    .string({ error: SECRET_TEXT_EXPECTED })
+    .refine((v) => v !== "" && v.length <= 4096 && !hasControlCharacters(v), {
+      error: SECRET_TEXT_EXPECTED,
+    });
+
+const QUAY_ACCOUNT_EXPECTED =
+  "must be a Quay user or robot account (org+robot): letters, digits and . _ - +, at most 255 characters";
+
 /**
- * `harbor:registrySecrets`: a JSON map of registry name to its secret, as the secret config value
- * (text) or an object. `UNKNOWN_SECRET` (a plan without the stack's secrets) stays unknown, and
- * the checks that need the map are skipped. Messages never carry a secret.
+ * A Quay endpoint's secret: the JSON document Harbor's Quay adapter parses
+ * (`src/pkg/reg/adapter/quay/adapter.go` `newAdapter`, fields of `cred` in `types.go`).
  */
-export const registrySecretsSchema = z.unknown().transform((v, ctx) => {
-  if (v === UNKNOWN_SECRET) return UNKNOWN_SECRET;
-  let value = v;
-  if (typeof v === "string") {
-    try {
-      value = JSON.parse(v) as unknown;
-    } catch {
-      value = undefined;
-    }
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    ctx.issues.push({ code: "custom", message: REGISTRY_SECRETS_EXPECTED, input: "" });
-    return z.NEVER;
-  }
-  const secrets: Record<string, string> = {};
-  for (const [name, secret] of Object.entries(value as Record<string, unknown>)) {
-    if (!registryName().safeParse(name).success) {
-      ctx.issues.push({
-        code: "custom",
-        message: `has an entry ${quoted(name)} that is not a registry endpoint name`,
-        input: "",
-      });
-    } else if (typeof secret !== "string" || secret === "" || hasControlCharacters(secret)) {
-      ctx.issues.push({
-        code: "custom",
-        path: [name],
-        message: "must be a non-empty secret without control characters or line breaks",
-        input: "",
-      });
-    } else {
-      secrets[name] = secret;
-    }
-  }
-  return secrets;
+export const quayCredentialSchema = strictObject({
+  account_name: z
+    .string({ error: QUAY_ACCOUNT_EXPECTED })
+    .refine((v) => /^[A-Za-z0-9._+-]{1,255}$/.test(v), { error: QUAY_ACCOUNT_EXPECTED })
+    .describe("Quay user or robot account (`org+robot`) Harbor logs in to the registry as."),
+  docker_cli_password: secretLine().describe("Its password, or the robot's token."),
+  oauth2_token: z
+    .string({ error: "must be an OAuth2 token without spaces or control characters" })
+    .refine((v) => /^[\x21-\x7e]{1,4096}$/.test(v), {
+      error: "must be an OAuth2 token without spaces or control characters",
+    })
+    .optional()
+    .describe(
+      "OAuth2 application token for Quay's API; with it Harbor creates missing organizations when it pushes.",
+    ),
 });
+
+const REGISTRY_SECRET_EXPECTED = `${SECRET_TEXT_EXPECTED}, or for a quay endpoint an object {account_name, docker_cli_password, oauth2_token}`;
+
+/**
+ * `harbor:registrySecrets`: a JSON map of registry name to its secret (a password or token, or a
+ * Quay endpoint's JSON object), as the secret config value (text) or an object. `UNKNOWN_SECRET`
+ * (a plan without the stack's secrets) stays unknown, and the checks that need the map are
+ * skipped. Messages never carry a secret.
+ */
+export const registrySecretsSchema = z.preprocess(
+  (v) => {
+    if (typeof v !== "string" || v === UNKNOWN_SECRET) return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return undefined;
+    }
+  },
+  z.union(
+    [
+      z.literal(UNKNOWN_SECRET),
+      z
+        .record(
+          z.string(),
+          z.union([secretLine(), quayCredentialSchema], { error: REGISTRY_SECRET_EXPECTED }),
+          { error: REGISTRY_SECRETS_EXPECTED },
+        )
+        .superRefine((map, ctx) => {
+          for (const name of Object.keys(map)) {
+            if (!registryName().safeParse(name).success) {
+              ctx.addIssue({
+                code: "custom",
+                message: `has an entry ${quoted(name)} that is not a registry endpoint name`,
+                input: "",
+              });
+            }
+          }
+        }),
+    ],
+    { error: REGISTRY_SECRETS_EXPECTED },
+  ),
+);
 
 /** The fragment's keys, to spread into the main schema's shape. */
 export const registryContentShape = {
@@ -445,9 +573,13 @@ export const registryContentShape = {
       "Registry endpoints, the upstreams of proxy caches and replication: `{<name>: {type, url, accessKey}}`.",
     ),
   registrySecrets: registrySecretsSchema
+    .meta({
+      tsType:
+        "pulumi.Input<{ [name: string]: pulumi.Input<string | { account_name: string; docker_cli_password: string; oauth2_token?: string } > }>",
+    })
     .optional()
     .describe(
-      'Secrets of the registry endpoints: one JSON map of name to password or token, `{"dockerhub": "<token>"}`.',
+      'Secrets of the registry endpoints: one JSON map of name to password or token, `{"dockerhub": "<token>"}`; a `quay` endpoint takes Harbor\'s JSON document `{"account_name", "docker_cli_password", "oauth2_token"}`.',
     ),
   projects: namedMap(projectName(), projectSchema, "projects")
     .default({})
@@ -485,8 +617,11 @@ export const registryContentSchema = strictObject(registryContentShape);
 export type RegistryContentConfig = z.output<typeof registryContentSchema>;
 /** The fragment with its secrets known: what the `RegistryContent` component takes. */
 export type RegistryContentSettings = Omit<RegistryContentConfig, "registrySecrets"> & {
-  /** Registry name -> secret; a plain map here, wrapped as a Pulumi secret by the component. */
-  registrySecrets?: Record<string, string>;
+  /**
+   * Registry name -> secret (a password or token; Quay's JSON object); a plain map here, wrapped
+   * as a Pulumi secret by the component.
+   */
+  registrySecrets?: Record<string, RegistrySecret>;
 };
 export type RegistryConfig = z.output<typeof registrySchema>;
 export type ProjectConfig = z.output<typeof projectSchema>;
@@ -527,6 +662,32 @@ export interface RegistryContentContext {
   nodeTrust: { enabled: boolean; runtime: "containerd" | "docker" };
   /** `harbor:hostname`: Harbor cannot be a mirror of itself. */
   hostname?: string;
+  /**
+   * `harbor:auth.ldap`'s base DNs (auth.mode ldap): Harbor looks a group DN up only under
+   * `groupBaseDn`, else `baseDn`.
+   */
+  ldap?: { baseDn: string; groupBaseDn?: string };
+  /** How Harbor is served (the stack's other keys): for `api.url`, `imageRegistry` and mirrors. */
+  serving?: HarborServing;
+  /** `harbor:imageRegistry`: where Harbor's own images come from. */
+  imageRegistry?: string;
+}
+
+/** Where and how Harbor is served, from `hostname`, `externalURL`, `expose` and `tls`. */
+export interface HarborServing {
+  hostname: string;
+  /** `harbor:externalURL` when set (a proxy in front of Harbor). */
+  externalURL?: string;
+  tlsMode: "generated" | "provided" | "ca-provided" | "disabled";
+  /** `harbor:tls.dnsNames` and `tls.ipAddresses`: extra names of the certificate. */
+  dnsNames: readonly string[];
+  ipAddresses: readonly string[];
+  /** PEM of `harbor:tlsCertificate` (tls.mode provided) when known: its names are the SANs. */
+  certificate?: string;
+  /** `harbor:expose.nodePort`'s ports when Harbor is exposed on node ports. */
+  nodePorts?: { http: number; https: number };
+  /** A fixed address of Harbor's Service (`expose.loadBalancer.ip`, `expose.clusterIP.ip`). */
+  serviceIp?: string;
 }
 
 /**
@@ -543,6 +704,113 @@ export function upstreamOfRegistry(r: { type: string; url?: string }): string | 
   if (r.type === "docker-hub") return "docker.io";
   const url = r.url ?? DEFAULT_REGISTRY_URLS[r.type as keyof typeof DEFAULT_REGISTRY_URLS];
   return url ? urlAuthority(url) : undefined;
+}
+
+/** An IP address's canonical form, or the host as it is. */
+const canonicalHost = (host: string) => canonicalIPv6(host) ?? host;
+
+/**
+ * Whether an upstream as image references name it (a `harbor:mirrors` key) is the registry an
+ * endpoint serves: the same host, Docker Hub by any of its names (`docker.io` is served by
+ * `registry-1.docker.io`), and the same port, a missing port being the default of the endpoint's
+ * scheme on its side and 443 (image references are https) on the mirror's.
+ */
+export function servesUpstream(r: { type: string; url?: string }, upstream: string): boolean {
+  const mirror = splitAuthority(upstream);
+  if (mirror === undefined) return false;
+  const hub = (host: string) => (DOCKER_HUB_HOSTS.includes(host) ? "docker.io" : host);
+  if (r.type === "docker-hub")
+    return hub(mirror.host) === "docker.io" && (mirror.port ?? 443) === 443;
+  const url = r.url ?? DEFAULT_REGISTRY_URLS[r.type as keyof typeof DEFAULT_REGISTRY_URLS];
+  if (url === undefined) return false;
+  const endpoint = splitAuthority(urlAuthority(url));
+  if (endpoint === undefined) return false;
+  const endpointPort = endpoint.port ?? (url.startsWith("http://") ? 80 : 443);
+  return (
+    hub(canonicalHost(endpoint.host)) === hub(canonicalHost(mirror.host)) &&
+    endpointPort === (mirror.port ?? 443)
+  );
+}
+
+/** `host` and port of an http(s) origin or URL (`https://h:8443/x` -> h, 8443). */
+function urlHostPort(url: string): { host: string; port: number } | undefined {
+  const parts = splitAuthority(urlAuthority(url));
+  if (parts === undefined) return undefined;
+  return { host: parts.host, port: parts.port ?? (url.startsWith("http://") ? 80 : 443) };
+}
+
+/** The names Harbor's generated certificate covers: `hostname`, `externalURL`'s host and the extras. */
+export function certificateNames(s: HarborServing): string[] {
+  const names = [s.hostname];
+  const external = s.externalURL ? urlHostPort(s.externalURL) : undefined;
+  if (external) names.push(external.host);
+  names.push(...s.dnsNames, ...s.ipAddresses);
+  return [...new Set(names.map(canonicalHost))];
+}
+
+/**
+ * Why `authority` (`host[:port]` as an image reference or a mirror key writes it, a missing port
+ * being 443) is Harbor itself, or undefined: one of Harbor's names (its hostname, its externalURL's
+ * host, its certificate's extra names, its Service's fixed IP) on one of the ports Harbor serves
+ * (443 and 80, or the node ports, and the externalURL's port).
+ */
+export function harborItself(s: HarborServing, authority: string): string | undefined {
+  const parts = splitAuthority(authority);
+  if (parts === undefined) return undefined;
+  const host = canonicalHost(parts.host);
+  const port = parts.port ?? 443;
+  const external = s.externalURL ? urlHostPort(s.externalURL) : undefined;
+  const ports = new Set<number>(s.nodePorts ? [s.nodePorts.https, s.nodePorts.http] : [443, 80]);
+  if (external) ports.add(external.port);
+  const names: [string, string][] = [
+    [s.hostname, `harbor:hostname is ${quoted(s.hostname)}`],
+    ...(external && s.externalURL
+      ? [[external.host, `harbor:externalURL is ${quoted(s.externalURL)}`] as [string, string]]
+      : []),
+    ...[...s.dnsNames, ...s.ipAddresses].map(
+      (n) => [n, `harbor:tls names ${quoted(n)} in Harbor's certificate`] as [string, string],
+    ),
+    ...(s.serviceIp
+      ? [[s.serviceIp, `harbor:expose gives Harbor the address ${s.serviceIp}`] as [string, string]]
+      : []),
+  ];
+  const match = names.find(([name]) => canonicalHost(name) === host);
+  if (match === undefined || !ports.has(port)) return undefined;
+  return match[1];
+}
+
+/** A Harbor reached by its hostname alone (the checks run without the rest of the stack). */
+function servingOf(context: RegistryContentContext): HarborServing | undefined {
+  if (context.serving) return context.serving;
+  if (context.hostname === undefined) return undefined;
+  return { hostname: context.hostname, tlsMode: "generated", dnsNames: [], ipAddresses: [] };
+}
+
+/** What is wrong with `api.url` for a Harbor served with TLS, or undefined. */
+function apiUrlProblem(s: HarborServing, url: string): string | undefined {
+  if (s.tlsMode === "disabled") return undefined;
+  if (url.startsWith("http://")) {
+    return `must be an https:// URL when harbor:tls.mode is ${s.tlsMode}: the program sends the admin password with every call, which over http:// would cross the network in clear (Harbor serves HTTPS; use https:// with a name its certificate covers)`;
+  }
+  const target = urlHostPort(url);
+  if (target === undefined) return undefined;
+  const host = canonicalHost(target.host);
+  const fix =
+    "every call would fail TLS verification: add the name to harbor:tls.dnsNames (an address to harbor:tls.ipAddresses) or use a name the certificate covers";
+  if (s.tlsMode === "provided") {
+    if (s.certificate === undefined) return undefined;
+    let leaf;
+    try {
+      leaf = parseCertificates(s.certificate)[0];
+    } catch {
+      return undefined; // harbor:tlsCertificate's own check reports it
+    }
+    if (certificateCovers(leaf, host)) return undefined;
+    return `names ${quoted(host)}, which harbor:tlsCertificate does not cover (${leaf.subjectAltName ? `it covers ${leaf.subjectAltName}` : "it has no subject alternative names"}): every call would fail TLS verification; issue the certificate with this name or use one it covers`;
+  }
+  const names = certificateNames(s);
+  if (names.includes(host)) return undefined;
+  return `names ${quoted(host)}, which Harbor's certificate does not cover (it covers ${names.join(", ")}): ${fix}`;
 }
 
 /**
@@ -566,19 +834,43 @@ export function checkRegistryContent(
 
   // Registry endpoints and their secrets (never echoed; unknown in a plan without secrets).
   const unknownSecrets = c.registrySecrets === UNKNOWN_SECRET;
-  const secrets = c.registrySecrets === UNKNOWN_SECRET ? {} : (c.registrySecrets ?? {});
+  const secrets: Record<string, RegistrySecret> =
+    c.registrySecrets === UNKNOWN_SECRET ? {} : (c.registrySecrets ?? {});
   for (const [name, r] of Object.entries(c.registries)) {
     if (r.url === undefined && DEFAULT_REGISTRY_URLS[r.type] === undefined) {
       add(["registries", name, "url"], `is required for type ${r.type} (the registry's address)`);
     }
+    const fixedKey = JSON_SECRET_ACCESS_KEYS[r.type];
+    if (fixedKey !== undefined && r.accessKey !== undefined) {
+      add(
+        ["registries", name, "accessKey"],
+        `is not used for type ${r.type}: Harbor fixes it (${fixedKey}) and logs in as the secret's account_name; put the account in harbor:registrySecrets (${bare(name)}: {account_name, docker_cli_password})`,
+      );
+    }
     if (unknownSecrets) continue;
-    if (r.accessKey !== undefined && secrets[name] === undefined) {
+    const secret = secrets[name];
+    if (fixedKey !== undefined) {
+      if (typeof secret === "string") {
+        add(
+          ["registrySecrets", name],
+          `must be an object {account_name, docker_cli_password, oauth2_token (optional)} for a ${r.type} endpoint: Harbor's Quay adapter reads its secret as that JSON document, not as a password`,
+        );
+      }
+      continue;
+    }
+    if (secret !== undefined && typeof secret !== "string") {
+      add(
+        ["registrySecrets", name],
+        `must be a password or token for a ${r.type} endpoint (only quay endpoints take an object)`,
+      );
+    }
+    if (r.accessKey !== undefined && secret === undefined) {
       add(
         ["registries", name, "accessKey"],
         `is set, but harbor:registrySecrets has no secret for ${bare(name)}: set it with \`pulumi config set --secret harbor:registrySecrets '{${quoted(name)}:"<secret>"}'\` (one JSON map for every registry)`,
       );
     }
-    if (r.accessKey === undefined && secrets[name] !== undefined) {
+    if (r.accessKey === undefined && secret !== undefined) {
       add(
         ["registries", name, "accessKey"],
         `is required: harbor:registrySecrets holds a secret for ${bare(name)}, which Harbor sends with this user name or access key`,
@@ -590,6 +882,23 @@ export function checkRegistryContent(
       add(
         ["registrySecrets"],
         `holds a secret for ${quoted(name)}, which is not a registry endpoint (${declared(registries, "registries")})`,
+      );
+    }
+  }
+
+  // How the program reaches Harbor, and where Harbor's own images come from.
+  const serving = servingOf(context);
+  if (serving && c.api.url !== undefined) {
+    const problem = apiUrlProblem(serving, c.api.url);
+    if (problem) add(["api", "url"], problem);
+  }
+  if (serving && context.imageRegistry !== undefined) {
+    const host = context.imageRegistry.split("/")[0];
+    const why = harborItself(serving, host);
+    if (why) {
+      add(
+        ["imageRegistry"],
+        `names Harbor itself (${why}): Harbor's own images would have to be pulled from Harbor, which cannot serve them before it runs, so Harbor could never start on a fresh node; use a registry outside this Harbor`,
       );
     }
   }
@@ -610,11 +919,19 @@ export function checkRegistryContent(
         );
       }
     }
-    if (p.retention && p.retention.keepLatest === undefined && p.retention.keepDays === undefined) {
-      add(
-        ["projects", name, "retention"],
-        "must set keepLatest or keepDays (or both): a policy without a rule would remove every artifact",
+    if (p.retention) {
+      const r = p.retention;
+      const pulledDays =
+        r.keepPulledDays ?? (p.proxyCache !== undefined ? PROXY_CACHE_PULLED_DAYS : undefined);
+      const rules = [r.keepLatest, r.keepDays, r.keepLatestPulled, pulledDays].filter(
+        (v) => v !== undefined && v > 0,
       );
+      if (rules.length === 0) {
+        add(
+          ["projects", name, "retention"],
+          "must set keepLatest, keepDays, keepLatestPulled or keepPulledDays: a policy without a rule would delete every artifact of its repositories",
+        );
+      }
     }
     const seen = new Set<string>();
     p.immutableTags.forEach((t, i) => {
@@ -627,7 +944,8 @@ export function checkRegistryContent(
       }
       seen.add(key);
     });
-    for (const group of Object.keys(p.members.groups)) {
+    const groups = Object.keys(p.members.groups);
+    groups.forEach((group, index) => {
       const path = ["projects", name, "members", "groups", group];
       if (context.authMode === "database") {
         add(
@@ -639,13 +957,30 @@ export function checkRegistryContent(
           path,
           "must be an LDAP group DN such as cn=developers,ou=groups,dc=example,dc=com (harbor:auth.mode is ldap)",
         );
+      } else if (context.authMode === "ldap") {
+        // Harbor stores a group DN lower-cased (src/pkg/usergroup/manager.go) and compares DNs
+        // case-insensitively (src/pkg/ldap/ldap.go UnderBaseDN): one group, one entry.
+        const same = groups.slice(0, index).find((other) => sameLdapDn(other, group));
+        const base = context.ldap?.groupBaseDn ?? context.ldap?.baseDn;
+        const baseKey = context.ldap?.groupBaseDn !== undefined ? "groupBaseDn" : "baseDn";
+        if (same !== undefined) {
+          add(
+            path,
+            `is the group ${quoted(same)} again (Harbor compares DNs without regard to case and stores them lower-cased as ${quoted(harborLdapGroupDn(group))}): list each group once`,
+          );
+        } else if (base !== undefined && !ldapDnUnder(base, group)) {
+          add(
+            path,
+            `is not under harbor:auth.ldap.${baseKey} (${quoted(base)}): Harbor looks group DNs up only below it, so it would refuse this member; use a group under it or set harbor:auth.ldap.groupBaseDn`,
+          );
+        }
       } else if (group.trim() === "" || group.length > 512 || hasControlCharacters(group)) {
         add(
           path,
           "must be an OIDC group name as the groups claim carries it (one line, at most 512 characters)",
         );
       }
-    }
+    });
   }
 
   // Robots.
@@ -691,10 +1026,11 @@ export function checkRegistryContent(
   }
   for (const [upstream, project] of Object.entries(c.mirrors)) {
     const p = c.projects[project];
-    if (context.hostname !== undefined && upstream.replace(/:\d+$/, "") === context.hostname) {
+    const itself = serving ? harborItself(serving, upstream) : undefined;
+    if (itself !== undefined) {
       add(
         ["mirrors", upstream],
-        `is Harbor itself (harbor:hostname is ${quoted(context.hostname)}): a mirror sends pulls of another registry through Harbor`,
+        `is Harbor itself (${itself}): a mirror sends pulls of another registry through Harbor`,
       );
     } else if (!p) {
       add(
@@ -709,7 +1045,7 @@ export function checkRegistryContent(
     } else {
       const registry = c.registries[p.proxyCache];
       const serves = registry ? upstreamOfRegistry(registry) : undefined;
-      if (serves !== undefined && serves !== upstream) {
+      if (registry && serves !== undefined && !servesUpstream(registry, upstream)) {
         add(
           ["mirrors", upstream],
           `names project ${quoted(project)}, which caches ${serves} (registry ${quoted(p.proxyCache)}), not ${bare(upstream)}`,

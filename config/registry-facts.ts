@@ -183,3 +183,160 @@ export function quotaFromBytes(bytes: number): Quota {
   }
   return String(bytes);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Registry endpoints whose secret is a JSON document
+
+/**
+ * Adapters whose access key Harbor fixes and whose secret is a JSON document rather than a
+ * password: the portal fills in this access key itself (`CredentialPattern.AccessKeyData` of the
+ * adapter's `AdapterPattern`). Quay (`src/pkg/reg/adapter/quay/adapter.go`, `newAdapter`) reads
+ * its secret as `{"account_name", "docker_cli_password", "oauth2_token"}` and fails on anything
+ * else.
+ */
+export const JSON_SECRET_ACCESS_KEYS: Partial<Record<RegistryType, string>> = {
+  quay: "json_file",
+};
+
+/** The fields of a Quay endpoint's secret (`cred` in Harbor's `src/pkg/reg/adapter/quay/types.go`). */
+export interface QuayCredential {
+  /** Quay user or robot account (`org+robot`) the registry calls log in as. */
+  account_name: string;
+  /** Its password or robot token for `docker login`. */
+  docker_cli_password: string;
+  /** An OAuth2 application token; with it Harbor also creates missing organizations on push. */
+  oauth2_token?: string;
+}
+
+/** A registry endpoint's secret: a password or token, or Quay's JSON document. */
+export type RegistrySecret = string | QuayCredential;
+
+/**
+ * The text Harbor stores as an endpoint's `access_secret`: a password as it is, Quay's document as
+ * the JSON its adapter parses (keys in a fixed order, so the same document is the same text).
+ */
+export function accessSecretText(secret: RegistrySecret | undefined): string {
+  if (secret === undefined) return "";
+  if (typeof secret === "string") return secret;
+  return JSON.stringify({
+    account_name: secret.account_name,
+    docker_cli_password: secret.docker_cli_password,
+    ...(secret.oauth2_token !== undefined ? { oauth2_token: secret.oauth2_token } : {}),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Docker Hub's hosts
+
+/**
+ * Hosts that all mean Docker Hub: `docker.io` in image references (containerd and Docker rewrite
+ * `index.docker.io` to it), `registry-1.docker.io` and `registry.hub.docker.com` serving its
+ * registry API (containerd's default server for `docker.io`, `remotes/docker/config/hosts.go`),
+ * `index.docker.io` (Docker's legacy index) and `hub.docker.com` (the `docker-hub` adapter's URL).
+ */
+export const DOCKER_HUB_HOSTS: readonly string[] = [
+  "docker.io",
+  "registry-1.docker.io",
+  "registry.hub.docker.com",
+  "index.docker.io",
+  "hub.docker.com",
+];
+
+// ---------------------------------------------------------------------------------------------
+// Tag retention
+
+/**
+ * Days Harbor's own retention policy of a proxy cache project keeps an artifact after its last
+ * pull (`defaultDaysToRetentionForProxyCacheProject` in `src/server/v2.0/handler/project.go`,
+ * applied with `policy.WithNDaysSinceLastPull`).
+ */
+export const PROXY_CACHE_PULLED_DAYS = 7;
+
+// ---------------------------------------------------------------------------------------------
+// LDAP group DNs
+
+/**
+ * The form Harbor stores an LDAP group DN in, and looks it up by: lower-cased and trimmed
+ * (`utils.TrimLower` in `src/pkg/usergroup/manager.go` `Onboard`/`Create`, and the DAO's insert).
+ */
+export function harborLdapGroupDn(dn: string): string {
+  return dn.toLowerCase().trim();
+}
+
+/**
+ * A DN parsed the way Harbor compares DNs (go-ldap's `ParseDN` on the lower-cased text, as
+ * `UnderBaseDN` in `src/pkg/ldap/ldap.go` does): one entry per RDN, each its sorted
+ * `type=value` pairs with escapes decoded and unescaped spaces around types and values dropped.
+ * Undefined when the text is not a DN.
+ */
+export function parseLdapDn(dn: string): string[][] | undefined {
+  const text = Array.from(dn.toLowerCase());
+  const utf8 = new TextEncoder();
+  const rdns: string[][] = [];
+  let rdn: string[] = [];
+  let type: string | undefined;
+  // Bytes, as go-ldap decodes `\hh` escapes into bytes: `\c3\a9` and `é` are the same value.
+  let buffer: number[] = [];
+  let trailingSpaces = 0;
+  const take = () => {
+    const bytes = buffer.slice(0, buffer.length - trailingSpaces);
+    buffer = [];
+    trailingSpaces = 0;
+    return bytes.map((b) => b.toString(16).padStart(2, "0")).join("");
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\\") {
+      const next = text[i + 1];
+      if (next !== undefined && ` "#+,;<=>\\`.includes(next)) {
+        buffer.push(next.charCodeAt(0));
+        i += 1;
+      } else if (/^[0-9a-f]{2}$/.test(text.slice(i + 1, i + 3).join(""))) {
+        buffer.push(parseInt(text.slice(i + 1, i + 3).join(""), 16));
+        i += 2;
+      } else {
+        return undefined;
+      }
+      trailingSpaces = 0;
+    } else if (c === "=" && type === undefined) {
+      type = take();
+      if (type === "") return undefined;
+    } else if (c === "," || c === "+") {
+      if (type === undefined) return undefined;
+      rdn.push(`${type}=${take()}`);
+      type = undefined;
+      if (c === ",") {
+        rdns.push(rdn.sort());
+        rdn = [];
+      }
+    } else if (c === " " && buffer.length === 0) {
+      continue;
+    } else {
+      trailingSpaces = c === " " ? trailingSpaces + 1 : 0;
+      buffer.push(...utf8.encode(c));
+    }
+  }
+  if (type === undefined) return undefined;
+  rdn.push(`${type}=${take()}`);
+  rdns.push(rdn.sort());
+  return rdns;
+}
+
+/** Whether two DNs name the same entry, compared as Harbor compares them. */
+export function sameLdapDn(a: string, b: string): boolean {
+  const x = parseLdapDn(a);
+  const y = parseLdapDn(b);
+  return x !== undefined && y !== undefined && JSON.stringify(x) === JSON.stringify(y);
+}
+
+/**
+ * Whether `dn` is `base` or lies under it: Harbor's `UnderBaseDN` (`src/pkg/ldap/ldap.go`), which
+ * decides whether Harbor looks a group DN up at all (`searchGroup`).
+ */
+export function ldapDnUnder(base: string, dn: string): boolean {
+  const b = parseLdapDn(base);
+  const d = parseLdapDn(dn);
+  if (b === undefined || d === undefined || b.length > d.length) return false;
+  const tail = d.slice(d.length - b.length);
+  return JSON.stringify(tail) === JSON.stringify(b);
+}

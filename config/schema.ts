@@ -15,7 +15,10 @@ import {
 import { BACKUP_OBJECT_KEYS, BACKUP_SECRET_KEYS, backupConfigShape, backupIssues } from "./backup";
 import { issueMessage } from "./errors";
 import { checkHighAvailability, cloudNativePgDatabaseSchema, rookObjectStorageSchema } from "./ha";
+import { chartValuesSchema } from "./chart-values";
+import type { JsonValue } from "./harbor-args";
 import { checkCaProvided, checkProvidedTls } from "./pem";
+import { resourcesSchema } from "./resources";
 import {
   REGISTRY_CONTENT_OBJECT_KEYS,
   REGISTRY_CONTENT_SECRET_KEYS,
@@ -37,6 +40,7 @@ import {
   hostPortProblem,
   httpsUrl,
   imageRef,
+  installationPlace,
   intRange,
   ipAddress,
   isIpAddress,
@@ -58,6 +62,7 @@ import {
   originUrl,
   pemText,
   postgresIdentifier,
+  postgresUserName,
   qualifiedName,
   quoted,
   quantity,
@@ -115,6 +120,7 @@ export const OBJECT_KEYS = [
   "scheduling",
   "trust",
   "kubernetes",
+  "resources",
   ...BACKUP_OBJECT_KEYS,
   ...REGISTRY_CONTENT_OBJECT_KEYS,
 ] as const;
@@ -128,12 +134,47 @@ const annotations = () => annotationMap().prefault({});
  */
 export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
-/** Harbor's namespace: a DNS-1123 label that is not a system namespace (nor any `kube-*`). */
+/**
+ * Harbor's namespace: a DNS-1123 label that is not a system namespace. Another `kube-*` name (seed
+ * 003 installs into `kube-ops`) is a valid namespace of its own and gets a warning only
+ * (`namespaceWarnings`).
+ */
 const harborNamespace = () =>
-  k8sName().refine((v) => !SYSTEM_NAMESPACES.includes(v) && !v.startsWith("kube-"), {
+  k8sName().refine((v) => !SYSTEM_NAMESPACES.includes(v), {
     error:
-      "must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease or any kube-*): the program labels it for Pod Security and guards it as Harbor's",
+      "must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease): the program labels it for Pod Security and guards it as Harbor's",
   });
+
+/**
+ * Advice about a configured admin password that Harbor takes as its initial password but would not
+ * accept later: Harbor sets HARBOR_ADMIN_PASSWORD without checking it (goharbor/harbor
+ * src/core/main.go, `updateInitPasswordWithMgr`), while its API and portal require upper case,
+ * lower case and a digit for every password set afterwards (src/server/v2.0/handler/user.go,
+ * `requireValidSecret`). A hex password (`openssl rand -hex 16`) is a valid initial one. The
+ * value is never echoed.
+ */
+export function adminPasswordWarnings(password: string | undefined): string[] {
+  if (password === undefined || password === UNKNOWN_SECRET) return [];
+  const missing = [
+    /[A-Z]/.test(password) ? undefined : "upper case",
+    /[a-z]/.test(password) ? undefined : "lower case",
+    /\d/.test(password) ? undefined : "a digit",
+  ].filter((m): m is string => m !== undefined);
+  return missing.length === 0
+    ? []
+    : [
+        `harbor:adminPassword lacks ${missing.join(" and ")}: Harbor takes it as the initial admin password, but its portal and API require upper case, lower case and a digit for every password set later, so this one cannot be set again there.`,
+      ];
+}
+
+/** Advice about Harbor's namespace that does not stop a deployment. */
+export function namespaceWarnings(namespace: string): string[] {
+  return namespace.startsWith("kube-")
+    ? [
+        `harbor:namespace is ${namespace}: the kube- prefix is where Kubernetes keeps its own namespaces (kube-system, kube-public, kube-node-lease), so tools may treat it as a system namespace. It is used as Harbor's own: labelled for Pod Security baseline and protected.`,
+      ]
+    : [];
+}
 
 /** Where credentials go instead of a proxy URL. */
 const PROXY_CREDENTIALS =
@@ -158,8 +199,12 @@ const exposeSchema = variants("type", "ingress", [
   strictObject({
     type: z.literal("nodePort"),
     nodePort: strictObject({
-      http: intRange(30000, 32767, PORT_RANGE).default(30002),
-      https: intRange(30000, 32767, PORT_RANGE).default(30003),
+      http: intRange(30000, 32767, PORT_RANGE)
+        .default(30002)
+        .describe("Node port of plain HTTP (redirects to HTTPS when TLS is on), 30000-32767."),
+      https: intRange(30000, 32767, PORT_RANGE)
+        .default(30003)
+        .describe("Node port of HTTPS, 30000-32767; part of the derived URL."),
     })
       .superRefine((p, ctx) => {
         if (p.http === p.https) {
@@ -206,9 +251,13 @@ const exposeSchema = variants("type", "ingress", [
       strictObject({
         parentRefs: uniqueList(
           strictObject({
-            name: k8sSubdomain(),
-            namespace: k8sName().optional(),
-            sectionName: k8sSubdomain().optional(),
+            name: k8sSubdomain().describe("Name of the Gateway."),
+            namespace: k8sName()
+              .optional()
+              .describe("Namespace of the Gateway (Harbor's namespace when unset)."),
+            sectionName: k8sSubdomain()
+              .optional()
+              .describe("Listener of the Gateway to attach to (all listeners when unset)."),
           }),
           "Gateway references ({name, namespace, sectionName})",
           (r) => `${r.namespace ?? ""}/${r.name}/${r.sectionName ?? ""}`,
@@ -272,17 +321,18 @@ const tlsSchema = variants("mode", "generated", [
   })
   .prefault({});
 
-const volumeShape = <T extends z.ZodType>(item: T) =>
+/** The chart's volumes, each key described by `what` (`what("the registry's blobs")`). */
+const volumeShape = <T extends z.ZodType>(item: T, what: (volume: string) => string) =>
   strictObject({
-    registry: item,
-    jobservice: item,
-    database: item,
-    redis: item,
-    trivy: item,
+    registry: item.describe(what("the registry's blobs (unless `objectStorage` holds them)")),
+    jobservice: item.describe(what("jobservice's job logs")),
+    database: item.describe(what("the internal PostgreSQL")),
+    redis: item.describe(what("the internal Redis")),
+    trivy: item.describe(what("Trivy's vulnerability database cache")),
   });
 
 const sizes = () =>
-  volumeShape(quantity().optional())
+  volumeShape(quantity().optional(), (v) => `Size of the volume of ${v}, such as \`20Gi\`.`)
     .prefault({})
     .transform((s) => ({
       registry: s.registry ?? "50Gi",
@@ -305,11 +355,16 @@ const storageCommon = {
   sizes: sizes().describe(
     "Volume sizes of `registry`, `jobservice`, `database`, `redis`, `trivy`: Kubernetes quantities (`20Gi`; `20GB` is refused).",
   ),
-  existingClaims: volumeShape(k8sSubdomain().optional()).prefault({}).meta({
-    docDefault: "none",
-    description:
-      "`{registry, jobservice, database, redis, trivy}`: claims of an earlier install to adopt.",
-  }),
+  existingClaims: volumeShape(
+    k8sSubdomain().optional(),
+    (v) => `An existing PersistentVolumeClaim to adopt for ${v}.`,
+  )
+    .prefault({})
+    .meta({
+      docDefault: "none",
+      description:
+        "`{registry, jobservice, database, redis, trivy}`: claims of an earlier install to adopt.",
+    }),
   accessMode: z
     .enum(["ReadWriteOnce", "ReadWriteMany"], { error: "must be ReadWriteOnce or ReadWriteMany" })
     .optional()
@@ -354,12 +409,23 @@ const storageSchema = variants("variant", "local-path", [
       strictObject({
         server: hostOrIp({
           credentials: "NFS exports are authorised by client address, never by a password",
-        }),
-        path: absolutePath(),
-        driver: z.enum(["subdir", "csi"], { error: "must be subdir or csi" }).default("subdir"),
-        installProvisioner: bool().default(true),
-        mountOptions: uniqueList(mountOption(), "mount options such as nfsvers=4.1").default([]),
-        archiveOnDelete: bool().default(true),
+        }).describe("NFS server: a DNS name or IP address, no credentials."),
+        path: absolutePath().describe("Exported directory on the server, an absolute path."),
+        driver: z
+          .enum(["subdir", "csi"], { error: "must be subdir or csi" })
+          .default("subdir")
+          .describe("`subdir`: nfs-subdir-external-provisioner; `csi`: csi-driver-nfs."),
+        installProvisioner: bool()
+          .default(true)
+          .describe(
+            "Install the NFS provisioner (csi-driver-nfs or nfs-subdir-external-provisioner).",
+          ),
+        mountOptions: uniqueList(mountOption(), "mount options such as nfsvers=4.1")
+          .default([])
+          .describe("NFS mount options, one per entry (`nfsvers=4.1`)."),
+        archiveOnDelete: bool()
+          .default(true)
+          .describe("Keep a deleted claim's directory, renamed `archived-...` (subdir driver)."),
       }),
     ).meta({
       docDefault:
@@ -372,15 +438,23 @@ const storageSchema = variants("variant", "local-path", [
     variant: z.literal("rook"),
     ...storageCommon,
     rook: strictObject({
-      clusterNamespace: k8sName().default("rook-ceph"),
-      operatorNamespace: k8sName().default("rook-ceph"),
-      pool: k8sName().default("harbor"),
-      createPool: bool().default(true),
-      replicas: intRange(1, 9).default(3),
+      clusterNamespace: k8sName()
+        .default("rook-ceph")
+        .describe("Namespace of the Rook CephCluster."),
+      operatorNamespace: k8sName().default("rook-ceph").describe("Namespace of the Rook operator."),
+      pool: k8sName().default("harbor").describe("CephBlockPool of Harbor's volumes."),
+      createPool: bool()
+        .default(true)
+        .describe("Create the CephBlockPool (else use an existing one named `pool`)."),
+      replicas: intRange(1, 9).default(3).describe("Copies of each object in the pool (1-9)."),
       failureDomain: z
         .enum(["host", "osd", "rack", "zone"], { error: "must be one of host, osd, rack, zone" })
-        .default("host"),
-      fsType: z.enum(["ext4", "xfs"], { error: "must be ext4 or xfs" }).default("ext4"),
+        .default("host")
+        .describe("Failure domain the pool spreads copies over."),
+      fsType: z
+        .enum(["ext4", "xfs"], { error: "must be ext4 or xfs" })
+        .default("ext4")
+        .describe("File system of the RBD volumes."),
     })
       .prefault({})
       .describe("RBD block storage from an existing Rook CephCluster."),
@@ -398,6 +472,11 @@ const chartSchema = strictObject({
   path: localPath("a path to a chart .tgz or directory")
     .optional()
     .describe("A local chart `.tgz` or directory for air-gapped sites (relative to the project)."),
+  values: chartValuesSchema
+    .optional()
+    .describe(
+      "Chart values the configuration does not model (`imagePullSecrets`, extra environment, probes, pod labels...), deep-merged over the program's values last: objects key by key, lists and scalars replaced. Values the program sets are refused, naming the key that sets them: credentials, TLS, storage, database, Redis, the URL and exposure, replicas, scheduling, images and resources. See [docs/production.md](docs/production.md#chart-values).",
+    ),
 }).prefault({});
 
 const authSchema = variants("mode", "database", [
@@ -413,19 +492,28 @@ const authSchema = variants("mode", "database", [
         url: ldapUrl({
           credentials:
             "put the bind DN in harbor:auth.ldap.searchDn and its password in the secret harbor:ldapSearchPassword",
-        }),
-        baseDn: ldapDn(),
-        searchDn: ldapDn("a DN").optional(),
-        uid: ldapAttribute().default("uid"),
-        filter: ldapFilter().optional(),
+        }).describe("`ldap://host[:port]` or `ldaps://host[:port]` of the directory."),
+        baseDn: ldapDn().describe("DN users are searched under."),
+        searchDn: ldapDn("a DN")
+          .optional()
+          .describe(
+            "DN Harbor binds as to search (anonymous when unset); its password in `harbor:ldapSearchPassword`.",
+          ),
+        uid: ldapAttribute().default("uid").describe("Attribute matched against the login name."),
+        filter: ldapFilter().optional().describe("Extra LDAP filter users must match."),
         scope: z
           .enum(["base", "onelevel", "subtree"], { error: "must be base, onelevel or subtree" })
-          .default("subtree"),
-        verifyCert: bool().default(true),
-        groupBaseDn: ldapDn("a DN").optional(),
-        groupSearchFilter: ldapFilter().optional(),
-        groupAttributeName: ldapAttribute().optional(),
-        groupAdminDn: ldapDn("a DN").optional(),
+          .default("subtree")
+          .describe("Search scope under `baseDn`."),
+        verifyCert: bool().default(true).describe("Verify the directory's TLS certificate."),
+        groupBaseDn: ldapDn("a DN").optional().describe("DN groups are searched under."),
+        groupSearchFilter: ldapFilter().optional().describe("LDAP filter groups must match."),
+        groupAttributeName: ldapAttribute()
+          .optional()
+          .describe("Attribute holding a group's name (such as `cn`)."),
+        groupAdminDn: ldapDn("a DN")
+          .optional()
+          .describe("DN of the group whose members are Harbor administrators."),
       }),
     ).describe(
       "`{url, baseDn, searchDn, uid: uid, filter, scope: subtree, verifyCert: true, groupBaseDn, groupSearchFilter, groupAttributeName, groupAdminDn}`; bind password in secret `harbor:ldapSearchPassword` (required with `searchDn`). `ldaps://host:636` is written as `ldaps://host` because Harbor rejects the explicit default port.",
@@ -435,17 +523,29 @@ const authSchema = variants("mode", "database", [
     mode: z.literal("oidc"),
     oidc: requiredKeysObject(
       strictObject({
-        name: displayText("a display name", 64).default("OIDC"),
+        name: displayText("a display name", 64)
+          .default("OIDC")
+          .describe("Name of the login button."),
         endpoint: httpsUrl({
           credentials: "the client secret belongs in the secret harbor:oidcClientSecret",
-        }),
-        clientId: token("the client ID registered for Harbor"),
-        scope: oidcScopes().default("openid,profile,email,offline_access"),
-        groupsClaim: claimName().optional(),
-        adminGroup: displayText("a group name").optional(),
-        autoOnboard: bool().default(false),
-        userClaim: claimName().optional(),
-        verifyCert: bool().default(true),
+        }).describe("Issuer URL of the OIDC provider (https)."),
+        clientId: token("the client ID registered for Harbor").describe(
+          "Client ID registered for Harbor at the provider; its secret in `harbor:oidcClientSecret`.",
+        ),
+        scope: oidcScopes()
+          .default("openid,profile,email,offline_access")
+          .describe("Scopes Harbor requests, comma-separated."),
+        groupsClaim: claimName().optional().describe("Claim of the ID token that lists groups."),
+        adminGroup: displayText("a group name")
+          .optional()
+          .describe("Group whose members are Harbor administrators."),
+        autoOnboard: bool()
+          .default(false)
+          .describe("Create users on their first login without asking for a user name."),
+        userClaim: claimName()
+          .optional()
+          .describe("Claim Harbor takes the user name from (with `autoOnboard`)."),
+        verifyCert: bool().default(true).describe("Verify the provider's TLS certificate."),
       }),
     ).describe(
       '`{name: OIDC, endpoint (https), clientId, scope: "openid,profile,email,offline_access", groupsClaim, adminGroup, autoOnboard: false, userClaim, verifyCert: true}`; secret `harbor:oidcClientSecret`.',
@@ -468,8 +568,8 @@ const databaseSchema = variants("type", "internal", [
         "put the user name in harbor:database.username and the password in the secret harbor:databasePassword",
     }).describe("Host name or IP address of the database server; no credentials."),
     port: intRange(1, 65535, "a port 1-65535").default(5432).describe("Port, 1-65535."),
-    username: postgresIdentifier("a PostgreSQL user name").describe(
-      "User name, a PostgreSQL identifier (letters, digits, `_`, `-`).",
+    username: postgresUserName().describe(
+      "User name: letters, digits, `_`, `-`, `.`, `@` (`harbor@pg-prod` on Azure, `sa@project.iam` for Cloud SQL IAM), at most 63 characters.",
     ),
     coreDatabase: postgresIdentifier("a database name")
       .default("registry")
@@ -592,15 +692,21 @@ const replicasSchema = strictObject({
 }).prefault({});
 
 const tolerationSchema = strictObject({
-  key: qualifiedName().optional(),
-  operator: z.enum(["Exists", "Equal"], { error: "must be Exists or Equal" }).optional(),
-  value: labelValue().optional(),
+  key: qualifiedName().optional().describe("Taint key (every key with operator `Exists`)."),
+  operator: z
+    .enum(["Exists", "Equal"], { error: "must be Exists or Equal" })
+    .optional()
+    .describe("`Equal` (Kubernetes' default) or `Exists`."),
+  value: labelValue().optional().describe("Taint value for `Equal`."),
   effect: z
     .enum(["NoSchedule", "PreferNoSchedule", "NoExecute"], {
       error: "must be NoSchedule, PreferNoSchedule or NoExecute",
     })
-    .optional(),
-  tolerationSeconds: intRange(0, 31536000, "a number of seconds").optional(),
+    .optional()
+    .describe("Effect tolerated (every effect when unset)."),
+  tolerationSeconds: intRange(0, 31536000, "a number of seconds")
+    .optional()
+    .describe("How long a `NoExecute` taint is tolerated."),
 }).superRefine((t, ctx) => {
   // Kubernetes' own rules (ValidateTolerations), checked before the chart is installed.
   if (t.operator === "Exists" && t.value !== undefined && t.value !== "") {
@@ -635,7 +741,9 @@ const tolerationSchema = strictObject({
  */
 function affinityTerms(what: string) {
   return z
-    .record(z.string(), z.unknown(), { error: `must be ${what}` })
+    .record(z.string(), z.unknown() as unknown as z.ZodType<JsonValue>, {
+      error: `must be ${what}`,
+    })
     .superRefine((value, ctx) => {
       const walk = (node: unknown, path: (string | number)[]): void => {
         if (Array.isArray(node)) {
@@ -669,7 +777,8 @@ function affinityTerms(what: string) {
         }
       };
       walk(value, []);
-    });
+    })
+    .meta({ tsType: "{ [key: string]: JsonValue }" });
 }
 
 const schedulingSchema = strictObject({
@@ -684,9 +793,15 @@ const schedulingSchema = strictObject({
       "Tolerations following Kubernetes' rules (`Exists` takes no `value`, no `key` needs `Exists`, `tolerationSeconds` needs `NoExecute`).",
     ),
   affinity: strictObject({
-    nodeAffinity: affinityTerms("a nodeAffinity object").optional(),
-    podAffinity: affinityTerms("a podAffinity object").optional(),
-    podAntiAffinity: affinityTerms("a podAntiAffinity object").optional(),
+    nodeAffinity: affinityTerms("a nodeAffinity object")
+      .optional()
+      .describe("`nodeAffinity` of a pod spec."),
+    podAffinity: affinityTerms("a podAffinity object")
+      .optional()
+      .describe("`podAffinity` of a pod spec."),
+    podAntiAffinity: affinityTerms("a podAntiAffinity object")
+      .optional()
+      .describe("`podAntiAffinity` of a pod spec."),
   })
     .optional()
     .describe("`{nodeAffinity, podAffinity, podAntiAffinity}` as in a pod spec."),
@@ -719,10 +834,11 @@ const kubernetesSchema = strictObject({
       .string({ error: "must be a stack name such as acme/cluster/prod" })
       .regex(/^[\w.-]+(\/[\w.-]+){0,2}$/, {
         error: "must be a stack name such as acme/cluster/prod",
-      }),
-    output: token("an output name", /^[A-Za-z0-9_.-]{1,255}$/, "letters, digits and _ . -").default(
-      "kubeconfig",
-    ),
+      })
+      .describe("The cluster stack, such as `acme/cluster/prod`."),
+    output: token("an output name", /^[A-Za-z0-9_.-]{1,255}$/, "letters, digits and _ . -")
+      .default("kubeconfig")
+      .describe("Its output holding the kubeconfig."),
   })
     .optional()
     .describe(
@@ -772,12 +888,17 @@ export const rawConfigSchema = strictObject({
   namespace: harborNamespace()
     .default("harbor")
     .describe(
-      "Namespace the program creates for Harbor (Pod Security `baseline`). Not a system namespace (`default`, `kube-system`, `kube-public`, `kube-node-lease`, any `kube-*`).",
+      "Namespace the program creates for Harbor (Pod Security `baseline`). Not a system namespace (`default`, `kube-system`, `kube-public`, `kube-node-lease`); another `kube-*` name gets a warning.",
     ),
   releaseName: dns1035Label(53)
     .default("harbor")
     .describe(
       "Helm release name. Objects are named `<release>-<component>` when the name contains `harbor`, else `<release>-harbor-<component>` (the chart's rule). Starts with a letter (Service names derive from it); at most 43 characters with `harbor` in it and 36 without while the chart runs its database StatefulSet (52-character limit), else 52/45 (Service names, 63).",
+    ),
+  relocateFrom: installationPlace()
+    .optional()
+    .describe(
+      "Only to move Harbor on purpose: the `<namespace>/<releaseName>` it is installed as now. Without it a changed `namespace` or `releaseName` is refused at preview, because Pulumi would install a new, empty Harbor and remove the old release. Take a backup first; see [docs/backups.md](docs/backups.md#move-harbor-to-another-namespace-or-release-name).",
     ),
   externalURL: originUrl({
     credentials: "the URL Harbor advertises is shown to every user and never carries credentials",
@@ -884,14 +1005,23 @@ export const rawConfigSchema = strictObject({
   imageRegistry: registryPrefix()
     .optional()
     .describe(
-      "Pull Harbor's images from this mirror: `mirror.example.com/dockerhub` pulls `mirror.example.com/dockerhub/goharbor/harbor-core:v2.15.1` and so on (also the provisioners and the trust DaemonSet).",
+      "Pull Harbor's images from this mirror: `mirror.example.com/dockerhub` pulls `mirror.example.com/dockerhub/goharbor/harbor-core:v2.15.1` and so on (also the provisioners and the trust DaemonSet). Never Harbor itself: it could not start on a fresh node.",
     ),
   trust: trustSchema.describe("Client trust of the CA."),
+  resources: resourcesSchema.meta({
+    docDefault: "the chart's: `100m`/`256Mi` requests, Trivy `200m`/`512Mi` with limits `1`/`1Gi`",
+    description:
+      "CPU and memory `requests` and `limits` per component (`core`, `portal`, `registry`, `jobservice`, `database`, `redis`, `trivy`, `nginx`, `exporter`), Kubernetes quantities (`500m`, `2`; `256Mi`, `1Gi`); a limit is never below its request. Defaults from the chart's values.yaml; see [docs/production.md](docs/production.md#resources).",
+  }),
   kubernetes: kubernetesSchema.meta({
     docDefault: "current context",
     description: "The cluster to deploy to, or a directory to render to.",
+    argsDefault: "the Kubernetes provider of the resource options, else the default provider",
+    argsNotes:
+      "Given, `Harbor` builds its own Kubernetes provider from it (`<name>-kubernetes`, a child of the component) for everything it declares. Do not also pass a Kubernetes provider in the resource options (`provider`, `providers`, or one inherited from a parent): the component refuses the combination rather than guess which cluster is meant.",
   }),
   protect: bool().optional().meta({
+    argsDefault: "`true` (the stack program passes `false` for stacks named `dev`/`dev-*`)",
     docDefault: "`false` for stacks named `dev`/`dev-*`, else `true`",
     description:
       "Protect the namespace, StorageClass, CA, token key and encryption key from deletion and replacement; see [docs/safety.md](docs/safety.md).",
@@ -908,9 +1038,6 @@ export const rawConfigSchema = strictObject({
       .refine((v) => v.length >= 8 && v.length <= 128, {
         error: "must be 8-128 characters (Harbor's rule)",
       })
-      .refine((v) => /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v), {
-        error: "must contain an upper-case letter, a lower-case letter and a digit (Harbor's rule)",
-      })
       .refine((v) => v !== "Harbor12345", { error: "must not be the chart's default password" })
       .refine((v) => !hasControlCharacters(v), {
         error: "must not contain control characters or line breaks",
@@ -920,7 +1047,7 @@ export const rawConfigSchema = strictObject({
     .meta({
       docDefault: "generated",
       description:
-        "Initial `admin` password (8-128 characters with upper, lower case and a digit). Generated: 24 letters and digits.",
+        "Initial `admin` password, 8-128 characters; without upper case, lower case and a digit (the rule Harbor applies to passwords changed later) it gets a warning. Generated: 24 letters and digits.",
     }),
   tlsCertificate: secretValue(pemText())
     .optional()
@@ -1197,6 +1324,29 @@ export const rawConfigSchema = strictObject({
     trivyEnabled: c.trivy.enabled,
     nodeTrust: { enabled: c.trust.nodes.enabled, runtime: c.trust.nodes.runtime },
     hostname: c.hostname,
+    ldap: c.auth.mode === "ldap" ? c.auth.ldap : undefined,
+    imageRegistry: c.imageRegistry,
+    serving:
+      typeof c.hostname === "string"
+        ? {
+            hostname: c.hostname,
+            externalURL: c.externalURL,
+            tlsMode: c.tls.mode,
+            dnsNames: c.tls.dnsNames,
+            ipAddresses: c.tls.ipAddresses,
+            certificate:
+              c.tlsCertificate !== undefined && known(c.tlsCertificate)
+                ? c.tlsCertificate
+                : undefined,
+            nodePorts: c.expose.type === "nodePort" ? c.expose.nodePort : undefined,
+            serviceIp:
+              c.expose.type === "loadBalancer"
+                ? c.expose.loadBalancer.ip
+                : c.expose.type === "clusterIP"
+                  ? c.expose.clusterIP.ip
+                  : undefined,
+          }
+        : undefined,
   })) {
     issue(p.path, p.message);
   }

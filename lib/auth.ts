@@ -67,11 +67,43 @@ export function oidcSettings(oidc: OidcAuth["oidc"], clientSecret: string): Sett
   });
 }
 
+/** `harbor:system`: the settings an operator sets once. */
+export interface SystemSettingsSpec {
+  projectCreation?: "adminonly" | "everyone";
+  robotTokenDays?: number;
+}
+
+/** Harbor's defaults of the `harbor:system` settings (its config metadata in src/lib/config). */
+export const HARBOR_SYSTEM_DEFAULTS = {
+  project_creation_restriction: "everyone",
+  robot_token_duration: 30,
+} as const;
+
 /**
- * The CONFIG_OVERWRITE_JSON document for `auth`, as a Pulumi secret (it carries the bind password
- * or client secret); undefined for database authentication, which needs no overrides.
+ * The `harbor:system` settings as CONFIG_OVERWRITE_JSON entries. Harbor makes its whole
+ * configuration read-only when started with that document (goharbor/harbor
+ * src/controller/config/controller.go `OverwriteConfig` sets `readOnlyForAll`, and
+ * `UpdateUserConfigs` then refuses every API change with 403), so in LDAP and OIDC stacks these
+ * settings travel in the document instead of through the API. Unset ones carry Harbor's defaults:
+ * Harbor keeps the last value the document gave, and nothing else could ever reset it.
  */
-export function userSettingsJson(auth: AuthSpec): pulumi.Output<string> | undefined {
+export function systemSettings(system: SystemSettingsSpec | undefined): Settings {
+  return {
+    project_creation_restriction:
+      system?.projectCreation ?? HARBOR_SYSTEM_DEFAULTS.project_creation_restriction,
+    robot_token_duration: system?.robotTokenDays ?? HARBOR_SYSTEM_DEFAULTS.robot_token_duration,
+  };
+}
+
+/**
+ * The CONFIG_OVERWRITE_JSON document for `auth` (and the `harbor:system` settings), as a Pulumi
+ * secret (it carries the bind password or client secret); undefined for database authentication,
+ * which needs no overrides and keeps Harbor's configuration editable.
+ */
+export function userSettingsJson(
+  auth: AuthSpec,
+  system?: SystemSettingsSpec,
+): pulumi.Output<string> | undefined {
   switch (auth.mode) {
     case "database":
       return undefined;
@@ -79,13 +111,17 @@ export function userSettingsJson(auth: AuthSpec): pulumi.Output<string> | undefi
       return pulumi.secret(
         pulumi
           .output(auth.searchPassword)
-          .apply((pw) => JSON.stringify(ldapSettings(auth.ldap, pw))),
+          .apply((pw) =>
+            JSON.stringify({ ...ldapSettings(auth.ldap, pw), ...systemSettings(system) }),
+          ),
       );
     case "oidc":
       return pulumi.secret(
         pulumi
           .output(auth.clientSecret)
-          .apply((secret) => JSON.stringify(oidcSettings(auth.oidc, secret))),
+          .apply((secret) =>
+            JSON.stringify({ ...oidcSettings(auth.oidc, secret), ...systemSettings(system) }),
+          ),
       );
   }
 }

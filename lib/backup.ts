@@ -90,6 +90,11 @@ export interface BackupNames {
   veleroSchedule: string;
   /** ServiceAccount, Role and RoleBinding of the restore and Velero wait Jobs. */
   serviceAccount: string;
+  /**
+   * ConfigMap holding the chart and Harbor version the last successful `pulumi up` deployed
+   * (written after the Helm release succeeded); the pre-upgrade backup reads it when it runs.
+   */
+  deployedVersion: string;
 
   /** The pre-upgrade Job for a target chart version (the backup, or the wait for Velero's). */
   preUpgradeJob(chartVersion: string): string;
@@ -115,6 +120,7 @@ export function backupNames(releaseName: string, namespace: string): BackupNames
     s3Secret: fitName(`${full}-backup-s3`),
     veleroSchedule: fitName(`${namespace}-${full}`),
     serviceAccount: fitName(`${full}-backup-admin`),
+    deployedVersion: fitName(`${full}-deployed-version`),
     preUpgradeJob: (v) => fitName(`${full}-pre-upgrade-${versionSlug(v)}`),
     veleroPreUpgradeBackup: (v) => fitName(`${namespace}-${full}-pre-upgrade-${versionSlug(v)}`),
     restoreJobs: (from) => ({
@@ -154,6 +160,32 @@ type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 
 const env = (name: string, value: pulumi.Input<string>): EnvVar => ({ name, value });
+/** A variable from a ConfigMap key that may be missing (then the variable is unset). */
+const configMapEnv = (name: string, configMap: string, key: string): EnvVar => ({
+  name,
+  valueFrom: { configMapKeyRef: { name: configMap, key, optional: true } },
+});
+
+/**
+ * Settings of a Job that must run once per intent (a restore of one backup, the backup before one
+ * upgrade): its name carries the intent, and these keep it from running again for anything else.
+ *
+ * - `ignoreChanges: ["spec"]`: pulumi-kubernetes replaces a Job whose `.spec.template` changes
+ *   (provider/pkg/provider/diff.go, `forceNew` for batch/v1 Job), which would run it again on an
+ *   unrelated change (placement, image registry, replicas, versions). The engine sets ignored
+ *   inputs back to their old values before diffing (pkg/resource/deploy/step_generator.go,
+ *   `processIgnoreChanges`), but a replacement, once required, is created from the full new
+ *   inputs (the step generator checks `goal.Properties` again), so a new intent (a new name)
+ *   runs with today's settings.
+ * - `pulumi.com/replaceUnready`: in Diff the provider reads the live Job and, when it has not
+ *   completed, asks for its replacement (provider/pkg/provider/provider.go, Diff,
+ *   `metadata.ReplaceUnready`). A Job that failed is therefore run again, from the current
+ *   settings, by the next `pulumi up` after its cause is fixed; one that completed never is.
+ */
+export const ONCE_PER_INTENT_JOB = {
+  annotations: { "pulumi.com/replaceUnready": "true" } as Record<string, string>,
+  ignoreChanges: ["spec"],
+} as const;
 
 /** Pod security that passes the `restricted` Pod Security Standard, as the registry's user. */
 export const POD_SECURITY_CONTEXT = {
@@ -174,8 +206,14 @@ export const CONTAINER_SECURITY_CONTEXT = {
 const TOOLS_RESOURCES = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } };
 const KUBECTL_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } };
 
-/** PG* variables that point psql, pg_dump and pg_restore at Harbor's internal database. */
-export function databaseEnv(chart: ChartObjects): EnvVar[] {
+/**
+ * PG* variables that point psql, pg_dump and pg_restore at Harbor's internal database.
+ * `passwordOptional`: the pre-upgrade backup runs before the Helm release, so on a first
+ * installation the chart's database Secret does not exist yet; a required `secretKeyRef` to a
+ * missing Secret keeps the container from starting (Kubernetes API, `SecretKeySelector.optional`),
+ * so that Job would never finish.
+ */
+export function databaseEnv(chart: ChartObjects, passwordOptional = false): EnvVar[] {
   return [
     env("PGHOST", chart.databaseService),
     env("PGPORT", "5432"),
@@ -185,7 +223,13 @@ export function databaseEnv(chart: ChartObjects): EnvVar[] {
     env("PGCONNECT_TIMEOUT", "30"),
     {
       name: "PGPASSWORD",
-      valueFrom: { secretKeyRef: { name: chart.databaseSecret, key: chart.databasePasswordKey } },
+      valueFrom: {
+        secretKeyRef: {
+          name: chart.databaseSecret,
+          key: chart.databasePasswordKey,
+          ...(passwordOptional ? { optional: true } : {}),
+        },
+      },
     },
   ];
 }
@@ -254,13 +298,20 @@ export interface BackupPodArgs {
   /** `scheduled` for the CronJob, `pre-upgrade` for the Job that runs before an upgrade. */
   kind: "scheduled" | "pre-upgrade";
   /**
-   * Versions of the Harbor whose data is backed up. For `pre-upgrade`: the previously deployed
-   * versions (empty on a first installation, when there is nothing to back up).
+   * Versions of the Harbor whose data is backed up. For `pre-upgrade`: what the stack recorded
+   * as deployed before this target (empty on a first installation), used only when the cluster
+   * holds no `deployedVersion` ConfigMap yet (a stack deployed by an older program version).
    */
   chartVersion: pulumi.Input<string>;
   harborVersion: pulumi.Input<string>;
   /** `pre-upgrade`: the chart version about to be deployed. */
   upgradeTo?: string;
+  /**
+   * `pre-upgrade`: the ConfigMap (`BackupNames.deployedVersion`) that records what the last
+   * successful release deployed. Read when the pod starts (`optional`: absent before the first
+   * installation), so the Job backs up what really runs, whatever Pulumi recorded before.
+   */
+  deployedVersionConfigMap?: string;
   /** The registry's claim, mounted read-only when the registry's files are archived. */
   registryClaim?: RegistryClaim;
   /** Harbor's node selector, tolerations and affinity. */
@@ -336,8 +387,14 @@ export function backupPodSpec(args: BackupPodArgs, names: BackupNames): PodSpec 
     env("HARBOR_VERSION", args.harborVersion),
     env("CHART_VERSION", args.chartVersion),
     ...(args.upgradeTo !== undefined ? [env("UPGRADE_TO", args.upgradeTo)] : []),
+    ...(args.deployedVersionConfigMap !== undefined
+      ? [
+          configMapEnv("DEPLOYED_CHART_VERSION", args.deployedVersionConfigMap, "chartVersion"),
+          configMapEnv("DEPLOYED_HARBOR_VERSION", args.deployedVersionConfigMap, "harborVersion"),
+        ]
+      : []),
     env("BACKUP_DATABASE", String(spec.database)),
-    ...(spec.database ? databaseEnv(chart) : []),
+    ...(spec.database ? databaseEnv(chart, args.kind === "pre-upgrade") : []),
     ...(archiveRegistry ? [env("BACKUP_REGISTRY_ROOT", MOUNTS.registry)] : []),
     env("HOME", MOUNTS.tmp),
     env("TMPDIR", MOUNTS.tmp),

@@ -15,7 +15,16 @@ import {
   type RobotProjectPermission,
   normalizePermissions,
 } from "./harbor-api/model";
-import { DEFAULT_REGISTRY_URLS, expandPermission, type Role } from "../config/registry-facts";
+import {
+  DEFAULT_REGISTRY_URLS,
+  JSON_SECRET_ACCESS_KEYS,
+  PROXY_CACHE_PULLED_DAYS,
+  accessSecretText,
+  expandPermission,
+  harborLdapGroupDn,
+  type RegistrySecret,
+  type Role,
+} from "../config/registry-facts";
 
 /** Harbor's default robot name prefix (`robot_name_prefix`). */
 export const ROBOT_PREFIX = "robot$";
@@ -66,13 +75,35 @@ export function registryUrl(r: RegistryConfig): string {
   return url;
 }
 
+/**
+ * What Harbor gets as an endpoint's access key and secret: the user name or access key and the
+ * password as given, or for adapters whose secret is a JSON document (Quay) the access key Harbor
+ * fixes and the document as JSON.
+ */
+export function registryAccessKey(r: RegistryConfig): string {
+  return JSON_SECRET_ACCESS_KEYS[r.type] ?? r.accessKey ?? "";
+}
+
+/** The endpoint's `access_secret` text (see `registryAccessKey`); "" for anonymous access. */
+export function registryAccessSecret(secret: RegistrySecret | undefined): string {
+  return accessSecretText(secret);
+}
+
 /** One member of a project. */
 export interface MemberSpec {
   kind: MemberKind;
+  /** The key as the stack writes it (under `members.users` or `members.groups`). */
+  key: string;
+  /** What Harbor knows the member by: the user or OIDC group name, an LDAP DN lower-cased. */
   name: string;
   role: Role;
   /** Part of the member resource's name. */
   resourceName: string;
+  /**
+   * The name part the member had before LDAP DNs were lower-cased (from the DN as written), when
+   * it differs: an alias, so that such a stack keeps its member instead of replacing it.
+   */
+  formerResourceName?: string;
 }
 
 /** The members of a project: users, then groups (LDAP DNs or OIDC groups after the auth mode). */
@@ -82,28 +113,79 @@ export function memberSpecs(
 ): MemberSpec[] {
   const users = Object.entries(members.users).map(([name, role]) => ({
     kind: "user" as const,
+    key: name,
     name,
-    role: role as Role,
+    role,
     resourceName: `user-${nameSlug(name)}`,
   }));
   const groupKind: MemberKind = authMode === "ldap" ? "ldapGroup" : "oidcGroup";
-  const groups = Object.entries(members.groups).map(([name, role]) => ({
-    kind: groupKind,
-    name,
-    role: role as Role,
-    resourceName: `group-${nameSlug(name)}`,
-  }));
+  // Harbor stores and looks up an LDAP group DN lower-cased: the member carries that form, so its
+  // state, Harbor's answers and an adoption by DN agree whatever case the stack writes.
+  const groups = Object.entries(members.groups).map(([group, role]) => {
+    const name = groupKind === "ldapGroup" ? harborLdapGroupDn(group) : group;
+    const resourceName = `group-${nameSlug(name)}`;
+    const former = `group-${nameSlug(group)}`;
+    return {
+      kind: groupKind,
+      key: group,
+      name,
+      role,
+      resourceName,
+      ...(former !== resourceName ? { formerResourceName: former } : {}),
+    };
+  });
   return [...users, ...groups];
 }
 
-/** The retention rules of a project's `retention` (keepLatest, then keepDays). */
-export function retentionRules(r: NonNullable<ProjectConfig["retention"]>): RetentionRuleInput[] {
-  const base = { tags: r.tags, repositories: r.repositories, untagged: r.untagged };
+/**
+ * The pull-based rule a project's retention gets: `keepPulledDays` as set (0: none), and Harbor's
+ * own 7 days in a proxy cache project when it is not set, so that taking over a cache's policy
+ * never evicts what is pulled every day.
+ */
+export function retentionPulledDays(
+  r: NonNullable<ProjectConfig["retention"]>,
+  proxyCache: boolean,
+): number | undefined {
+  const days = r.keepPulledDays ?? (proxyCache ? PROXY_CACHE_PULLED_DAYS : undefined);
+  return days === 0 ? undefined : days;
+}
+
+/**
+ * Harbor's rules for a project's `retention`: one per `keep*` setting (pushed, then pulled), and
+ * with `untagged: keep` one that keeps every untagged artifact. Harbor keeps an artifact when any
+ * rule does and deletes every other artifact of the repositories the rules cover, so `untagged`
+ * decides what the rules' tag selectors do with untagged artifacts (see lib/harbor-api/model.ts).
+ */
+export function retentionRules(
+  r: NonNullable<ProjectConfig["retention"]>,
+  proxyCache: boolean,
+): RetentionRuleInput[] {
+  const base = {
+    tags: r.tags,
+    repositories: r.repositories,
+    untagged: r.untagged === "asTagged",
+  };
+  const pulledDays = retentionPulledDays(r, proxyCache);
   const rules: RetentionRuleInput[] = [];
   if (r.keepLatest !== undefined)
     rules.push({ template: "latestPushedK", value: r.keepLatest, ...base });
   if (r.keepDays !== undefined)
     rules.push({ template: "nDaysSinceLastPush", value: r.keepDays, ...base });
+  if (r.keepLatestPulled !== undefined)
+    rules.push({ template: "latestPulledN", value: r.keepLatestPulled, ...base });
+  if (pulledDays !== undefined)
+    rules.push({ template: "nDaysSinceLastPull", value: pulledDays, ...base });
+  if (r.untagged === "keep") {
+    // `excludes **` with untagged false selects exactly the artifacts without tags.
+    rules.push({
+      template: "always",
+      value: 0,
+      tags: "**",
+      repositories: r.repositories,
+      untagged: false,
+      excludeTags: true,
+    });
+  }
   return rules;
 }
 

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { AuthSpec, HarborSettings } from "../config/types";
-import { ldapSettings, oidcSettings } from "./auth";
+import { type SystemSettingsSpec, ldapSettings, oidcSettings, systemSettings } from "./auth";
 import type { HarborValues } from "./harbor-values";
 import { buildHarborValues, type HarborCredentials, type ValuesContext } from "./values";
 
@@ -36,16 +36,20 @@ export function redactedCredentials(credentials: HarborCredentials): HarborCrede
 }
 
 /** CONFIG_OVERWRITE_JSON with the bind password or client secret `REDACTED`. */
-export function reviewableUserSettings(auth: AuthSpec): string | undefined {
+export function reviewableUserSettings(
+  auth: AuthSpec,
+  system?: SystemSettingsSpec,
+): string | undefined {
   switch (auth.mode) {
     case "database":
       return undefined;
     case "ldap":
-      return JSON.stringify(
-        ldapSettings(auth.ldap, auth.searchPassword === undefined ? undefined : REDACTED),
-      );
+      return JSON.stringify({
+        ...ldapSettings(auth.ldap, auth.searchPassword === undefined ? undefined : REDACTED),
+        ...systemSettings(system),
+      });
     case "oidc":
-      return JSON.stringify(oidcSettings(auth.oidc, REDACTED));
+      return JSON.stringify({ ...oidcSettings(auth.oidc, REDACTED), ...systemSettings(system) });
   }
 }
 
@@ -57,7 +61,7 @@ export function reviewableValues(
   const values = buildHarborValues(redactOutputs(config), {
     ...ctx,
     credentials: redactedCredentials(ctx.credentials),
-    userSettings: reviewableUserSettings(config.auth),
+    userSettings: reviewableUserSettings(config.auth, config.content.system),
   });
   return pulumi.output(values);
 }

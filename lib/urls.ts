@@ -77,16 +77,32 @@ export function serverSans(input: AddressInput): { dnsNames: string[]; ipAddress
   return { dnsNames: dns, ipAddresses: ips };
 }
 
-/** Where clients keep the CA for this registry. */
-export function trustPaths(input: AddressInput): {
-  /** `/etc/docker/certs.d/<host[:port]>/ca.crt` */
+/** Where the node-trust DaemonSet writes (`harbor:trust.nodes`): the runtime and its directory. */
+export interface NodeTrustDirectory {
+  runtime: "containerd" | "docker";
+  /** Root of the per-registry directories (`/var/lib/rancher/k3s/agent/etc/containerd/certs.d`). */
+  hostsDir: string;
+}
+
+/**
+ * Where clients keep the CA for this registry: the standard directories, except that the runtime
+ * `trust.nodes` names uses its `hostsDir` (k3s, RKE2 and other non-default layouts), so the
+ * output points where this stack's nodes really look.
+ */
+export function trustPaths(
+  input: AddressInput,
+  nodes?: NodeTrustDirectory,
+): {
+  /** `<hostsDir>/<host[:port]>/ca.crt`; hostsDir `/etc/docker/certs.d` unless trust.nodes says */
   docker: string;
-  /** `/etc/containerd/certs.d/<host[:port]>/` (holds `ca.crt` and `hosts.toml`) */
+  /** `<hostsDir>/<host[:port]>/` (`ca.crt`, `hosts.toml`); `/etc/containerd/certs.d` by default */
   containerd: string;
 } {
   const address = registryAddress(input);
+  const root = (runtime: NodeTrustDirectory["runtime"], standard: string) =>
+    nodes?.runtime === runtime ? nodes.hostsDir.replace(/\/+$/, "") : standard;
   return {
-    docker: `/etc/docker/certs.d/${address}/ca.crt`,
-    containerd: `/etc/containerd/certs.d/${address}/`,
+    docker: `${root("docker", "/etc/docker/certs.d")}/${address}/ca.crt`,
+    containerd: `${root("containerd", "/etc/containerd/certs.d")}/${address}/`,
   };
 }

@@ -10,8 +10,11 @@ import type {
   HarborValues,
   PodPlacement,
   PvcValues,
+  ResourceRequirements,
   WorkloadValues,
 } from "./harbor-values";
+import { mergeChartValues } from "../config/chart-values";
+import type { ResourceComponent } from "../config/resources";
 import type { HarborSettings, VolumeName } from "../config/types";
 import { HARBOR_IMAGES, SUPPORTED_CHART_VERSIONS, harborImageRepository } from "./chart";
 import {
@@ -562,7 +565,42 @@ export function buildHarborValues(config: HarborSettings, ctx: ValuesContext): H
       components: config.proxy.components,
     };
   }
-  return values;
+
+  addResources(values, config.resources);
+
+  // Chart values the configuration does not model, merged last (owned values are refused by
+  // the schema, config/chart-values.ts).
+  return config.chart.values === undefined ? values : mergeChartValues(values, config.chart.values);
+}
+
+/** Requests and limits as the chart takes them: no empty `limits`. */
+function resourceValues(r: HarborSettings["resources"][ResourceComponent]): ResourceRequirements {
+  const limits = Object.fromEntries(
+    Object.entries(r.limits).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  return { requests: { ...r.requests }, ...(Object.keys(limits).length > 0 ? { limits } : {}) };
+}
+
+/**
+ * `harbor:resources` into the blocks of the components the chart deploys: the registry container
+ * (`registry.registry`), the internal database and Redis, the exporter with metrics.
+ */
+function addResources(values: HarborValues, resources: HarborSettings["resources"]): void {
+  const r = (c: ResourceComponent) => resourceValues(resources[c]);
+  for (const c of ["core", "portal", "jobservice", "nginx", "trivy"] as const) {
+    values[c] = { ...values[c], resources: r(c) };
+  }
+  values.registry = {
+    ...values.registry,
+    registry: { ...values.registry?.registry, resources: r("registry") },
+  };
+  if (values.exporter) values.exporter = { ...values.exporter, resources: r("exporter") };
+  if (values.database?.type === "internal" && values.database.internal) {
+    values.database.internal = { ...values.database.internal, resources: r("database") };
+  }
+  if (values.redis?.type === "internal" && values.redis.internal) {
+    values.redis.internal = { ...values.redis.internal, resources: r("redis") };
+  }
 }
 
 /**

@@ -46,6 +46,8 @@ export interface Plan {
   stack: string;
   /** Secret keys set in the stack file whose values were not supplied. */
   unknownSecrets: string[];
+  /** Keys Pulumi.yaml's defaults filled in, as the Pulumi CLI does. */
+  projectDefaults: string[];
   run: ProgramRun;
 }
 
@@ -75,13 +77,22 @@ export function runtimeConfig(
   return { values, secretKeys, unknownSecrets };
 }
 
-/** Evaluates the program for a stack file under the mock runtime. */
+/**
+ * Evaluates the program for a stack file under the mock runtime. The Pulumi CLI's project rules
+ * come first (`readStackFile`): a stack `pulumi preview` would refuse fails here with the CLI's
+ * message, before the program runs.
+ */
 export async function plan(options: PlanOptions): Promise<Plan> {
   const file = readStackFile(options.stackFile);
   const config = runtimeConfig(file, options.secrets ?? {});
   const attempt = await evaluateModule(INDEX, config, { stack: file.stack });
   if (attempt.error !== undefined || !attempt.run) throw attempt.error;
-  return { stack: file.stack, unknownSecrets: config.unknownSecrets, run: attempt.run };
+  return {
+    stack: file.stack,
+    unknownSecrets: config.unknownSecrets,
+    projectDefaults: file.projectDefaults,
+    run: attempt.run,
+  };
 }
 
 /** `Kind namespace/name` of a Kubernetes object the program declares, or undefined. */
@@ -142,6 +153,9 @@ const HARBOR_OBJECT_TYPE = "pulumi-nodejs:dynamic/harbor:";
 export function formatPlan(p: Plan, rendered?: string[]): string {
   const out: string[] = [];
   const { run } = p;
+  out.push(
+    `# Stack ${p.stack}: passes the Pulumi CLI's project rules (Pulumi.yaml)${p.projectDefaults.length > 0 ? `; defaults applied: ${p.projectDefaults.join(", ")}` : ""}`,
+  );
   out.push(`# Stack ${p.stack}: configuration is valid`);
   if (p.unknownSecrets.length > 0) {
     out.push(
@@ -151,7 +165,10 @@ export function formatPlan(p: Plan, rendered?: string[]): string {
   out.push("", "## Kubernetes objects the program declares");
   const objects = run.resources.map(objectLine).filter((l): l is string => l !== undefined);
   out.push(...[...new Set(objects)].sort().map((l) => `- ${l}`));
-  const harborObjects = run.resources.filter((r) => r.type.startsWith(HARBOR_OBJECT_TYPE));
+  // Registry content (each object names its stack key), not the auth-mode guard.
+  const harborObjects = run.resources.filter(
+    (r) => r.type.startsWith(HARBOR_OBJECT_TYPE) && typeof r.inputs.configKey === "string",
+  );
   if (harborObjects.length > 0) {
     out.push("", "## Harbor objects (through Harbor's API, once the release is ready)");
     const lines = harborObjects.map(

@@ -61,7 +61,20 @@ describe("auth: CONFIG_OVERWRITE_JSON", () => {
       ldap_group_search_filter: "(objectClass=groupOfNames)",
       ldap_group_attribute_name: "cn",
       ldap_group_admin_dn: "cn=admins,ou=groups,dc=example,dc=com",
+      // harbor:system travels here too (Harbor's API refuses it under CONFIG_OVERWRITE_JSON):
+      // Harbor's defaults when the stack sets none.
+      project_creation_restriction: "everyone",
+      robot_token_duration: 30,
     });
+    const withSystem = userSettingsJson(config.auth, {
+      projectCreation: "adminonly",
+      robotTokenDays: 90,
+    })!;
+    const system = JSON.parse(await resolve(withSystem)) as Record<string, unknown>;
+    assert.deepEqual(
+      [system.auth_mode, system.project_creation_restriction, system.robot_token_duration],
+      ["ldap_auth", "adminonly", 90],
+    );
   });
 
   it("LDAP with anonymous search: no password key at all", () => {
@@ -116,6 +129,8 @@ describe("auth: CONFIG_OVERWRITE_JSON", () => {
       oidc_auto_onboard: true,
       oidc_user_claim: "preferred_username",
       oidc_verify_cert: true,
+      project_creation_restriction: "everyone",
+      robot_token_duration: 30,
     });
   });
 

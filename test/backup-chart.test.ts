@@ -3,7 +3,7 @@
  * database Service and Secret (key POSTGRES_PASSWORD), the database pod's container, the registry
  * claim and where the registry mounts it, the writer Deployments and their pod labels.
  *
- * Needs the chart and helm (HARBOR_CHART=/path/to/chart HELM=/path/to/helm npm test); skipped
+ * Needs the chart and helm (HARBOR_CHART=/path/to/chart HELM=/path/to/helm npm run test:charts); skipped
  * without them.
  */
 import { strict as assert } from "node:assert";

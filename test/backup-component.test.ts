@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { Backup, preUpgradeFingerprint, type BackupArgs } from "../components/backup";
+import { Backup, type BackupArgs } from "../components/backup";
 import type { JobBackupSpec, VeleroBackupSpec } from "../config/backup";
 import { VELERO_DATABASE_DUMP_HOOK } from "../lib/backup-scripts";
 import {
@@ -101,6 +101,25 @@ const REGISTRY_VOLUME = {
   persistentVolumeClaim: { claimName: "harbor-registry", readOnly: true },
 };
 
+/**
+ * Before an upgrade the chart's database Secret may not exist yet (a first installation): a
+ * required `secretKeyRef` to a missing Secret keeps the container from starting (Kubernetes API,
+ * `SecretKeySelector.optional`), so the Job would never finish.
+ */
+const PRE_UPGRADE_DATABASE_ENV = HARBOR_DATABASE_ENV.map((e) =>
+  e.name === "PGPASSWORD"
+    ? {
+        name: "PGPASSWORD",
+        valueFrom: {
+          secretKeyRef: { name: "harbor-database", key: "POSTGRES_PASSWORD", optional: true },
+        },
+      }
+    : e,
+);
+
+/** pulumi-kubernetes replaces an unready Job on the next update (provider.go, Diff). */
+const REPLACE_UNREADY = { "pulumi.com/replaceUnready": "true" };
+
 function createEnv(o: {
   target: "pvc" | "s3";
   kind: "scheduled" | "pre-upgrade";
@@ -116,9 +135,33 @@ function createEnv(o: {
     { name: "BACKUP_KEEP", value: "7" },
     { name: "HARBOR_VERSION", value: o.harbor },
     { name: "CHART_VERSION", value: o.chart },
-    ...(o.upgradeTo ? [{ name: "UPGRADE_TO", value: o.upgradeTo }] : []),
+    ...(o.upgradeTo
+      ? [
+          { name: "UPGRADE_TO", value: o.upgradeTo },
+          {
+            name: "DEPLOYED_CHART_VERSION",
+            valueFrom: {
+              configMapKeyRef: {
+                name: "harbor-deployed-version",
+                key: "chartVersion",
+                optional: true,
+              },
+            },
+          },
+          {
+            name: "DEPLOYED_HARBOR_VERSION",
+            valueFrom: {
+              configMapKeyRef: {
+                name: "harbor-deployed-version",
+                key: "harborVersion",
+                optional: true,
+              },
+            },
+          },
+        ]
+      : []),
     { name: "BACKUP_DATABASE", value: "true" },
-    ...HARBOR_DATABASE_ENV,
+    ...(o.kind === "pre-upgrade" ? PRE_UPGRADE_DATABASE_ENV : HARBOR_DATABASE_ENV),
     ...(o.registry ? [{ name: "BACKUP_REGISTRY_ROOT", value: "/storage" }] : []),
     { name: "HOME", value: "/tmp" },
     { name: "TMPDIR", value: "/tmp" },
@@ -211,6 +254,7 @@ function preUpgradeJob(podSpec: Record<string, unknown>) {
       name: "harbor-pre-upgrade-1-19-1",
       namespace: "harbor",
       labels: PRE_UPGRADE_LABELS,
+      annotations: REPLACE_UNREADY,
     },
     spec: {
       backoffLimit: 1,
@@ -275,7 +319,7 @@ describe("Backup (engine job)", function () {
       );
     });
 
-    it("the pre-upgrade Job: named after the target version, database only, from the previous version", function () {
+    it("the pre-upgrade Job: named after the target version, database only, from the deployed version", function () {
       const pod = {
         restartPolicy: "Never",
         automountServiceAccountToken: false,
@@ -301,6 +345,20 @@ describe("Backup (engine job)", function () {
         preUpgradeJob(pod),
       );
       assert.equal(built.component.preUpgrade !== undefined, true);
+    });
+
+    it("the pre-upgrade Job runs once per target: its spec never replaces it, an unready one is replaced", function () {
+      // pulumi-kubernetes replaces a Job whose `.spec.template` changes (provider/pkg/provider/
+      // diff.go, `forceNew` for batch/v1 Job); the engine puts ignored inputs back to their old
+      // values before diffing (pulumi/pulumi pkg/resource/deploy/step_generator.go,
+      // `processIgnoreChanges`); the annotation makes the provider replace a Job that has not
+      // completed (provider/pkg/provider/provider.go, Diff, `metadata.ReplaceUnready`).
+      const reg = registrationOf(built.registrations, TYPES.job, "harbor-backup-pre-upgrade");
+      assert.deepEqual(reg.ignoreChanges, ["spec"]);
+      const job = built.find(TYPES.job, "harbor-backup-pre-upgrade").inputs as {
+        metadata: { annotations: unknown };
+      };
+      assert.deepEqual(job.metadata.annotations, REPLACE_UNREADY);
     });
 
     it("the claim: the given class and size, protected and kept when the stack is destroyed", function () {
@@ -460,24 +518,6 @@ describe("Backup (engine job)", function () {
   });
 });
 
-describe("preUpgradeFingerprint (the VersionGuard's backup input)", function () {
-  const rest: Omit<BackupArgs, "previous"> = ARGS;
-  it("changes with what the pre-upgrade Job runs, not with the previous versions", function () {
-    const base = preUpgradeFingerprint(rest);
-    assert.match(base, /^[0-9a-f]{64}$/);
-    assert.equal(preUpgradeFingerprint({ ...rest }), base);
-    assert.notEqual(preUpgradeFingerprint({ ...rest, spec: S3_SPEC }), base);
-    assert.notEqual(preUpgradeFingerprint({ ...rest, imageRegistry: "mirror.example.com" }), base);
-    assert.notEqual(preUpgradeFingerprint({ ...rest, placement: {} }), base);
-    assert.notEqual(preUpgradeFingerprint({ ...rest, chartVersion: "1.19.0" }), base);
-  });
-
-  it("is empty without a pre-upgrade backup Job of the job engine", function () {
-    assert.equal(preUpgradeFingerprint({ ...rest, spec: { ...PVC_SPEC, database: false } }), "");
-    assert.equal(preUpgradeFingerprint({ ...rest, spec: VELERO_SPEC }), "");
-  });
-});
-
 describe("Backup (engine velero)", function () {
   let built: Awaited<ReturnType<typeof build<Backup>>>;
   before(async function () {
@@ -545,6 +585,7 @@ describe("Backup (engine velero)", function () {
         name: "harbor-pre-upgrade-1-19-1",
         namespace: "harbor",
         labels: PRE_UPGRADE_LABELS,
+        annotations: REPLACE_UNREADY,
       },
       spec: {
         backoffLimit: 0,
@@ -584,6 +625,10 @@ describe("Backup (engine velero)", function () {
       "harbor-backup-pre-upgrade-backup",
       "harbor-backup-velero-wait",
     ]);
+    assert.deepEqual(
+      registrationOf(built.registrations, TYPES.job, "harbor-backup-pre-upgrade").ignoreChanges,
+      ["spec"],
+    );
   });
 
   it("the wait Job may only read Velero's Backups, in Velero's namespace", function () {

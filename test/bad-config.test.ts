@@ -181,10 +181,18 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   },
   {
     key: "namespace and releaseName",
+    title: "relocateFrom names the old place as <namespace>/<releaseName>",
+    config: { hostname: "harbor.example.com", relocateFrom: "harbor" },
+    expected: [
+      "harbor:relocateFrom must be <namespace>/<releaseName> of the installation being left, such as harbor/harbor (a DNS-1123 label, '/', and a DNS-1035 label of at most 53 characters), got \"harbor\"",
+    ],
+  },
+  {
+    key: "namespace and releaseName",
     title: "is not kube-system",
     config: { hostname: "harbor.example.com", namespace: "kube-system" },
     expected: [
-      "harbor:namespace must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease or any kube-*): the program labels it for Pod Security and guards it as Harbor's, got \"kube-system\"",
+      "harbor:namespace must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease): the program labels it for Pod Security and guards it as Harbor's, got \"kube-system\"",
     ],
   },
   {
@@ -192,7 +200,15 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "is not default",
     config: { hostname: "harbor.example.com", namespace: "default" },
     expected: [
-      "harbor:namespace must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease or any kube-*): the program labels it for Pod Security and guards it as Harbor's, got \"default\"",
+      "harbor:namespace must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease): the program labels it for Pod Security and guards it as Harbor's, got \"default\"",
+    ],
+  },
+  {
+    key: "namespace and releaseName",
+    title: "is not kube-public",
+    config: { hostname: "harbor.example.com", namespace: "kube-public" },
+    expected: [
+      "harbor:namespace must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease): the program labels it for Pod Security and guards it as Harbor's, got \"kube-public\"",
     ],
   },
   {
@@ -200,7 +216,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "is not kube-node-lease",
     config: { hostname: "harbor.example.com", namespace: "kube-node-lease" },
     expected: [
-      "harbor:namespace must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease or any kube-*): the program labels it for Pod Security and guards it as Harbor's, got \"kube-node-lease\"",
+      "harbor:namespace must be a namespace of Harbor's own, not a system namespace (default, kube-system, kube-public, kube-node-lease): the program labels it for Pod Security and guards it as Harbor's, got \"kube-node-lease\"",
     ],
   },
   {
@@ -976,15 +992,6 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   },
   {
     key: "adminPassword",
-    title: "mixes upper case, lower case and digits",
-    config: { hostname: "harbor.example.com" },
-    secrets: { adminPassword: "abcdefghiJKLmno" },
-    expected: [
-      "harbor:adminPassword must contain an upper-case letter, a lower-case letter and a digit (Harbor's rule)",
-    ],
-  },
-  {
-    key: "adminPassword",
     title: "is not the chart's default",
     config: { hostname: "harbor.example.com" },
     secrets: { adminPassword: "Harbor12345" },
@@ -1395,7 +1402,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     },
     secrets: { databasePassword: "fixture-db-password" },
     expected: [
-      "harbor:database.username must be a PostgreSQL user name: a letter or '_', then letters, digits, '_', '-'; at most 63 characters, got \"x\\\"\\n---\\napiVersion: rbac.authorization.k8s.io/v1\\nkind: ClusterRoleBinding\"",
+      "harbor:database.username must be a PostgreSQL user name: a letter or '_', then letters, digits, '_', '-', '.', '@'; at most 63 characters, got \"x\\\"\\n---\\napiVersion: rbac.authorization.k8s.io/v1\\nkind: ClusterRoleBinding\"",
     ],
   },
   {
@@ -1997,6 +2004,108 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     config: { hostname: "harbor.example.com", trust: { namespaces: ["ci", "argocd", "ci"] } },
     expected: ['harbor:trust.namespaces[2] repeats entry [0]; list each value once, got "ci"'],
   },
+  // resources
+  {
+    key: "resources",
+    title: "a CPU quantity is cores or millicores",
+    config: { hostname: "harbor.example.com", resources: { core: { requests: { cpu: "100mi" } } } },
+    expected: [
+      'harbor:resources.core.requests.cpu must be a CPU quantity such as 500m or 2, got "100mi"',
+    ],
+  },
+  {
+    key: "resources",
+    title: "a limit is never below its request (Kubernetes refuses the pod)",
+    config: {
+      hostname: "harbor.example.com",
+      resources: { registry: { requests: { memory: "1Gi" }, limits: { memory: "512Mi" } } },
+    },
+    expected: [
+      'harbor:resources.registry.limits.memory must be at least harbor:resources.registry.requests.memory (1Gi); Kubernetes refuses a limit below its request, got "512Mi"',
+    ],
+  },
+  {
+    key: "resources",
+    title: "a limit below a default request names the default",
+    config: { hostname: "harbor.example.com", resources: { trivy: { limits: { cpu: "100m" } } } },
+    expected: [
+      'harbor:resources.trivy.limits.cpu must be at least harbor:resources.trivy.requests.cpu (200m); Kubernetes refuses a limit below its request, got "100m"',
+    ],
+  },
+  {
+    key: "resources",
+    title: "only the chart's components",
+    config: { hostname: "harbor.example.com", resources: { registryctl: {} } },
+    expected: [
+      "harbor:resources.registryctl is not a known key; harbor:resources takes core, portal, registry, jobservice, database, redis, trivy, nginx, exporter",
+    ],
+  },
+  // chart.values
+  {
+    key: "chart",
+    title: "values cannot override a modelled key",
+    config: { hostname: "harbor.example.com", chart: { values: { core: { replicas: 3 } } } },
+    expected: [
+      "harbor:chart.values.core.replicas is set by the program from harbor:replicas.core; chart values cannot override it",
+    ],
+  },
+  {
+    key: "chart",
+    title: "values cannot carry a credential, nor echo it",
+    config: {
+      hostname: "harbor.example.com",
+      chart: { values: { harborAdminPassword: "Chart-Passw0rd" } },
+    },
+    expected: [
+      "harbor:chart.values.harborAdminPassword is set by the program from harbor:adminPassword; chart values cannot override it",
+    ],
+  },
+  {
+    key: "chart",
+    title: "values cannot replace the exposure (TLS included)",
+    config: {
+      hostname: "harbor.example.com",
+      chart: { values: { expose: { tls: { enabled: false } } } },
+    },
+    expected: [
+      "harbor:chart.values.expose is set by the program from harbor:expose and harbor:tls; chart values cannot override it",
+    ],
+  },
+  {
+    key: "chart",
+    title: "values cannot pin what the chart would generate at render time",
+    config: {
+      hostname: "harbor.example.com",
+      chart: { values: { internalTLS: { enabled: true } } },
+    },
+    expected: [
+      "harbor:chart.values.internalTLS is set by the program from harbor:tls (the chart would generate certificates at every render); chart values cannot override it",
+    ],
+  },
+  {
+    key: "chart",
+    title: "values are one line each",
+    config: {
+      hostname: "harbor.example.com",
+      chart: { values: { core: { podAnnotations: { note: "a\n---\nkind: Secret" } } } },
+    },
+    expected: [
+      "harbor:chart.values.core.podAnnotations.note must be one line without control characters (chart templates interpolate some values unquoted, where a line break could add objects to the release)",
+    ],
+  },
+  {
+    key: "chart",
+    title: "values the chart renders through tpl are refused",
+    config: {
+      hostname: "harbor.example.com",
+      chart: {
+        values: { metrics: { serviceMonitor: { metricRelabelings: [{ action: "keep" }] } } },
+      },
+    },
+    expected: [
+      "harbor:chart.values.metrics.serviceMonitor.metricRelabelings cannot be set through chart values: the chart renders it through `tpl`, which would run template code written in it",
+    ],
+  },
   // kubernetes
   {
     key: "kubernetes",
@@ -2354,7 +2463,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "retention has a rule",
     config: { hostname: "harbor.example.com", projects: { apps: { retention: { tags: "v*" } } } },
     expected: [
-      "harbor:projects.apps.retention must set keepLatest or keepDays (or both): a policy without a rule would remove every artifact",
+      "harbor:projects.apps.retention must set keepLatest, keepDays, keepLatestPulled or keepPulledDays: a policy without a rule would delete every artifact of its repositories",
     ],
   },
   {
@@ -2583,6 +2692,166 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     expected: [
       'harbor:system.projectCreation must be adminonly or everyone, got "admins"',
       "harbor:system.robotTokenDays must be 1-36500 days, got 0",
+    ],
+  },
+  // Harbor's own rules (issue 19), refused at preview.
+  {
+    key: "projects",
+    title: "retention untagged says what happens, not the old boolean Harbor read backwards",
+    config: {
+      hostname: "harbor.example.com",
+      projects: { apps: { retention: { keepLatest: 20, untagged: false } } },
+    },
+    expected: [
+      "harbor:projects.apps.retention.untagged must be asTagged (untagged artifacts are kept by the same rules as tagged ones, and count towards keepLatest), keep (every untagged artifact is kept) or delete (every untagged artifact is deleted at each run); false was documented as sparing untagged artifacts, but Harbor deleted every one of them at each run: delete, got false",
+    ],
+  },
+  {
+    key: "projects",
+    title: "a proxy cache's retention without its pull-based rule keeps nothing",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { dockerhub: { type: "docker-hub" } },
+      projects: { cache: { proxyCache: "dockerhub", retention: { keepPulledDays: 0 } } },
+    },
+    expected: [
+      "harbor:projects.cache.retention must set keepLatest, keepDays, keepLatestPulled or keepPulledDays: a policy without a rule would delete every artifact of its repositories",
+    ],
+  },
+  {
+    key: "replications",
+    title: "schedule has no * in the minute field (Harbor's rule)",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { ghcr: { type: "github-ghcr" } },
+      replications: {
+        hourly: {
+          direction: "pull",
+          registry: "ghcr",
+          trigger: "scheduled",
+          schedule: "* 2 * * *",
+        },
+      },
+    },
+    expected: [
+      'harbor:replications.hourly.schedule must not have * in the minute field: Harbor refuses a replication schedule that would start every minute (give the minute, such as 0 2 * * * or */15 * * * *), got "* 2 * * *"',
+    ],
+  },
+  {
+    key: "registrySecrets",
+    title: "a quay endpoint's secret is Harbor's JSON document, never echoed",
+    config: { hostname: "harbor.example.com", registries: { quay: { type: "quay" } } },
+    secrets: { registrySecrets: JSON.stringify({ quay: "quay-robot-t0ken" }) },
+    expected: [
+      "harbor:registrySecrets.quay must be an object {account_name, docker_cli_password, oauth2_token (optional)} for a quay endpoint: Harbor's Quay adapter reads its secret as that JSON document, not as a password",
+    ],
+  },
+  {
+    key: "registries",
+    title: "a quay endpoint takes no access key",
+    config: {
+      hostname: "harbor.example.com",
+      registries: { quay: { type: "quay", accessKey: "acme+harbor" } },
+    },
+    secrets: {
+      registrySecrets: JSON.stringify({
+        quay: { account_name: "acme+harbor", docker_cli_password: "quay-robot-t0ken" },
+      }),
+    },
+    expected: [
+      "harbor:registries.quay.accessKey is not used for type quay: Harbor fixes it (json_file) and logs in as the secret's account_name; put the account in harbor:registrySecrets (quay: {account_name, docker_cli_password})",
+    ],
+  },
+  {
+    key: "projects",
+    title: "one LDAP group once, whatever its case (Harbor stores DNs lower-cased)",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: { url: "ldaps://ldap.example.com", baseDn: "dc=example,dc=com" },
+      },
+      projects: {
+        apps: {
+          members: {
+            groups: {
+              "cn=developers,ou=groups,dc=example,dc=com": "developer",
+              "CN=Developers,OU=Groups,DC=Example,DC=Com": "maintainer",
+            },
+          },
+        },
+      },
+    },
+    expected: [
+      'harbor:projects.apps.members.groups["CN=Developers,OU=Groups,DC=Example,DC=Com"] is the group "cn=developers,ou=groups,dc=example,dc=com" again (Harbor compares DNs without regard to case and stores them lower-cased as "cn=developers,ou=groups,dc=example,dc=com"): list each group once',
+    ],
+  },
+  {
+    key: "projects",
+    title: "LDAP groups lie under groupBaseDn",
+    config: {
+      hostname: "harbor.example.com",
+      auth: {
+        mode: "ldap",
+        ldap: {
+          url: "ldaps://ldap.example.com",
+          baseDn: "ou=people,dc=example,dc=com",
+          groupBaseDn: "ou=groups,dc=example,dc=com",
+        },
+      },
+      projects: {
+        apps: { members: { groups: { "cn=ops,ou=teams,dc=example,dc=com": "developer" } } },
+      },
+    },
+    expected: [
+      'harbor:projects.apps.members.groups["cn=ops,ou=teams,dc=example,dc=com"] is not under harbor:auth.ldap.groupBaseDn ("ou=groups,dc=example,dc=com"): Harbor looks group DNs up only below it, so it would refuse this member; use a group under it or set harbor:auth.ldap.groupBaseDn',
+    ],
+  },
+  {
+    key: "api",
+    title: "url is https while Harbor serves TLS (the admin password travels with every call)",
+    config: {
+      hostname: "harbor.example.com",
+      projects: { apps: {} },
+      api: { url: "http://harbor.example.com" },
+    },
+    expected: [
+      "harbor:api.url must be an https:// URL when harbor:tls.mode is generated: the program sends the admin password with every call, which over http:// would cross the network in clear (Harbor serves HTTPS; use https:// with a name its certificate covers)",
+    ],
+  },
+  {
+    key: "api",
+    title: "url names a host Harbor's certificate covers",
+    config: {
+      hostname: "harbor.example.com",
+      tls: { dnsNames: ["harbor.internal"] },
+      projects: { apps: {} },
+      api: { url: "https://localhost:8443" },
+    },
+    expected: [
+      'harbor:api.url names "localhost", which Harbor\'s certificate does not cover (it covers harbor.example.com, harbor.internal): every call would fail TLS verification: add the name to harbor:tls.dnsNames (an address to harbor:tls.ipAddresses) or use a name the certificate covers',
+    ],
+  },
+  {
+    key: "imageRegistry",
+    title: "is not Harbor itself (Harbor could never start on a fresh node)",
+    config: { hostname: "harbor.example.com", imageRegistry: "harbor.example.com:443/dockerhub" },
+    expected: [
+      'harbor:imageRegistry names Harbor itself (harbor:hostname is "harbor.example.com"): Harbor\'s own images would have to be pulled from Harbor, which cannot serve them before it runs, so Harbor could never start on a fresh node; use a registry outside this Harbor',
+    ],
+  },
+  {
+    key: "mirrors",
+    title: "upstream is the registry the cache's endpoint serves, by its real host and port",
+    config: {
+      hostname: "harbor.example.com",
+      trust: { nodes: { enabled: true, runtime: "containerd" } },
+      registries: { local: { type: "docker-registry", url: "http://registry.local:5000" } },
+      projects: { "local-cache": { proxyCache: "local" } },
+      mirrors: { "registry.local": "local-cache" },
+    },
+    expected: [
+      'harbor:mirrors["registry.local"] names project "local-cache", which caches registry.local:5000 (registry "local"), not registry.local',
     ],
   },
   {

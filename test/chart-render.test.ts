@@ -4,8 +4,8 @@
  * credential, every claim on the program's StorageClass, and exactly the Harbor images the stack's
  * `images` output lists (where the cluster pulls them).
  *
- * Needs the chart and a helm binary, which CI cannot download:
- *   HARBOR_CHART=/path/to/harbor-1.19.1.tgz (or an unpacked chart directory) HELM=/path/to/helm npm test
+ * Needs the chart and a helm binary (`.ci/run` sets both: ../shared/reference/charts, `npm run -s helm`):
+ *   HARBOR_CHART=/path/to/harbor-1.19.1.tgz (or an unpacked chart directory) HELM=/path/to/helm npm run test:charts
  * Without them the suite is reported as pending.
  */
 import { strict as assert } from "node:assert";

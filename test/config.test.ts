@@ -3,6 +3,8 @@ import { isDevStack } from "../config/load";
 import { isSecret, resolve } from "./harness";
 import { configOf, problemsOf } from "./helpers";
 
+const CHART_EXAMPLE = { requests: { cpu: "100m", memory: "256Mi" }, limits: {} };
+
 describe("loadConfig: defaults from the spec", () => {
   it("a hostname alone gives the documented defaults", () => {
     const c = configOf({ hostname: "harbor.example.com" });
@@ -10,6 +12,7 @@ describe("loadConfig: defaults from the spec", () => {
       hostname: "harbor.example.com",
       namespace: "harbor",
       releaseName: "harbor",
+      relocateFrom: undefined,
       externalURL: undefined,
       expose: { type: "ingress", ingress: { annotations: {} } },
       tls: {
@@ -55,6 +58,21 @@ describe("loadConfig: defaults from the spec", () => {
       },
       kubernetes: {},
       protect: true,
+      // The chart's values.yaml example for every component; Trivy the chart's own default.
+      resources: {
+        core: CHART_EXAMPLE,
+        portal: CHART_EXAMPLE,
+        registry: CHART_EXAMPLE,
+        jobservice: CHART_EXAMPLE,
+        database: CHART_EXAMPLE,
+        redis: CHART_EXAMPLE,
+        trivy: {
+          requests: { cpu: "200m", memory: "512Mi" },
+          limits: { cpu: "1", memory: "1Gi" },
+        },
+        nginx: CHART_EXAMPLE,
+        exporter: CHART_EXAMPLE,
+      },
       restore: undefined,
       // No registry content unless declared: no Harbor object is managed.
       content: {

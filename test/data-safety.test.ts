@@ -42,6 +42,17 @@ const KEY_MATERIAL: readonly { type: string; suffix: string; what: string }[] = 
     suffix: "-secretKey",
     what: "encryption key",
   },
+  // PostgreSQL and Harbor keep the first value (test/credentials-protect.test.ts).
+  {
+    type: "random:index/randomPassword:RandomPassword",
+    suffix: "-databasePassword",
+    what: "internal database password",
+  },
+  {
+    type: "random:index/randomPassword:RandomPassword",
+    suffix: "-adminPassword",
+    what: "generated admin password",
+  },
 ];
 
 /** What `harbor:protect` resolves to for a stack. */
@@ -100,6 +111,7 @@ describe("data safety: protect and retainOnDelete", () => {
       const keys = checked.keyMaterial.join(" ");
       assert.match(keys, /-token-key\b/, "the token key was checked");
       assert.match(keys, /-secretKey\b/, "the encryption key was checked");
+      assert.match(keys, /-databasePassword\b/, "the database password was checked");
       if (hasGeneratedCa(stack.config)) assert.match(keys, /-ca-key\b/, "the CA key was checked");
       const storage = stack.config.storage as { variant?: string } | undefined;
       if ((storage?.variant ?? "local-path") !== "existing") {
@@ -177,19 +189,22 @@ describe("moving everything into the Harbor component keeps existing stacks' res
       "harbor:trust:NamespaceTrust::harbor-trust",
       "harbor:trust:NodeTrust::harbor-node-trust",
       "harbor:upgrade:VersionGuard::harbor-upgrade",
+      "pulumi-nodejs:dynamic/harbor:AuthModeGuard::harbor-auth-mode",
     ]);
     for (const child of children) {
-      // The downgrade guard and the registry content came with the component: no earlier URN.
+      // The guards and the registry content came with the component: no earlier URN.
       if (
         child.type === "harbor:upgrade:VersionGuard" ||
-        child.type === "harbor:content:RegistryContent"
+        child.type === "harbor:content:RegistryContent" ||
+        child.type === "pulumi-nodejs:dynamic/harbor:AuthModeGuard"
       ) {
         assert.deepEqual(child.aliases, []);
         continue;
       }
+      // One alias per old URN (test/aliases.test.ts resolves them as the engine does).
       const expected =
         child.type === "harbor:core:HarborRelease"
-          ? [{ parent: "" }, { type: "harbor:core:Harbor" }]
+          ? [{ parent: "", type: "harbor:core:Harbor" }]
           : [{ parent: "" }];
       assert.deepEqual(child.aliases, expected, `${child.type}::${child.name}`);
     }

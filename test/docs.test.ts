@@ -4,10 +4,18 @@
  * every key must carry a description.
  */
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { z } from "zod";
 import { strictObject, variants } from "../config/primitives";
 import {
+  UNTAGGED_RETENTION,
+  quayCredentialSchema,
+  retentionSchema,
+} from "../config/registry-content";
+import {
   END_MARKER,
+  assertNewStackPasses,
   START_MARKER,
   committedDocs,
   configReference,
@@ -73,25 +81,87 @@ describe("generated configuration reference", function () {
     assert.ok(readme.includes("### backup"));
   });
 
-  it("Pulumi.yaml declares scalar, non-secret keys with the schema's defaults", () => {
-    const { declared } = configReference();
-    assert.deepEqual(Object.keys(declared), [
-      "hostname",
-      "namespace",
-      "releaseName",
+  it("Pulumi.yaml declares the required key and the scalar keys with a fixed default, nothing optional without one", () => {
+    // A declared key without `default` is required by the Pulumi CLI (pulumi/pulumi
+    // pkg/workspace/config.go `mergeConfig`): optional keys whose default is derived stay out.
+    const { declared, undeclared } = configReference();
+    assert.deepEqual(Object.keys(declared), ["hostname", "namespace", "releaseName", "deployMode"]);
+    assert.deepEqual(undeclared, [
+      "relocateFrom",
       "externalURL",
-      "deployMode",
       "imageRegistry",
       "protect",
       "caCertificate",
     ]);
     assert.deepEqual(declared.namespace.default, "harbor");
-    assert.equal(declared.protect.type, "boolean");
     assert.equal(declared.hostname.default, undefined);
+  });
+
+  it("leaves an optional key without a default out of the generated Pulumi.yaml", async () => {
+    const schema = strictObject({
+      hostname: z.string().describe("Required."),
+      externalURL: z.string().optional().describe("Optional, derived."),
+    });
+    // Generated as before this fix: the optional key declared with a type and no default.
+    const { project } = await generateDocs(
+      `${START_MARKER}\n${END_MARKER}\n`,
+      "name: harbor\nruntime: nodejs\nconfig:\n",
+      schema,
+    );
+    assert.ok(!project.includes("externalURL:"), project);
+  });
+
+  it("its self-check refuses a Pulumi.yaml under which a new stack fails the CLI's rules", () => {
+    const before = [
+      "name: harbor",
+      "runtime: nodejs",
+      "config:",
+      "  hostname:\n    type: string",
+      "  externalURL:\n    type: string",
+      "  protect:\n    type: boolean",
+    ].join("\n");
+    assert.throws(
+      () => assertNewStackPasses(before, { hostname: { type: "string" } }),
+      (e: Error) =>
+        e.message ===
+        "the generated Pulumi.yaml fails the Pulumi CLI's rules: Stack 'new' is missing configuration values 'externalURL' and 'protect'",
+    );
+    assert.doesNotThrow(() =>
+      assertNewStackPasses(committedDocs().project, configReference().declared),
+    );
   });
 
   it("the README section sits between its markers", () => {
     const { readme } = committedDocs();
     assert.ok(readme.indexOf(START_MARKER) >= 0 && readme.indexOf(END_MARKER) > 0);
+  });
+});
+
+describe("docs/registry-content.md follows the schema", function () {
+  const page = readFileSync(path.join(__dirname, "..", "docs", "registry-content.md"), "utf8");
+  /** The keys in the first column of the table under a heading. */
+  const tableKeys = (heading: string) => {
+    const start = page.indexOf(`\n${heading}\n`);
+    assert.ok(start >= 0, `docs/registry-content.md has ${heading}`);
+    const next = page.indexOf("\n#", start + heading.length + 2);
+    const section = page.slice(start, next < 0 ? undefined : next);
+    return [...section.matchAll(/^\| `([A-Za-z0-9_]+)` +\|/gm)].map((m) => m[1]);
+  };
+
+  it("documents every key of projects.<name>.retention, and only those", () => {
+    assert.deepEqual(
+      tableKeys("### `projects.<name>.retention`"),
+      Object.keys(retentionSchema.shape),
+    );
+  });
+
+  it("documents each value of retention.untagged and each field of a Quay secret", () => {
+    for (const value of UNTAGGED_RETENTION) assert.ok(page.includes(`\`${value}\``), value);
+    assert.deepEqual(
+      tableKeys("### `registries.<name>`").filter((k) =>
+        Object.keys(quayCredentialSchema.shape).includes(k),
+      ),
+      Object.keys(quayCredentialSchema.shape),
+    );
   });
 });

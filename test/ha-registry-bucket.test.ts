@@ -7,7 +7,7 @@
  * bucket, path-style, signed with the claim's access key, on a stand-in S3 endpoint.
  *
  * Needs the chart, helm and a registry binary (Debian: `apt-get install docker-registry`):
- *   HARBOR_CHART=/path/to/harbor HELM=/path/to/helm DOCKER_REGISTRY=/usr/bin/docker-registry npm test
+ *   HARBOR_CHART=/path/to/harbor HELM=/path/to/helm DOCKER_REGISTRY=/usr/bin/docker-registry npm run test:charts
  * Without them the suite is reported as pending.
  */
 import { strict as assert } from "node:assert";

@@ -44,6 +44,9 @@ const workloads = (v: HarborValues): Record<string, Workload | undefined> => ({
   trivy: v.trivy,
 });
 
+/** The registry container's default requests (harbor:resources.registry). */
+const REGISTRY_RESOURCES = { requests: { cpu: "100m", memory: "256Mi" } };
+
 describe("HA values: replicated components", () => {
   it("every component with two replicas gets the budget and the spread", async () => {
     const v = await valuesOf({
@@ -251,7 +254,10 @@ describe("HA values: Rook bucket", () => {
       disableredirect: true,
       s3: { bucket: "", region: "us-east-1", forcepathstyle: true, v4auth: true },
     });
-    assert.deepEqual(v.registry?.registry, { extraEnvVars: claimEnv("harbor-registry-bucket") });
+    assert.deepEqual(v.registry?.registry, {
+      extraEnvVars: claimEnv("harbor-registry-bucket"),
+      resources: REGISTRY_RESOURCES,
+    });
     // registryctl deletes blobs for garbage collection: it needs the same storage settings.
     assert.deepEqual(v.registry?.controller, { extraEnvVars: claimEnv("harbor-registry-bucket") });
   });
@@ -273,6 +279,7 @@ describe("HA values: Rook bucket", () => {
     assert.deepEqual(v.registry?.registry, {
       image: { repository: "mirror.example.com/goharbor/registry-photon" },
       extraEnvVars: claimEnv("registry-harbor-registry-bucket"),
+      resources: REGISTRY_RESOURCES,
     });
   });
 
@@ -287,13 +294,13 @@ describe("HA values: S3 path-style addressing", () => {
   it("forcePathStyle reaches the registry through its environment (chart 1.19.1 drops the value)", async () => {
     const v = await valuesOf({ objectStorage: { ...S3, forcePathStyle: true } });
     const env = [{ name: "REGISTRY_STORAGE_S3_FORCEPATHSTYLE", value: "true" }];
-    assert.deepEqual(v.registry?.registry, { extraEnvVars: env });
+    assert.deepEqual(v.registry?.registry, { extraEnvVars: env, resources: REGISTRY_RESOURCES });
     assert.deepEqual(v.registry?.controller, { extraEnvVars: env });
   });
 
   it("without forcePathStyle the containers get no extra environment", async () => {
     const v = await valuesOf({ objectStorage: S3 });
-    assert.equal(v.registry?.registry, undefined);
+    assert.deepEqual(v.registry?.registry, { resources: REGISTRY_RESOURCES });
     assert.equal(v.registry?.controller, undefined);
   });
 });

@@ -32,6 +32,7 @@ import {
   HarborRobot,
   HarborScanAllSchedule,
   HarborSystemSettings,
+  HarborAuthModeGuard,
 } from "../components/harbor-resources";
 import { PROVIDERS } from "../lib/harbor-api/providers";
 import { FakeHarbor } from "./fixtures/fake-harbor";
@@ -261,6 +262,7 @@ describe("serialized providers", function () {
       HarborGcSchedule,
       HarborScanAllSchedule,
       HarborSystemSettings,
+      HarborAuthModeGuard,
     ] as unknown as (new (name: string, args: object) => pulumi.Resource)[];
     classes.forEach((C, i) => new C(`r${i}`, {}));
     for (let i = 0; i < 200 && Object.keys(texts).length < classes.length; i++) {
@@ -275,7 +277,10 @@ describe("serialized providers", function () {
     const url = await fake.start();
     try {
       const texts = await serializedProviders();
-      assert.deepEqual(Object.keys(texts).sort(), Object.keys(PROVIDERS).sort());
+      assert.deepEqual(
+        Object.keys(texts).sort(),
+        [...Object.keys(PROVIDERS), "AuthModeGuard"].sort(),
+      );
       for (const [name, text] of Object.entries(texts)) {
         // Only Node's own modules are required at run time; nothing of the program's config,
         // zod or Pulumi itself travels with the provider.

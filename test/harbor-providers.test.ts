@@ -19,6 +19,7 @@ import {
   scanAllScheduleProvider,
   systemSettingsProvider,
 } from "../lib/harbor-api/providers";
+import { authModeGuardProvider } from "../lib/harbor-api/providers/auth-mode";
 import { FakeHarbor } from "./fixtures/fake-harbor";
 import {
   ADMIN_PASSWORD,
@@ -178,12 +179,17 @@ describe("registry-content providers against a fake Harbor", function () {
     );
   });
 
-  it("fails a refresh with wrong credentials instead of hiding it", async function () {
+  it("keeps the state on a refresh with wrong credentials, and says which setting to fix", async function () {
     const created = await projectProvider.create(projectInputs(url));
     fake.adminPassword = "Chang3dInPortal";
-    await rejects(
+    const { result, lines } = await capturingStderr(() =>
       projectProvider.read!(created.id, props(created.outs)),
-      /answered GET \/api\/v2\.0\/projects\/\d+ with HTTP 401: unauthorized \(the admin password the program holds, harbor:adminPassword, is not the one Harbor accepts/,
+    );
+    assert.deepEqual(result, { id: created.id, props: props(created.outs) });
+    assert.equal(lines.length, 1);
+    assert.match(
+      lines[0],
+      /^warning: project apps: Harbor at http:\/\/127\.0\.0\.1:\d+ answered GET \/api\/v2\.0\/projects\/\d+ with HTTP 401: unauthorized .*\. Harbor refused the admin credentials the stack holds: if the admin password was changed in the portal, set harbor:adminPassword to the current one \(pulumi config set --secret harbor:adminPassword \.\.\.\) and run again; keeping its last known state/,
     );
   });
 
@@ -370,7 +376,7 @@ describe("registry-content providers against a fake Harbor", function () {
     );
     assert.deepEqual(
       fake.log.map((r) => `${r.method} ${r.path}`),
-      ["GET /health", `PATCH /robots/${created.id}`],
+      ["GET /health", `GET /robots/${created.id}`, `PATCH /robots/${created.id}`],
     );
     assert.deepEqual(fake.requests("PATCH")[0].body, {});
     assert.equal(props(rotated.outs).secret, fake.robot("ci")!.secret);
@@ -715,6 +721,49 @@ describe("preview diffs (provider diff, no Harbor needed)", function () {
         replaces: [],
         deleteBeforeReplace: false,
       },
+    );
+  });
+});
+
+describe("auth-mode guard (no Harbor needed)", function () {
+  const base = {
+    apiUrl: "http://127.0.0.1:9",
+    apiCaCertificate: "",
+    adminPassword: ADMIN_PASSWORD,
+    healthTimeoutSeconds: 5,
+  };
+
+  it("asks nothing when the mode is unchanged", async function () {
+    const news = { ...base, authMode: "ldap" as const };
+    assert.deepEqual(await authModeGuardProvider.check!(news, news), { inputs: news });
+  });
+
+  it("passes a first run it cannot verify (a new installation), refuses a change it cannot verify", async function () {
+    const news = { ...base, authMode: "oidc" as const };
+    assert.deepEqual(await authModeGuardProvider.check!({}, news), { inputs: news });
+    const refused = await authModeGuardProvider.check!({ ...news, authMode: "database" }, news);
+    assert.deepEqual(
+      refused.failures?.map((f) => f.property),
+      ["authMode"],
+    );
+    assert.match(
+      String(refused.failures?.[0].reason),
+      /^harbor:auth\.mode changes from database to oidc, and Harbor could not be asked whether it has users \(cannot reach Harbor's API at http:\/\/127\.0\.0\.1:9 .*\)\. Harbor refuses a new authentication mode once users exist, and its core then fails to start\. Run the preview where Harbor's API is reachable \(harbor:api\.url\), or keep harbor:auth\.mode database$/,
+    );
+  });
+
+  it("records the mode without calling Harbor", async function () {
+    const inputs = { ...base, authMode: "ldap" as const };
+    assert.deepEqual(await authModeGuardProvider.create(inputs), {
+      id: "harbor-auth-mode",
+      outs: inputs,
+    });
+    assert.deepEqual(
+      await authModeGuardProvider.diff!("harbor-auth-mode", inputs, {
+        ...inputs,
+        authMode: "oidc",
+      }),
+      { changes: true, replaces: [], deleteBeforeReplace: false },
     );
   });
 });

@@ -262,6 +262,7 @@ export const PROFILES: readonly Profile[] = [
       hostname: "harbor{}.example.com",
       namespace: "harbor{}",
       releaseName: "harbor{}",
+      relocateFrom: "old{}/harbor",
       externalURL: "https://harbor{}.example.com",
       "expose.ingress.className": "nginx{}",
       "expose.ingress.annotations{key}": "example.com/owner{}",
@@ -319,6 +320,7 @@ export const PROFILES: readonly Profile[] = [
         hostname: v.hostname,
         namespace: v.namespace,
         releaseName: v.releaseName,
+        relocateFrom: v.relocateFrom,
         externalURL: v.externalURL,
         expose: {
           type: "ingress",
@@ -642,7 +644,11 @@ export const PROFILES: readonly Profile[] = [
       "registries{value}.url": "https://registry{}.example.com",
       "registries{value}.accessKey": "harbor{}-pull",
       "registries{value}.description": "Docker Hub {} for the cache",
-      registrySecrets: "dckr_pat_{}0123",
+      "registrySecrets{key}": "dockerhub{}",
+      "registrySecrets{value}": "dckr_pat_{}0123",
+      "registrySecrets{value}.account_name": "acme+harbor{}",
+      "registrySecrets{value}.docker_cli_password": "quay{}robot-token",
+      "registrySecrets{value}.oauth2_token": "quay{}oauth",
       "projects{key}": "apps{}",
       "projects{value}.quota": "50Gi{}",
       "projects{value}.proxyCache": "dockerhub{}",
@@ -680,8 +686,11 @@ export const PROFILES: readonly Profile[] = [
           ldap: { url: "ldaps://ldap.example.com", baseDn: "dc=example,dc=com" },
         },
         trust: { nodes: { enabled: true, runtime: "containerd" } },
+        // The API's internal name is in Harbor's certificate, or api.url is refused.
+        tls: { dnsNames: ["harbor.internal.example.com"] },
         api: { url: v["api.url"] },
         registries: {
+          quay: { type: "quay" },
           dockerhub: {
             type: "docker-hub",
             accessKey: v["registries{value}.accessKey"],
@@ -742,7 +751,166 @@ export const PROFILES: readonly Profile[] = [
         gc: { schedule: v["gc.schedule"] },
         scanAll: { schedule: v["scanAll.schedule"] },
       },
-      secrets: { registrySecrets: JSON.stringify({ dockerhub: v.registrySecrets }) },
+      secrets: {
+        registrySecrets: JSON.stringify({
+          [v["registrySecrets{key}"]]: v["registrySecrets{value}"],
+          quay: {
+            account_name: v["registrySecrets{value}.account_name"],
+            docker_cli_password: v["registrySecrets{value}.docker_cli_password"],
+            oauth2_token: v["registrySecrets{value}.oauth2_token"],
+          },
+        }),
+      },
+    }),
+  },
+  {
+    name: "resources of every component, chart values the schema does not model",
+    charts: ["harbor"],
+    keys: {
+      "resources.core.requests.cpu": "100{}m",
+      "resources.core.requests.memory": "256{}Mi",
+      "resources.core.limits.cpu": "2{}",
+      "resources.core.limits.memory": "1{}Gi",
+      "resources.portal.requests.cpu": "100{}m",
+      "resources.portal.requests.memory": "256{}Mi",
+      "resources.portal.limits.cpu": "2{}",
+      "resources.portal.limits.memory": "1{}Gi",
+      "resources.registry.requests.cpu": "100{}m",
+      "resources.registry.requests.memory": "256{}Mi",
+      "resources.registry.limits.cpu": "2{}",
+      "resources.registry.limits.memory": "1{}Gi",
+      "resources.jobservice.requests.cpu": "100{}m",
+      "resources.jobservice.requests.memory": "256{}Mi",
+      "resources.jobservice.limits.cpu": "2{}",
+      "resources.jobservice.limits.memory": "1{}Gi",
+      "resources.database.requests.cpu": "100{}m",
+      "resources.database.requests.memory": "256{}Mi",
+      "resources.database.limits.cpu": "2{}",
+      "resources.database.limits.memory": "1{}Gi",
+      "resources.redis.requests.cpu": "100{}m",
+      "resources.redis.requests.memory": "256{}Mi",
+      "resources.redis.limits.cpu": "2{}",
+      "resources.redis.limits.memory": "1{}Gi",
+      "resources.trivy.requests.cpu": "100{}m",
+      "resources.trivy.requests.memory": "256{}Mi",
+      "resources.trivy.limits.cpu": "2{}",
+      "resources.trivy.limits.memory": "1{}Gi",
+      "resources.nginx.requests.cpu": "100{}m",
+      "resources.nginx.requests.memory": "256{}Mi",
+      "resources.nginx.limits.cpu": "2{}",
+      "resources.nginx.limits.memory": "1{}Gi",
+      "resources.exporter.requests.cpu": "100{}m",
+      "resources.exporter.requests.memory": "256{}Mi",
+      "resources.exporter.limits.cpu": "2{}",
+      "resources.exporter.limits.memory": "1{}Gi",
+      "chart.values{key}": "team{}",
+      "chart.values{value}": "registry {} team",
+    },
+    build: (v) => ({
+      config: {
+        hostname: HOST,
+        expose: { type: "nodePort" },
+        metrics: { enabled: true },
+        resources: {
+          core: {
+            requests: {
+              cpu: v["resources.core.requests.cpu"],
+              memory: v["resources.core.requests.memory"],
+            },
+            limits: {
+              cpu: v["resources.core.limits.cpu"],
+              memory: v["resources.core.limits.memory"],
+            },
+          },
+          portal: {
+            requests: {
+              cpu: v["resources.portal.requests.cpu"],
+              memory: v["resources.portal.requests.memory"],
+            },
+            limits: {
+              cpu: v["resources.portal.limits.cpu"],
+              memory: v["resources.portal.limits.memory"],
+            },
+          },
+          registry: {
+            requests: {
+              cpu: v["resources.registry.requests.cpu"],
+              memory: v["resources.registry.requests.memory"],
+            },
+            limits: {
+              cpu: v["resources.registry.limits.cpu"],
+              memory: v["resources.registry.limits.memory"],
+            },
+          },
+          jobservice: {
+            requests: {
+              cpu: v["resources.jobservice.requests.cpu"],
+              memory: v["resources.jobservice.requests.memory"],
+            },
+            limits: {
+              cpu: v["resources.jobservice.limits.cpu"],
+              memory: v["resources.jobservice.limits.memory"],
+            },
+          },
+          database: {
+            requests: {
+              cpu: v["resources.database.requests.cpu"],
+              memory: v["resources.database.requests.memory"],
+            },
+            limits: {
+              cpu: v["resources.database.limits.cpu"],
+              memory: v["resources.database.limits.memory"],
+            },
+          },
+          redis: {
+            requests: {
+              cpu: v["resources.redis.requests.cpu"],
+              memory: v["resources.redis.requests.memory"],
+            },
+            limits: {
+              cpu: v["resources.redis.limits.cpu"],
+              memory: v["resources.redis.limits.memory"],
+            },
+          },
+          trivy: {
+            requests: {
+              cpu: v["resources.trivy.requests.cpu"],
+              memory: v["resources.trivy.requests.memory"],
+            },
+            limits: {
+              cpu: v["resources.trivy.limits.cpu"],
+              memory: v["resources.trivy.limits.memory"],
+            },
+          },
+          nginx: {
+            requests: {
+              cpu: v["resources.nginx.requests.cpu"],
+              memory: v["resources.nginx.requests.memory"],
+            },
+            limits: {
+              cpu: v["resources.nginx.limits.cpu"],
+              memory: v["resources.nginx.limits.memory"],
+            },
+          },
+          exporter: {
+            requests: {
+              cpu: v["resources.exporter.requests.cpu"],
+              memory: v["resources.exporter.requests.memory"],
+            },
+            limits: {
+              cpu: v["resources.exporter.limits.cpu"],
+              memory: v["resources.exporter.limits.memory"],
+            },
+          },
+        },
+        chart: {
+          values: {
+            [v["chart.values{key}"]]: "x",
+            core: { podAnnotations: { "example.com/note": v["chart.values{value}"] } },
+          },
+        },
+      },
+      secrets: {},
     }),
   },
 ];
@@ -839,11 +1007,17 @@ export const ACCEPTED: Readonly<Record<string, readonly string[]>> = {
   // schedules and URLs of registry content keep their strict character sets.
   "registries{value}.accessKey": LOGIN,
   "registries{value}.description": PRINTABLE,
-  registrySecrets: PRINTABLE,
+  "registrySecrets{value}": PRINTABLE,
+  "registrySecrets{value}.docker_cli_password": PRINTABLE,
+  "registrySecrets{value}.oauth2_token": LOGIN,
   "projects{value}.members.groups{key}": LDAP_DN,
   "projects{value}.members.users{key}": LOGIN,
   "robots{value}.description": PRINTABLE,
   "replications{value}.description": PRINTABLE,
+  // Chart values are data in the release's values; line breaks and control characters, which could
+  // add objects where a template interpolates a value unquoted, are refused.
+  "chart.values{key}": PRINTABLE,
+  "chart.values{value}": PRINTABLE,
 };
 
 /** Outcome of loading a stack configuration. */

@@ -122,7 +122,10 @@ describe("hostile values in every free-text key", function () {
             // A value can never forge a line of the message or hide part of it.
             // eslint-disable-next-line no-control-regex -- looking for control characters
             assert.ok(!/[\n\r\u0000\u2028\u2029]/.test(line), `${cls}: raw control in ${line}`);
-            if ((SECRET_KEYS as readonly string[]).includes(path)) {
+            // A secret, or a value inside one (the entries of harbor:registrySecrets; their keys
+            // are registry names, not secret).
+            const secret = (SECRET_KEYS as readonly string[]).includes(path.split(/[.{[]/)[0]);
+            if (secret && !path.endsWith("{key}")) {
               assert.ok(!line.includes(profile.keys[path].replace("{}", "")), "secret echoed");
             }
           }

@@ -21,6 +21,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { sha256 } from "../components/certificates";
 import {
   CA_CHECKSUM_ANNOTATION,
+  HOSTS_TOML_CHECKSUM_ANNOTATION,
   IDLE_SCRIPT,
   INSTALL_SCRIPT,
   MIRRORS_CHECKSUM_ANNOTATION,
@@ -63,12 +64,22 @@ const NODE_PORT_REGISTRY = registryAddress({
   tls: { mode: "generated", dnsNames: [], ipAddresses: [] },
 });
 
-/** containerd's hosts.toml for that key: Harbor is the server, verified with the CA beside it. */
+/**
+ * containerd's hosts.toml for that key: Harbor in a `[host]` table (containerd 1.6 and 1.7 before
+ * 1.7.32 need one) and again as the top-level server tried last, both verified with the CA beside
+ * it (test/containerd-hosts.test.ts checks it against containerd's parser rules).
+ */
 const NODE_PORT_HOSTS_TOML = [
   "# Written by the harbor-node-trust DaemonSet (Pulumi); local changes are overwritten.",
+  "# containerd 1.6 and 1.7 (before 1.7.32) need the [host] table; the top-level server, tried",
+  "# last, is the same Harbor with the same CA, so a missing image reports not found, not x509.",
   'server = "https://192.168.56.10:30003"',
   'capabilities = ["pull", "resolve", "push"]',
   'ca = "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"',
+  "",
+  '[host."https://192.168.56.10:30003"]',
+  '  capabilities = ["pull", "resolve", "push"]',
+  '  ca = "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"',
   "",
 ].join("\n");
 
@@ -158,6 +169,8 @@ function expectedDaemonSet(o: {
   /** `$TRUST_FILES`: the files the install script copies. */
   files: string;
   caSha256: string;
+  /** containerd: SHA-256 of Harbor's hosts.toml (`checksum/hosts-toml`). */
+  hostsTomlSha256?: string;
 }): Record<string, unknown> {
   const lockedDown = {
     privileged: false,
@@ -168,12 +181,23 @@ function expectedDaemonSet(o: {
   return {
     apiVersion: "apps/v1",
     kind: "DaemonSet",
-    metadata: { name: "harbor-node-trust", namespace: "harbor-node-trust", labels: LABELS },
+    metadata: {
+      name: "harbor-node-trust",
+      namespace: "harbor-node-trust",
+      labels: LABELS,
+      annotations: { "pulumi.com/skipAwait": "true" },
+    },
     spec: {
       selector: { matchLabels: LABELS },
       updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%" } },
       template: {
-        metadata: { labels: LABELS, annotations: { "checksum/ca-certificate": o.caSha256 } },
+        metadata: {
+          labels: LABELS,
+          annotations: {
+            "checksum/ca-certificate": o.caSha256,
+            ...(o.hostsTomlSha256 ? { "checksum/hosts-toml": o.hostsTomlSha256 } : {}),
+          },
+        },
         spec: {
           hostNetwork: false,
           hostPID: false,
@@ -319,7 +343,7 @@ describe("NodeTrust", function () {
       );
     });
 
-    it("writes a hosts.toml that makes Harbor the server, verified with the CA beside it", function () {
+    it("writes a hosts.toml with Harbor in a [host] table and as the server, verified with the CA beside it", function () {
       assert.equal(
         hostsToml("192.168.56.10:30003", "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"),
         NODE_PORT_HOSTS_TOML,
@@ -422,6 +446,7 @@ describe("NodeTrust", function () {
           hostDir,
           files: "ca.crt hosts.toml",
           caSha256: sha256(CA),
+          hostsTomlSha256: sha256(NODE_PORT_HOSTS_TOML),
         }),
       );
     });
@@ -445,9 +470,35 @@ describe("NodeTrust", function () {
       const rotated = await build({ ...containerdArgs, caCertificate: NEW_CA });
       const before = annotationsOf(built.find(DAEMON_SET, "harbor-node-trust-daemonset"));
       const after = annotationsOf(rotated.find(DAEMON_SET, "harbor-node-trust-daemonset"));
-      assert.deepEqual(before, { [CA_CHECKSUM_ANNOTATION]: sha256(CA) });
-      assert.deepEqual(after, { [CA_CHECKSUM_ANNOTATION]: sha256(NEW_CA) });
+      const hostsTomlSha = sha256(NODE_PORT_HOSTS_TOML);
+      assert.deepEqual(before, {
+        [CA_CHECKSUM_ANNOTATION]: sha256(CA),
+        [HOSTS_TOML_CHECKSUM_ANNOTATION]: hostsTomlSha,
+      });
+      assert.deepEqual(after, {
+        [CA_CHECKSUM_ANNOTATION]: sha256(NEW_CA),
+        [HOSTS_TOML_CHECKSUM_ANNOTATION]: hostsTomlSha,
+      });
       assert.notEqual(before[CA_CHECKSUM_ANNOTATION], after[CA_CHECKSUM_ANNOTATION]);
+    });
+
+    it("a new form of Harbor's hosts.toml changes the pod template, so every node rewrites it", function () {
+      // The annotation is the SHA-256 of the ConfigMap's hosts.toml: the pre-issue-20 file (no
+      // [host] table) gave another pod template, so upgraded clusters roll and get the new file.
+      const annotations = annotationsOf(built.find(DAEMON_SET, "harbor-node-trust-daemonset"));
+      const data = built.find(CONFIG_MAP, "harbor-node-trust-files").inputs.data as Record<
+        string,
+        string
+      >;
+      assert.equal(annotations[HOSTS_TOML_CHECKSUM_ANNOTATION], sha256(data["hosts.toml"]));
+      const preFix = [
+        "# Written by the harbor-node-trust DaemonSet (Pulumi); local changes are overwritten.",
+        'server = "https://192.168.56.10:30003"',
+        'capabilities = ["pull", "resolve", "push"]',
+        'ca = "/etc/containerd/certs.d/192.168.56.10:30003/ca.crt"',
+        "",
+      ].join("\n");
+      assert.notEqual(annotations[HOSTS_TOML_CHECKSUM_ANNOTATION], sha256(preFix));
     });
   });
 
@@ -459,6 +510,7 @@ describe("NodeTrust", function () {
         hostDir,
         files: "ca.crt hosts.toml",
         caSha256: sha256(CA),
+        hostsTomlSha256: sha256(NODE_PORT_HOSTS_TOML),
       });
 
     it("no mirrors, empty or absent: the same ConfigMap and DaemonSet as before mirrors existed", async function () {

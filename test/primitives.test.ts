@@ -21,6 +21,7 @@ import {
   noProxyList,
   originUrl,
   postgresIdentifier,
+  postgresUserName,
   s3BucketProblem,
 } from "../config/primitives";
 import { registryAddress, serverSans } from "../lib/urls";
@@ -162,6 +163,26 @@ describe("config/primitives.ts", () => {
       assert.ok(accepts(user, ok), ok);
     for (const bad of ["1harbor", "harbor core", 'h"', "h;", "a".repeat(64)]) {
       assert.ok(!accepts(user, bad), bad);
+    }
+    // Managed services' role names: Azure single server `user@server`, Cloud SQL IAM accounts.
+    const login = postgresUserName();
+    for (const ok of ["harbor", "harbor@pg-prod", "sa@project.iam", "alice@example.com", "_h-1"]) {
+      assert.ok(accepts(login, ok), ok);
+    }
+    for (const bad of [
+      "1harbor",
+      "@pg-prod",
+      "harbor pg",
+      'h"',
+      "h'",
+      "h\\",
+      "h:pw",
+      "h/x",
+      "h\n",
+      "h{{}}",
+      "a".repeat(64),
+    ]) {
+      assert.ok(!accepts(login, bad), bad);
     }
     for (const ok of ["harbor-blobs", "abc", "my.bucket.example", "a1-b2"]) {
       assert.equal(s3BucketProblem(ok), undefined, ok);

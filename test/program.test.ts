@@ -22,6 +22,8 @@ import { testChain } from "./fixtures/tls";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const PROVIDER = "pulumi:providers:kubernetes";
+/** Secrets and ConfigMaps patched in place (components/provider.ts), JSON-encoded by the SDK. */
+const PATCH_IN_PLACE = { enableSecretMutable: "true", enableConfigMapMutable: "true" };
 
 const runStack = (stack: ExampleStackName): Promise<ProgramRun> => exampleRun(stack);
 
@@ -112,7 +114,7 @@ describe("program: dev stack (single-node lab)", () => {
 
   it("every Kubernetes resource goes through the explicit provider", () => {
     const provider = run.find(PROVIDER, "kubernetes");
-    assert.deepEqual(provider.inputs, {});
+    assert.deepEqual(provider.inputs, { ...PATCH_IN_PLACE, clusterIdentifier: "harbor" });
     for (const r of run.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
       assert.match(
         String(r.provider),
@@ -134,6 +136,8 @@ describe("program: the kubernetes provider's own stack settings", () => {
     });
     // The provider resource sends its boolean settings to the engine JSON-encoded.
     assert.deepEqual(run.find(PROVIDER, "kubernetes").inputs, {
+      ...PATCH_IN_PLACE,
+      clusterIdentifier: "harbor",
       context: "lab",
       enableServerSideApply: "true",
     });
@@ -145,7 +149,11 @@ describe("program: the kubernetes provider's own stack settings", () => {
       config: { ...devConfig(), kubernetes: { context: "prod-cluster" } },
       otherConfig: { "kubernetes:context": "lab" },
     });
-    assert.deepEqual(run.find(PROVIDER, "kubernetes").inputs, { context: "prod-cluster" });
+    assert.deepEqual(run.find(PROVIDER, "kubernetes").inputs, {
+      ...PATCH_IN_PLACE,
+      clusterIdentifier: "harbor",
+      context: "prod-cluster",
+    });
   });
 
   it("kubernetes:kubeconfig reaches the provider as a secret", async () => {
@@ -156,7 +164,11 @@ describe("program: the kubernetes provider's own stack settings", () => {
       otherConfig: { "kubernetes:kubeconfig": kubeconfig },
     });
     const provider = run.find(PROVIDER, "kubernetes");
-    assert.deepEqual(provider.inputs, { kubeconfig });
+    assert.deepEqual(provider.inputs, {
+      ...PATCH_IN_PLACE,
+      clusterIdentifier: "harbor",
+      kubeconfig,
+    });
     assert.ok(isSecretWrapper(provider.rawInputs.kubeconfig));
   });
 });
@@ -168,7 +180,11 @@ describe("program: prod stack (production profile)", () => {
   });
 
   it("targets the named kubeconfig context", () => {
-    assert.deepEqual(run.find(PROVIDER, "kubernetes").inputs, { context: "prod-cluster" });
+    assert.deepEqual(run.find(PROVIDER, "kubernetes").inputs, {
+      ...PATCH_IN_PLACE,
+      clusterIdentifier: "harbor",
+      context: "prod-cluster",
+    });
   });
 
   it("lists the images to copy to the mirror: Harbor's and node trust's, no internal database or Redis", () => {
@@ -241,7 +257,9 @@ describe("program: gitops stack (render to a directory)", () => {
   });
 
   it("renders through the provider instead of applying", () => {
+    // No clusterIdentifier in render mode: a new directory must re-render (replace) everything.
     assert.deepEqual(run.find(PROVIDER, "kubernetes").inputs, {
+      ...PATCH_IN_PLACE,
       renderYamlToDirectory: "rendered",
     });
   });
@@ -286,7 +304,11 @@ describe("program: cluster from another stack", () => {
     const ref = run.find("pulumi:pulumi:StackReference", "kubernetes-cluster");
     assert.equal(ref.inputs.name, "acme/cluster/prod");
     const provider = run.find(PROVIDER, "kubernetes");
-    assert.deepEqual(provider.inputs, { kubeconfig: "apiVersion: v1\nkind: Config\n" });
+    assert.deepEqual(provider.inputs, {
+      ...PATCH_IN_PLACE,
+      clusterIdentifier: "harbor",
+      kubeconfig: "apiVersion: v1\nkind: Config\n",
+    });
     assert.ok(isSecretWrapper(provider.rawInputs.kubeconfig));
   });
 });

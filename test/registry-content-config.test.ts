@@ -105,7 +105,7 @@ describe("registry-content configuration", function () {
             keepDays: 30,
             tags: "**",
             repositories: "**",
-            untagged: true,
+            untagged: "asTagged",
             schedule: "0 0 0 * * *",
             import: false,
           },
@@ -205,7 +205,7 @@ describe("registry-content configuration", function () {
         `harbor:projects.p${"x".repeat(255)} must be a Harbor project name: lower-case letters and digits, with single . _ or - between them, at most 255 characters (Harbor's rule), got "p${"x".repeat(75)}...`,
         'harbor:robots["ci+1"] must be a robot name: lower-case letters and digits, with single . _ or - between them, at most 200 characters (Harbor\'s rule), got "ci+1"',
         "harbor:pullSecrets.Shop_NS must be a lower-case DNS-1123 label of at most 63 characters (letters, digits, '-'), got \"Shop_NS\"",
-        'harbor:mirrors["https://docker.io"] must be a registry host as in image references, such as docker.io or ghcr.io, got "https://docker.io"',
+        'harbor:mirrors["https://docker.io"] must be a registry host as in image references, such as docker.io, ghcr.io or registry.local:5000 (lower case; an IPv6 address in brackets), got "https://docker.io"',
       ],
     );
   });
@@ -260,7 +260,7 @@ describe("registry-content configuration", function () {
       ],
     );
     assert.deepEqual(problems({ projects: { apps: { retention: { tags: "v*" } } } }), [
-      "harbor:projects.apps.retention must set keepLatest or keepDays (or both): a policy without a rule would remove every artifact",
+      "harbor:projects.apps.retention must set keepLatest, keepDays, keepLatestPulled or keepPulledDays: a policy without a rule would delete every artifact of its repositories",
     ]);
   });
 

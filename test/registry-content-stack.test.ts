@@ -10,6 +10,7 @@ import { stackSecrets } from "./fixtures/stack-secrets";
 import { exampleRun } from "./support/example-stacks";
 import { testChain } from "./fixtures/tls";
 import {
+  harborValues,
   isSecretWrapper,
   projectFile,
   readStackFile,
@@ -37,6 +38,8 @@ describe("program: prod stack registry content", function () {
 
   it("declares the Harbor objects the stack names, nothing else, under harbor-content", function () {
     assert.deepEqual(harborObjects(), [
+      // Beside the content: the auth-mode guard every stack has (components/harbor.ts).
+      "AuthModeGuard harbor-auth-mode",
       "GcSchedule harbor-content-gc",
       "ImmutableTagRule harbor-content-project-apps-immutable-v-954a7227",
       "Project harbor-content-project-apps",
@@ -50,7 +53,6 @@ describe("program: prod stack registry content", function () {
       "Robot harbor-content-robot-ci",
       "Robot harbor-content-robot-puller",
       "ScanAllSchedule harbor-content-scan-all",
-      "SystemSettings harbor-content-system",
     ]);
     const content = registrationOf(
       run.registrations,
@@ -141,15 +143,46 @@ describe("program: prod stack registry content", function () {
     );
   });
 
+  it("retains what the stack says: untagged leftovers deleted in apps, what nodes pull stays cached", function () {
+    const all = { tags: "**", repositories: "**" };
+    assert.deepEqual(
+      run.find(dyn("Retention"), "harbor-content-project-apps-retention").inputs.rules,
+      [
+        { template: "latestPushedK", value: 20, ...all, untagged: false },
+        { template: "nDaysSinceLastPush", value: 90, ...all, untagged: false },
+      ],
+    );
+    const cache = run.find(dyn("Retention"), "harbor-content-project-dockerhub-cache-retention");
+    assert.deepEqual(cache.inputs.rules, [
+      { template: "nDaysSinceLastPush", value: 30, ...all, untagged: true },
+      { template: "nDaysSinceLastPull", value: 14, ...all, untagged: true },
+    ]);
+    assert.equal(cache.inputs.takeOverDefault, true);
+  });
+
   it("schedules garbage collection and scanning in Harbor's six-field cron", function () {
     assert.equal(run.find(dyn("GcSchedule"), "harbor-content-gc").inputs.cron, "0 0 3 * * 6");
     assert.equal(
       run.find(dyn("ScanAllSchedule"), "harbor-content-scan-all").inputs.cron,
       "0 0 4 * * *",
     );
-    const system = run.find(dyn("SystemSettings"), "harbor-content-system");
-    assert.equal(system.inputs.projectCreationRestriction, "adminonly");
-    assert.equal(system.inputs.robotTokenDays, 90);
+    // An LDAP stack: Harbor's configuration is read-only through its API (CONFIG_OVERWRITE_JSON),
+    // so harbor:system travels in the chart's user settings and no SystemSettings is declared.
+    assert.equal(run.ofType(dyn("SystemSettings")).length, 0);
+    // The release waits for the auth-mode guard, whose check refuses a mode Harbor would refuse.
+    assert.ok(
+      registrationOf(run.registrations, "harbor:core:HarborRelease", "harbor").dependsOn.includes(
+        "harbor-auth-mode",
+      ),
+    );
+    assert.equal(run.find(dyn("AuthModeGuard"), "harbor-auth-mode").inputs.authMode, "ldap");
+    const settings = JSON.parse(
+      String((harborValues(run).core as Record<string, unknown>).configureUserSettings),
+    ) as Record<string, unknown>;
+    assert.deepEqual(
+      [settings.auth_mode, settings.project_creation_restriction, settings.robot_token_duration],
+      ["ldap_auth", "adminonly", 90],
+    );
   });
 
   it("calls Harbor only after the release: the first objects depend on it", function () {

@@ -5,11 +5,20 @@
  */
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { parseRegistryContent, type RegistryContentContext } from "../config/registry-content";
 import { RegistryContent } from "../components/registry-content";
 import { dockerConfigJson, nameSlug } from "../lib/registry-content";
-import { isSecret, isSecretWrapper, plain, resolve, settle, type MockRecorder } from "./harness";
+import {
+  evaluateProgram,
+  findIn,
+  installMocks,
+  isSecret,
+  isSecretWrapper,
+  registrationOf,
+  resolve,
+  seeded,
+  type MockRecorder,
+} from "./harness";
 
 const CONTEXT: RegistryContentContext = {
   authMode: "ldap",
@@ -64,72 +73,38 @@ class Release extends pulumi.CustomResource {
   }
 }
 
-interface Recorded {
-  type: string;
-  name: string;
-  rawInputs: Record<string, unknown>;
-  inputs: Record<string, unknown>;
-}
+/** The secret the shared mock runtime issues for a robot resource (scripts/runtime/mock-runtime.ts). */
+const robotSecret = (resource: string) => seeded(`robot secret ${resource}`, 32, ALNUM);
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const PULLER_SECRET = robotSecret("content-robot-puller");
 
-/** Mocks that record resources (without the serialized provider) and give robots a secret. */
+/** The component under the shared mock runtime: what it registers, with which options. */
 async function build(config: Record<string, unknown>, context = CONTEXT) {
-  const recorder: MockRecorder & { all: Recorded[] } = { resources: [], all: [] };
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        const raw = { ...(args.inputs as Record<string, unknown>) };
-        assert.equal(
-          typeof raw.__provider === "string" || !args.type.startsWith("pulumi-nodejs"),
-          true,
-        );
-        delete raw.__provider;
-        const inputs = plain(raw) as Record<string, unknown>;
-        recorder.all.push({ type: args.type, name: args.name, rawInputs: raw, inputs });
-        recorder.resources.push({
-          type: args.type,
-          name: args.name,
-          rawInputs: raw,
-          inputs,
-          state: inputs,
-        });
-        const state = args.type.endsWith(":Robot")
-          ? { ...inputs, secret: `secret-of-${String(inputs.name)}` }
-          : inputs;
-        return { id: `id-${args.name}`, state };
-      },
-      call: (args) => args.inputs as Record<string, unknown>,
-    },
-    "harbor",
-    "dev",
-    false,
-  );
-  const dependencies = new Map<string, string[]>();
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: RegisterResourceRequest, cb: unknown): unknown;
-  };
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) => {
-    dependencies.set(req.getName(), req.getDependenciesList());
-    return register(req, cb);
-  };
-  const release = new Release("harbor-release");
-  const content = new RegistryContent("content", {
-    content: parseRegistryContent(config, context),
-    authMode: context.authMode,
-    apiUrl: CONNECTION.apiUrl,
-    caCertificate: CA,
-    adminPassword: PASSWORD,
-    registry: "harbor.example.com",
-    releaseName: "harbor",
-    dependsOn: [release],
+  const recorder: MockRecorder = { resources: [] };
+  await installMocks(recorder);
+  let content: RegistryContent | undefined;
+  const attempt = await evaluateProgram(recorder, () => {
+    const release = new Release("harbor-release");
+    content = new RegistryContent("content", {
+      content: parseRegistryContent(config, context),
+      authMode: context.authMode,
+      apiUrl: CONNECTION.apiUrl,
+      caCertificate: CA,
+      adminPassword: PASSWORD,
+      registry: "harbor.example.com",
+      releaseName: "harbor",
+      dependsOn: [release],
+    });
+    return {};
   });
-  await settle(recorder);
-  const find = (type: string, name: string) => {
-    const hits = recorder.all.filter((r) => r.type === type && r.name === name);
-    assert.equal(hits.length, 1, `${type} ${name}: ${recorder.all.map((r) => r.name).join(", ")}`);
-    return hits[0];
+  if (attempt.error !== undefined || !content) throw attempt.error;
+  const resources = recorder.resources;
+  return {
+    content,
+    resources,
+    registrations: attempt.registrations,
+    find: (type: string, name: string) => findIn(resources, type, name),
   };
-  return { content, resources: recorder.all, find, dependencies };
 }
 
 const dyn = (type: string) => `pulumi-nodejs:dynamic/harbor:${type}`;
@@ -161,7 +136,6 @@ describe("RegistryContent", function () {
         "Replication content-replication-mirror",
         "GcSchedule content-gc",
         "ScanAllSchedule content-scan-all",
-        "SystemSettings content-system",
         "kubernetes:core/v1:Secret content-pull-shop",
         "kubernetes:core/v1:Secret content-pull-ci",
         "kubernetes:core/v1:ServiceAccountPatch content-pull-ci-default-sa",
@@ -200,13 +174,13 @@ describe("RegistryContent", function () {
       public: true,
       autoScan: true,
       preventVulnerable: "off",
-      registryId: "id-content-registry-dockerhub",
+      registryId: "content-registry-dockerhub-id",
     });
     assert.deepEqual(run.find(dyn("ProjectMember"), "content-project-apps-user-alice").inputs, {
       ...CONNECTION,
       adopt: false,
       configKey: "harbor:projects.apps.members.users.alice",
-      projectId: "id-content-project-apps",
+      projectId: "content-project-apps-id",
       projectName: "apps",
       kind: "user",
       name: "alice",
@@ -217,7 +191,7 @@ describe("RegistryContent", function () {
       ...CONNECTION,
       adopt: false,
       configKey: `harbor:projects.apps.members.groups[${JSON.stringify(DN)}]`,
-      projectId: "id-content-project-apps",
+      projectId: "content-project-apps-id",
       projectName: "apps",
       kind: "ldapGroup",
       name: DN,
@@ -227,7 +201,7 @@ describe("RegistryContent", function () {
       ...CONNECTION,
       adopt: false,
       configKey: "harbor:projects.apps.retention",
-      projectId: "id-content-project-apps",
+      projectId: "content-project-apps-id",
       projectName: "apps",
       rules: [
         { template: "latestPushedK", value: 10, tags: "**", repositories: "**", untagged: true },
@@ -235,11 +209,13 @@ describe("RegistryContent", function () {
       cron: "0 0 0 * * *",
       takeOverDefault: false,
     });
-    assert.deepEqual(
-      run.find(dyn("Retention"), "content-project-dockerhub-cache-retention").inputs
-        .takeOverDefault,
-      true,
-    );
+    const cache = run.find(dyn("Retention"), "content-project-dockerhub-cache-retention").inputs;
+    assert.equal(cache.takeOverDefault, true);
+    // A proxy cache keeps what was pulled in Harbor's 7 days besides the stack's push-based rule.
+    assert.deepEqual(cache.rules, [
+      { template: "nDaysSinceLastPush", value: 14, tags: "**", repositories: "**", untagged: true },
+      { template: "nDaysSinceLastPull", value: 7, tags: "**", repositories: "**", untagged: true },
+    ]);
     const immutable = run.find(
       dyn("ImmutableTagRule"),
       `content-project-apps-immutable-${nameSlug("**:v*")}`,
@@ -248,7 +224,7 @@ describe("RegistryContent", function () {
       ...CONNECTION,
       adopt: false,
       configKey: "harbor:projects.apps.immutableTags[0]",
-      projectId: "id-content-project-apps",
+      projectId: "content-project-apps-id",
       projectName: "apps",
       tags: "v*",
       repositories: "**",
@@ -266,8 +242,8 @@ describe("RegistryContent", function () {
         { project: "dockerhub-cache", actions: ["repository:pull"] },
       ],
       projectIds: {
-        apps: "id-content-project-apps",
-        "dockerhub-cache": "id-content-project-dockerhub-cache",
+        apps: "content-project-apps-id",
+        "dockerhub-cache": "content-project-dockerhub-cache-id",
       },
       rotation: "",
     });
@@ -278,7 +254,7 @@ describe("RegistryContent", function () {
       name: "mirror",
       description: "",
       direction: "pull",
-      registryId: "id-content-registry-dockerhub",
+      registryId: "content-registry-dockerhub-id",
       nameFilter: "library/nginx",
       tagFilter: "",
       resourceFilter: "",
@@ -303,21 +279,41 @@ describe("RegistryContent", function () {
       configKey: "harbor:scanAll",
       cron: "0 0 4 * * *",
     });
-    assert.deepEqual(run.find(dyn("SystemSettings"), "content-system").inputs, {
+    // LDAP: Harbor's configuration is read-only through its API, so no SystemSettings here.
+    assert.equal(run.resources.filter((r) => r.type === dyn("SystemSettings")).length, 0);
+  });
+
+  it("declares the system settings through the API under database authentication only", async function () {
+    const { projects, ...rest } = CONFIG;
+    const database = await build(
+      {
+        ...rest,
+        projects: {
+          ...projects,
+          apps: { ...projects.apps, members: { users: { alice: "projectAdmin" } } },
+        },
+      },
+      { ...CONTEXT, authMode: "database" },
+    );
+    assert.deepEqual(database.find(dyn("SystemSettings"), "content-system").inputs, {
       ...CONNECTION,
       configKey: "harbor:system",
       projectCreationRestriction: "adminonly",
     });
+    assert.deepEqual(
+      registrationOf(database.registrations, dyn("SystemSettings"), "content-system").dependsOn,
+      ["harbor-release"],
+    );
   });
 
   it("writes a dockerconfigjson pull Secret per namespace, and patches the default ServiceAccount when asked", function () {
-    const config = dockerConfigJson("harbor.example.com", "robot$puller", "secret-of-puller");
+    const config = dockerConfigJson("harbor.example.com", "robot$puller", PULLER_SECRET);
     assert.deepEqual(JSON.parse(config), {
       auths: {
         "harbor.example.com": {
           username: "robot$puller",
-          password: "secret-of-puller",
-          auth: Buffer.from("robot$puller:secret-of-puller").toString("base64"),
+          password: PULLER_SECRET,
+          auth: Buffer.from(`robot$puller:${PULLER_SECRET}`).toString("base64"),
         },
       },
     });
@@ -372,34 +368,36 @@ describe("RegistryContent", function () {
   it("exposes projects, robots, and secret robot credentials for consumer stacks", async function () {
     assert.deepEqual(run.content.projects, ["apps", "dockerhub-cache"]);
     assert.deepEqual(run.content.robots, { puller: { name: "puller", username: "robot$puller" } });
-    assert.deepEqual(await resolve(run.content.robotSecrets), { puller: "secret-of-puller" });
+    assert.deepEqual(await resolve(run.content.robotSecrets), { puller: PULLER_SECRET });
     assert.deepEqual(await resolve(run.content.dockerConfigJson), {
-      puller: dockerConfigJson("harbor.example.com", "robot$puller", "secret-of-puller"),
+      puller: dockerConfigJson("harbor.example.com", "robot$puller", PULLER_SECRET),
     });
     assert.equal(await isSecret(run.content.robotSecrets), true);
     assert.equal(await isSecret(run.content.dockerConfigJson), true);
   });
 
   it("makes the objects Harbor's API needs first wait for the release; the rest follow their project", function () {
-    const releaseUrn = "urn:pulumi:dev::harbor::kubernetes:helm.sh/v3:Release::harbor-release";
-    for (const name of [
-      "content-registry-dockerhub",
-      "content-project-apps",
-      "content-robot-puller",
-      "content-gc",
-      "content-scan-all",
-      "content-system",
+    for (const [kind, name] of [
+      ["RegistryEndpoint", "content-registry-dockerhub"],
+      ["Project", "content-project-apps"],
+      ["Robot", "content-robot-puller"],
+      ["GcSchedule", "content-gc"],
+      ["ScanAllSchedule", "content-scan-all"],
     ]) {
-      assert.ok(run.dependencies.get(name)?.includes(releaseUrn), `${name} waits for the release`);
+      assert.deepEqual(
+        registrationOf(run.registrations, dyn(kind), name).dependsOn,
+        ["harbor-release"],
+        `${name} waits for the release`,
+      );
     }
-    const members = run.dependencies.get("content-project-apps-user-alice") ?? [];
-    assert.ok(
-      members.some((u) => u.endsWith("::content-project-apps")),
-      "a member follows its project",
+    // A member takes its project's ID as an input: the engine orders it after the project.
+    assert.equal(
+      run.find(dyn("ProjectMember"), "content-project-apps-user-alice").inputs.projectId,
+      "content-project-apps-id",
     );
-    const replication = run.dependencies.get("content-replication-mirror") ?? [];
-    assert.ok(
-      replication.some((u) => u.endsWith("::content-project-apps")),
+    assert.deepEqual(
+      registrationOf(run.registrations, dyn("Replication"), "content-replication-mirror").dependsOn,
+      ["content-project-apps"],
       "a pull rule waits for its destination",
     );
   });

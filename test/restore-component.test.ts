@@ -21,6 +21,7 @@ import {
   backupLabelsOf,
   build,
 } from "./backup-fixtures";
+import { registrationOf } from "./harness";
 
 const SPEC: JobBackupSpec = {
   engine: "job",
@@ -76,7 +77,12 @@ const kubectl = (name: string, args: string[]) => ({
 const job = (name: string, spec: Record<string, unknown>) => ({
   apiVersion: "batch/v1",
   kind: "Job",
-  metadata: { name, namespace: "harbor", labels: LABELS },
+  metadata: {
+    name,
+    namespace: "harbor",
+    labels: LABELS,
+    annotations: { "pulumi.com/replaceUnready": "true" },
+  },
   spec: {
     backoffLimit: 0,
     activeDeadlineSeconds: 21600,
@@ -214,6 +220,24 @@ describe("Restore", function () {
         ],
       }),
     );
+  });
+
+  it("runs each step once per backup name: a changed spec never replaces it, a failed one is replaced", function () {
+    // A changed `.spec.template` would replace (and so run) the Job again (pulumi-kubernetes
+    // provider/pkg/provider/diff.go, `forceNew` for batch/v1 Job): the engine resets ignored
+    // inputs to their old values before the diff (pulumi/pulumi pkg/resource/deploy/
+    // step_generator.go, `processIgnoreChanges`). The name carries the backup, so a new
+    // `harbor:restore.from` is a new Job; `pulumi.com/replaceUnready` replaces a failed step at
+    // the next update (provider/pkg/provider/provider.go, Diff, `metadata.ReplaceUnready`).
+    for (const role of ["stop", "restore", "start"] as const) {
+      const reg = registrationOf(built.registrations, TYPES.job, `harbor-restore-${role}`);
+      assert.deepEqual(reg.ignoreChanges, ["spec"], role);
+      const job = built.find(TYPES.job, `harbor-restore-${role}`).inputs as {
+        metadata: { name: string; annotations: unknown };
+      };
+      assert.equal(job.metadata.name, JOB_NAMES[role]);
+      assert.deepEqual(job.metadata.annotations, { "pulumi.com/replaceUnready": "true" });
+    }
   });
 
   it("runs the steps one after the other", function () {

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { formatPlan, imageLines, plan, renderedObjectLines } from "../scripts/plan";
+import { StackConfigError } from "../scripts/runtime/stack-file";
 import { PROD_HARBOR_IMAGE_NAMES, goharborImages } from "./helpers";
 import { PROJECT_ROOT } from "./support/example-stacks";
 
@@ -99,7 +100,6 @@ describe("scripts/plan.ts on a user's stack file", function () {
       "- Robot harbor:robots.ci",
       "- Robot harbor:robots.puller",
       "- ScanAllSchedule harbor:scanAll",
-      "- SystemSettings harbor:system",
     ]);
     assert.match(report, /^- Release harbor\/harbor: chart harbor 1\.19\.1$/m);
     assert.match(report, /^harborAdminPassword: \(secret\)$/m);
@@ -149,6 +149,24 @@ describe("scripts/plan.ts on a user's stack file", function () {
         assert.doesNotMatch(err.stderr, /^\s+at /m);
         return true;
       },
+    );
+  });
+
+  it("applies the Pulumi CLI's project rules first: their error, before the program runs", async () => {
+    // pulumi/pulumi pkg/workspace/config.go `mergeConfig`: a key Pulumi.yaml declares without a
+    // default must be set (scripts/runtime/pulumi-config.ts).
+    const file = path.join(dir, "Pulumi.nohost.yaml");
+    writeFileSync(file, "config:\n  harbor:expose:\n    type: ingress\n");
+    await assert.rejects(plan({ stackFile: file }), (err: unknown) => {
+      assert.ok(err instanceof StackConfigError);
+      assert.equal(err.message, "Stack 'nohost' is missing configuration value 'hostname'");
+      return true;
+    });
+    const ok = path.join(dir, "Pulumi.lab2.yaml");
+    writeFileSync(ok, "config:\n  harbor:hostname: harbor.lab\n");
+    assert.equal(
+      formatPlan(await plan({ stackFile: ok })).split("\n")[0],
+      "# Stack lab2: passes the Pulumi CLI's project rules (Pulumi.yaml); defaults applied: harbor:deployMode, harbor:namespace, harbor:releaseName",
     );
   });
 

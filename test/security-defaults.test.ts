@@ -303,6 +303,7 @@ describe("security defaults", () => {
         find: () => assert.fail("unused"),
         ofType: (t) => resources.filter((r) => r.type === t),
         registrations: [],
+        requests: [],
       });
       const podSpec = (volumes: unknown[], securityContext: Record<string, unknown> = {}) => ({
         spec: {

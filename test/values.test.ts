@@ -27,6 +27,9 @@ async function valuesOf(
 const host = { hostname: "harbor.example.com" };
 const TLS_SECRET = { enabled: true, certSource: "secret", secret: { secretName: "harbor-tls" } };
 
+/** The requests every component gets by default: the chart's values.yaml example. */
+const CHART_EXAMPLE_RESOURCES = { requests: { cpu: "100m", memory: "256Mi" } };
+
 describe("buildHarborValues: exposure", () => {
   it("ingress (default): host rule, the program's TLS secret, big-upload annotations", async () => {
     const v = await valuesOf({ ...host, expose: { ingress: { className: "nginx" } } });
@@ -194,7 +197,10 @@ describe("buildHarborValues: pinned credentials", () => {
       password: "registry-password",
       htpasswdString: "harbor_registry_user:$2a$10$hash",
     });
-    assert.deepEqual(v.database, { type: "internal", internal: { password: "database-password" } });
+    assert.deepEqual(v.database, {
+      type: "internal",
+      internal: { password: "database-password", resources: CHART_EXAMPLE_RESOURCES },
+    });
     const text = JSON.stringify(v);
     for (const chartDefault of [
       "Harbor12345",
@@ -353,7 +359,7 @@ describe("buildHarborValues: placement and images", () => {
   it("without a mirror the chart's images stay untouched", async () => {
     const v = await valuesOf(host);
     assert.equal(v.core?.image, undefined);
-    assert.equal(v.registry?.registry, undefined);
+    assert.deepEqual(v.registry?.registry, { resources: CHART_EXAMPLE_RESOURCES });
   });
 
   it("lists the images the chart runs for the configuration, as published", () => {
@@ -521,7 +527,7 @@ describe("buildHarborValues: production services", () => {
       { enabled: true, skipUpdate: true, offlineScan: true },
     );
     assert.deepEqual(v.metrics, { enabled: true, serviceMonitor: { enabled: true } });
-    assert.deepEqual(v.exporter, {});
+    assert.deepEqual(v.exporter, { resources: CHART_EXAMPLE_RESOURCES });
   });
 
   it("metrics off: no exporter values, no ServiceMonitor", async () => {

@@ -6,7 +6,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Harbor, harborArgs } from "@harbor-k8s/pulumi";
+import * as random from "@pulumi/random";
+import { Harbor } from "@harbor-k8s/pulumi";
 
 const config = new pulumi.Config("platform");
 const appNamespace = config.get("appNamespace") ?? "shop";
@@ -16,17 +17,33 @@ const apps = new k8s.core.v1.Namespace("apps", {
   metadata: { name: appNamespace, labels: { "app.kubernetes.io/part-of": "shop" } },
 });
 
+// Harbor's admin password is an Output: generated here, kept in state as a Pulumi secret, checked
+// against Harbor's password rules once it is known.
+const generatedPassword = new random.RandomPassword("registry-admin", {
+  length: 24,
+  special: false,
+  minUpper: 2,
+  minLower: 2,
+  minNumeric: 2,
+});
+
 const harbor = new Harbor(
   "registry",
-  harborArgs({
+  {
     hostname: config.require("registryHostname"),
     namespace: "registry",
     expose: { type: "ingress", ingress: { className: "nginx" } },
     storage: { variant: "existing", className: config.require("storageClass") },
+    adminPassword: generatedPassword.result,
     // Nodes trust Harbor's CA (kubelets pull without x509 errors); the application namespace gets
     // a ConfigMap with it for workloads that call Harbor's API.
     trust: { nodes: { enabled: true }, namespaces: [appNamespace] },
-  }),
+    // This platform's registry holds every team's images: never deleted by a stray `pulumi up`.
+    protect: true,
+    resources: { registry: { requests: { cpu: "250m", memory: "512Mi" } } },
+    // Harbor's images come from a private mirror that needs a pull secret (not modelled: chart values).
+    chart: { values: { imagePullSecrets: [{ name: "mirror-pull" }] } },
+  },
   { dependsOn: [apps] },
 );
 

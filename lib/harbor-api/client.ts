@@ -53,6 +53,11 @@ export interface HarborError extends Error {
     path?: string;
     /** Harbor's own messages from the `errors` body, joined. */
     detail?: string;
+    /**
+     * The `code` of the first entry of Harbor's JSON `errors` body (`NOT_FOUND`), when the answer
+     * has that shape; undefined for any other body (an HTML page of a proxy).
+     */
+    code?: string;
   };
 }
 
@@ -97,9 +102,23 @@ export function isHarborError(error: unknown, kind?: HarborErrorKind, status?: n
   return (kind === undefined || h.kind === kind) && (status === undefined || h.status === status);
 }
 
-/** Whether Harbor answered 404. */
+/** Whether the answer was a 404, from Harbor or from anything else at that address. */
 export function isNotFound(error: unknown): boolean {
   return isHarborError(error, "http", 404);
+}
+
+/**
+ * Whether Harbor itself answered that the object does not exist: HTTP 404 with its JSON errors
+ * body of code `NOT_FOUND` (goharbor/harbor src/lib/http/error.go `SendError` writes
+ * `{"errors":[{"code":"NOT_FOUND",...}]}` for `errors.NotFoundCode`, src/lib/errors/const.go). Not
+ * a 404 page of anything else at that address (an ingress default backend), and not the API
+ * router's "path ... was not found" (go-openapi's router, for a path Harbor does not serve: the
+ * API itself is missing there, not the object).
+ */
+export function isHarborNotFound(error: unknown): boolean {
+  if (!isHarborError(error, "http", 404)) return false;
+  const h = (error as HarborError).harbor;
+  return h.code === "NOT_FOUND" && !/^path \S+ was not found$/.test(h.detail ?? "");
 }
 
 /** Whether the request never reached Harbor (network down, DNS, timeout). */
@@ -114,6 +133,17 @@ export function apiUrl(baseUrl: string, path: string, query: Query = {}): string
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
   return url.toString();
+}
+
+/** The `code` of the first entry of Harbor's JSON `errors` body; undefined for any other text. */
+export function errorCode(text: string): string | undefined {
+  try {
+    const parsed = JSON.parse(text) as ApiErrors;
+    const code = Array.isArray(parsed?.errors) ? parsed.errors[0]?.code : undefined;
+    return typeof code === "string" ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Harbor's messages from an `Errors` body, or the raw text. */
@@ -194,7 +224,7 @@ export function httpError(
   return harborError(
     "http",
     `Harbor at ${baseUrl} answered ${method} ${API_BASE}${path} with HTTP ${status}: ${detail || "(no message)"}${hint}`,
-    { status, method, path, detail },
+    { status, method, path, detail, code: errorCode(text) },
   );
 }
 

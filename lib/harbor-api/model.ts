@@ -27,6 +27,7 @@ import type {
 } from "./types";
 import {
   ROLE_IDS,
+  harborLdapGroupDn,
   quotaBytes,
   quotaFromBytes,
   type Quota,
@@ -196,13 +197,23 @@ export interface ProjectMemberInputs extends CommonInputs {
   role: Role;
 }
 
+/**
+ * An LDAP group DN as Harbor stores and looks it up: trimmed and lower-cased (goharbor/harbor
+ * src/pkg/usergroup/dao/dao.go `Add` and src/pkg/usergroup/manager.go `Onboard` store
+ * `utils.TrimLower(dn)`, while src/controller/member/controller.go `Create` looks a group up by the
+ * DN exactly as given). LDAP compares DNs without regard to case, so this is the same group.
+ */
+export function harborGroupDn(dn: string): string {
+  return dn.trim().toLowerCase();
+}
+
 export function memberCreateBody(i: ProjectMemberInputs): ProjectMember {
   const role_id = ROLE_IDS[i.role];
   switch (i.kind) {
     case "user":
       return { role_id, member_user: { username: i.name } };
     case "ldapGroup":
-      return { role_id, member_group: { ldap_group_dn: i.name, group_type: 1 } };
+      return { role_id, member_group: { ldap_group_dn: harborGroupDn(i.name), group_type: 1 } };
     case "oidcGroup":
       return { role_id, member_group: { group_name: i.name, group_type: 3 } };
   }
@@ -303,19 +314,41 @@ export function observeRobot(r: Robot): Partial<RobotInputs> & { disabled: boole
 
 // ---------------------------------------------------------------------------------------------
 // Tag retention
+//
+// How Harbor runs a policy (goharbor/harbor v2.15.1): every repository a rule's `repositories`
+// selector matches is processed (`src/pkg/retention/launcher.go` `Launch`); in it, each rule
+// selects artifacts with its tag selector and keeps those its template picks, and every artifact
+// of the repository that no rule keeps is deleted (`src/pkg/retention/policy/action/performer.go`
+// `retainAction.Perform`). The tag selector's `untagged` extra decides whether it applies to
+// artifacts without tags (`src/lib/selector/selectors/doublestar/selector.go`): with `matches`,
+// untagged artifacts are selected (and may then be kept) only when it is true; with `excludes`,
+// they are selected only when it is false.
 
-export type RetentionTemplate = "latestPushedK" | "nDaysSinceLastPush";
+/** Harbor's retention rule templates (`src/pkg/retention/policy/rule/index/index.go`). */
+export type RetentionTemplate =
+  "latestPushedK" | "latestPulledN" | "nDaysSinceLastPush" | "nDaysSinceLastPull" | "always";
 
 export interface RetentionRuleInput {
-  /** `latestPushedK` keeps the N most recently pushed; `nDaysSinceLastPush` those pushed in N days. */
+  /**
+   * What the rule keeps of the artifacts it selects: `latestPushedK` the N most recently pushed,
+   * `latestPulledN` the N most recently pulled, `nDaysSinceLastPush` those pushed in the last N
+   * days, `nDaysSinceLastPull` those pulled in the last N days, `always` all of them.
+   */
   template: RetentionTemplate;
+  /** The template's N; 0 for `always`, which has none. */
   value: number;
-  /** doublestar pattern of tags the rule applies to. */
+  /** doublestar pattern of tags the rule selects (or, with `excludeTags`, does not select). */
   tags: string;
   /** doublestar pattern of repositories the rule applies to. */
   repositories: string;
-  /** Whether untagged artifacts count (and so are removed unless retained). */
+  /**
+   * The selector's `untagged` extra: with `matches` (the default), untagged artifacts are selected
+   * by this rule (and kept when its template keeps them); with `excludeTags`, they are selected
+   * when this is false.
+   */
   untagged: boolean;
+  /** Select artifacts with no tag matching `tags` (decoration `excludes`); absent for `matches`. */
+  excludeTags?: true;
 }
 
 export interface RetentionInputs extends CommonInputs {
@@ -340,11 +373,11 @@ export function retentionBody(i: RetentionInputs, id?: number): RetentionPolicy 
       disabled: false,
       action: "retain",
       template: r.template,
-      params: { [r.template]: r.value },
+      params: r.template === "always" ? {} : { [r.template]: r.value },
       tag_selectors: [
         {
           kind: "doublestar",
-          decoration: "matches",
+          decoration: r.excludeTags ? "excludes" : "matches",
           pattern: r.tags,
           extras: JSON.stringify({ untagged: r.untagged }),
         },
@@ -358,6 +391,24 @@ export function retentionBody(i: RetentionInputs, id?: number): RetentionPolicy 
   };
 }
 
+/**
+ * A tag selector's `untagged` as Harbor reads it (`doublestar.New`): the `extras` JSON when it
+ * parses, else true for `matches` and false for `excludes` (a policy made before the extra
+ * existed, such as a proxy cache's default one, selects untagged artifacts).
+ */
+function selectorUntagged(decoration: string | undefined, extras: string | undefined): boolean {
+  let untagged = decoration !== "excludes";
+  if (extras) {
+    try {
+      const parsed = JSON.parse(extras) as { untagged?: unknown } | null;
+      untagged = parsed !== null && typeof parsed === "object" && parsed.untagged === true;
+    } catch {
+      // Harbor keeps the default when the extras do not parse.
+    }
+  }
+  return untagged;
+}
+
 /** Harbor's retention policy in the inputs' shape. */
 export function observeRetention(p: RetentionPolicy): Partial<RetentionInputs> {
   const cron = (p.trigger?.settings as { cron?: unknown } | undefined)?.cron;
@@ -368,18 +419,14 @@ export function observeRetention(p: RetentionPolicy): Partial<RetentionInputs> {
       .filter((r) => !r.disabled)
       .map((r) => {
         const tag = r.tag_selectors?.[0];
-        let untagged = false;
-        try {
-          untagged = (JSON.parse(tag?.extras ?? "{}") as { untagged?: boolean }).untagged === true;
-        } catch {
-          untagged = false;
-        }
+        const template = (r.template ?? "") as RetentionTemplate;
         return {
-          template: (r.template ?? "") as RetentionTemplate,
-          value: Number(r.params?.[r.template ?? ""] ?? 0),
+          template,
+          value: template === "always" ? 0 : Number(r.params?.[r.template ?? ""] ?? 0),
           tags: tag?.pattern ?? "",
           repositories: r.scope_selectors?.repository?.[0]?.pattern ?? "",
-          untagged,
+          untagged: selectorUntagged(tag?.decoration, tag?.extras),
+          ...(tag?.decoration === "excludes" ? { excludeTags: true as const } : {}),
         };
       }),
   };
@@ -448,7 +495,26 @@ export interface ReplicationInputs extends CommonInputs {
   /** Replicate deletions too. */
   deletion: boolean;
   enabled: boolean;
+  /**
+   * Bandwidth limit in KB/s per task, -1 unlimited (`speed`). This and the next three: undefined
+   * leaves Harbor's value as it is (an update carries it over instead of resetting it).
+   */
+  speed?: number;
+  /** Copy blobs in chunks (`copy_by_chunk`). */
+  copyByChunk?: boolean;
+  /** Never run two executions of the rule at once (`single_active_replication`). */
+  singleActive?: boolean;
+  /** How many leading path components the destination namespace replaces; -1 all (flattening). */
+  namespaceReplaceCount?: number;
 }
+
+/** The replication settings Harbor resets to its defaults when a PUT leaves them out. */
+export const REPLICATION_EXTRAS = {
+  speed: "speed",
+  copyByChunk: "copy_by_chunk",
+  singleActive: "single_active_replication",
+  namespaceReplaceCount: "dest_namespace_replace_count",
+} as const;
 
 export function replicationBody(i: ReplicationInputs, id?: number): ReplicationPolicy {
   const remote = { id: Number(i.registryId) };
@@ -472,6 +538,12 @@ export function replicationBody(i: ReplicationInputs, id?: number): ReplicationP
     deletion: i.deletion,
     replicate_deletion: i.deletion,
     enabled: i.enabled,
+    ...(i.speed !== undefined ? { speed: i.speed } : {}),
+    ...(i.copyByChunk !== undefined ? { copy_by_chunk: i.copyByChunk } : {}),
+    ...(i.singleActive !== undefined ? { single_active_replication: i.singleActive } : {}),
+    ...(i.namespaceReplaceCount !== undefined
+      ? { dest_namespace_replace_count: i.namespaceReplaceCount }
+      : {}),
   };
 }
 
@@ -497,6 +569,14 @@ export function observeReplication(p: ReplicationPolicy): Partial<ReplicationInp
     override: p.override === true,
     deletion: p.replicate_deletion === true || p.deletion === true,
     enabled: p.enabled === true,
+    ...(p.speed !== undefined ? { speed: p.speed } : {}),
+    ...(p.copy_by_chunk !== undefined ? { copyByChunk: p.copy_by_chunk } : {}),
+    ...(p.single_active_replication !== undefined
+      ? { singleActive: p.single_active_replication }
+      : {}),
+    ...(p.dest_namespace_replace_count !== undefined
+      ? { namespaceReplaceCount: p.dest_namespace_replace_count }
+      : {}),
   };
 }
 
@@ -597,6 +677,13 @@ export interface DiffRules {
   identity?: readonly string[];
   /** Fields whose undefined input means "not managed" (never a change). */
   optional?: readonly string[];
+  /**
+   * The form Harbor compares a field in, given the object's inputs (or state): values with the same
+   * form are the same (an LDAP group DN in any case).
+   */
+  canonical?: Readonly<
+    Record<string, (value: unknown, inputs: Record<string, unknown>) => unknown>
+  >;
   /** State fields that are not inputs (IDs, secrets Harbor issued, observed flags). */
   outputs?: readonly string[];
 }
@@ -649,9 +736,15 @@ export function diffInputs(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): InputDiff {
+  const same = (f: string) => {
+    const canonical = rules.canonical?.[f];
+    return canonical
+      ? sameValue(canonical(olds[f], olds), canonical(news[f], news))
+      : sameValue(olds[f], news[f]);
+  };
   const changed = rules.fields.filter((f) => {
     if (rules.optional?.includes(f) && news[f] === undefined) return false;
-    return !sameValue(olds[f], news[f]);
+    return !same(f);
   });
   // The connection and the provider's own code (`__provider`, serialized by Pulumi): a change
   // updates the state only, so deletes and refreshes use the current credentials and code.
@@ -659,9 +752,7 @@ export function diffInputs(
     (f) => !sameValue(olds[f], news[f]),
   );
   const replaces = changed.filter((f) => rules.replace.includes(f));
-  const identityKept =
-    (rules.identity ?? []).length > 0 &&
-    (rules.identity ?? []).every((f) => sameValue(olds[f], news[f]));
+  const identityKept = (rules.identity ?? []).length > 0 && (rules.identity ?? []).every(same);
   return {
     changes: changed.length + connection.length > 0,
     changed: [...changed, ...connection],
@@ -689,6 +780,12 @@ export const MEMBER_RULES: DiffRules = {
   fields: ["projectId", "kind", "name", "role"],
   replace: ["projectId", "kind", "name"],
   identity: ["projectId", "kind", "name"],
+  // Harbor stores an LDAP group DN lower-cased (src/pkg/usergroup/manager.go): a state written
+  // before members carried that form is the same member.
+  canonical: {
+    name: (value, inputs) =>
+      inputs.kind === "ldapGroup" && typeof value === "string" ? harborLdapGroupDn(value) : value,
+  },
 };
 
 export const ROBOT_RULES: DiffRules = {
@@ -704,7 +801,7 @@ export const ROBOT_RULES: DiffRules = {
   ],
   replace: ["name", "username"],
   identity: ["name"],
-  outputs: ["robotId", "secret", "expiresAt", "disabled"],
+  outputs: ["robotId", "secret", "expiresAt", "issuedAt", "disabled"],
 };
 
 export const RETENTION_RULES: DiffRules = {
@@ -733,8 +830,13 @@ export const REPLICATION_RULES: DiffRules = {
     "override",
     "deletion",
     "enabled",
+    "speed",
+    "copyByChunk",
+    "singleActive",
+    "namespaceReplaceCount",
   ],
   replace: [],
+  optional: ["speed", "copyByChunk", "singleActive", "namespaceReplaceCount"],
 };
 
 export const GC_RULES: DiffRules = {

@@ -419,6 +419,8 @@ export interface IntegerConfigItem {
 
 /** `#/definitions/ConfigurationsResponse` (the fields this program reads): `GET /configurations`. */
 export interface ConfigurationsResponse {
+  /** `db_auth`, `ldap_auth`, `oidc_auth`, ...; `editable` false once users exist. */
+  auth_mode?: StringConfigItem;
   project_creation_restriction?: StringConfigItem;
   robot_token_duration?: IntegerConfigItem;
 }

@@ -15,6 +15,11 @@
 #   CHART_VERSION         its chart version (1.19.1); for pre-upgrade: the version upgraded from,
 #                         empty on a first installation (then there is nothing to back up)
 #   UPGRADE_TO            pre-upgrade only: the chart version about to be deployed
+#   DEPLOYED_CHART_VERSION, DEPLOYED_HARBOR_VERSION
+#                         pre-upgrade only: what the last successful release deployed (the
+#                         <release>-deployed-version ConfigMap); when set they replace
+#                         CHART_VERSION and HARBOR_VERSION, which then only serve stacks whose
+#                         cluster has no such ConfigMap yet
 #   BACKUP_DATABASE       true: pg_dump the database PGHOST/PGPORT/PGUSER/PGDATABASE/PGPASSWORD name
 #   BACKUP_REGISTRY_ROOT  the registry's storage root (/storage); empty: no registry archive
 #   BACKUP_S3_BUCKET, BACKUP_S3_PREFIX, BACKUP_S3_ENDPOINT (optional), AWS_* for `upload`
@@ -110,6 +115,10 @@ create() {
     scheduled) check_version CHART_VERSION "${CHART_VERSION:-}" ;;
     pre-upgrade)
       check_version UPGRADE_TO "${UPGRADE_TO:-}"
+      if [ -n "${DEPLOYED_CHART_VERSION:-}" ]; then
+        CHART_VERSION=$DEPLOYED_CHART_VERSION
+        HARBOR_VERSION=${DEPLOYED_HARBOR_VERSION:-}
+      fi
       if [ -z "${CHART_VERSION:-}" ]; then
         log "first installation of chart $UPGRADE_TO: no Harbor data to back up yet"
         return 0
@@ -118,6 +127,9 @@ create() {
       if [ "$CHART_VERSION" = "$UPGRADE_TO" ]; then
         log "chart $UPGRADE_TO is already deployed: no upgrade, nothing to back up"
         return 0
+      fi
+      if [ "$(version_cmp "$UPGRADE_TO" "$CHART_VERSION")" = -1 ]; then
+        die "harbor:chart.version $UPGRADE_TO is lower than the deployed chart $CHART_VERSION: Harbor migrates its database forward only; the release is not changed"
       fi
       suffix="pre-upgrade-$UPGRADE_TO"
       upgrade_to=$UPGRADE_TO

@@ -58,8 +58,136 @@ export function mockState(
   return state;
 }
 
+/**
+ * An alias as the SDK sent it to the engine in `RegisterResourceRequest.aliases`
+ * (runtime/resource.js `mapAliasesForRequest`): a URN, or a spec whose missing fields the engine
+ * fills in from the resource.
+ */
+export type SentAlias =
+  | { urn: string }
+  | {
+      spec: {
+        name: string;
+        type: string;
+        stack: string;
+        project: string;
+        /** Set when the spec names a parent (the URN the SDK resolved). */
+        parentUrn?: string;
+        /** Set when the spec says "no parent". */
+        noParent?: boolean;
+      };
+    };
+
+/** A `RegisterResource` request as the mock monitor received it, with the URN it answered. */
+export interface RecordedRequest {
+  type: string;
+  name: string;
+  custom: boolean;
+  /** Parent URN as the mock monitor knows it ("" for none). */
+  parent: string;
+  /** The URN the mock monitor answered. */
+  urn: string;
+  /** `aliasSpecs`: the SDK sends properly specified aliases. */
+  aliasSpecs: boolean;
+  aliases: SentAlias[];
+  /** `aliasURNs`, sent by SDKs talking to engines without alias specs. */
+  aliasUrns: string[];
+}
+
 export interface MockRecorder {
   resources: RecordedResource[];
+  /** Every RegisterResource request, in the order the monitor received them. */
+  requests?: RecordedRequest[];
+}
+
+interface RegisterRequestLike {
+  getType(): string;
+  getName(): string;
+  getCustom(): boolean;
+  getParent(): string;
+  getAliasspecs(): boolean;
+  getAliasurnsList(): string[];
+  getAliasesList(): {
+    getUrn(): string;
+    getSpec():
+      | {
+          getName(): string;
+          getType(): string;
+          getStack(): string;
+          getProject(): string;
+          hasParenturn(): boolean;
+          getParenturn(): string;
+          hasNoparent(): boolean;
+          getNoparent(): boolean;
+        }
+      | undefined;
+  }[];
+}
+
+/** What the SDK put in a RegisterResource request's alias fields. */
+function sentAliases(req: RegisterRequestLike): SentAlias[] {
+  return req.getAliasesList().map((a) => {
+    const spec = a.getSpec();
+    if (spec === undefined) return { urn: a.getUrn() };
+    return {
+      spec: {
+        name: spec.getName(),
+        type: spec.getType(),
+        stack: spec.getStack(),
+        project: spec.getProject(),
+        ...(spec.hasParenturn() ? { parentUrn: spec.getParenturn() } : {}),
+        ...(spec.hasNoparent() ? { noParent: spec.getNoparent() } : {}),
+      },
+    };
+  });
+}
+
+/**
+ * Records every RegisterResource request the mock monitor receives (the aliases exactly as the
+ * SDK serialized them), by wrapping the monitor's handler.
+ */
+function recordRequests(recorder: MockRecorder): void {
+  const requests: RecordedRequest[] = [];
+  recorder.requests = requests;
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(
+      req: RegisterRequestLike,
+      callback: (err: unknown, resp?: { getUrn(): string }) => void,
+    ): void;
+  };
+  const handle = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) =>
+    handle(req, (err, resp) => {
+      if (resp) {
+        requests.push({
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          parent: req.getParent(),
+          urn: resp.getUrn(),
+          aliasSpecs: req.getAliasspecs(),
+          aliases: sentAliases(req),
+          aliasUrns: req.getAliasurnsList(),
+        });
+      }
+      callback(err, resp);
+    });
+}
+
+/**
+ * Lets a program bind resource hooks under the mocks. Pulumi's MockMonitor (`runtime/mocks.js`)
+ * sets `supportsResourceHooks` but has no `registerResourceHook`, so a `pulumi.ResourceHook`
+ * (which registers itself with the engine through the SDK's callback server, `runtime/callbacks.ts`
+ * `registerResourceHook`) would fail. This answers the registration like the engine's resource
+ * monitor does (an empty response); the mocks never run steps, so the hooks never run here: a
+ * test that needs them calls the hook's `callback` itself (see test/support/engine-sim.ts).
+ */
+export function acceptResourceHooks(): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, unknown> | undefined;
+  if (monitor && typeof monitor.registerResourceHook !== "function") {
+    monitor.registerResourceHook = (_req: unknown, done: (err: null, res: object) => void) =>
+      done(null, {});
+  }
 }
 
 /** Installs mocks that record every resource into `recorder`. */
@@ -96,6 +224,8 @@ export async function installMocks(
     options.stack ?? "dev",
     false,
   );
+  acceptResourceHooks();
+  recordRequests(recorder);
 }
 
 /** Resolves any Input, including nested Outputs. */
@@ -136,6 +266,8 @@ export interface ProgramRun {
   ofType(type: string): RecordedResource[];
   /** Every resource registration with its resource options. */
   registrations: RecordedRegistration[];
+  /** Every RegisterResource request as the engine would receive it. */
+  requests: RecordedRequest[];
 }
 
 export function findIn(
@@ -164,6 +296,18 @@ export interface RecordedRegistration {
   protect?: boolean;
   /** `retainOnDelete` as the program set it. */
   retainOnDelete?: boolean;
+  /** `replaceOnChanges` as the program set it. */
+  replaceOnChanges?: string[];
+  /** `deleteBeforeReplace` as the program set it. */
+  deleteBeforeReplace?: boolean;
+  /** `ignoreChanges` as the program set it. */
+  ignoreChanges?: string[];
+  /** `customTimeouts` as the program set it. */
+  customTimeouts?: pulumi.CustomTimeouts;
+  /** `transforms` as the program set them (applied by the engine to children, e.g. a Chart's). */
+  transforms?: pulumi.ResourceTransform[];
+  /** Names of the resource hooks the program bound, by hook type (`beforeUpdate`: [...]). */
+  hooks?: Record<string, string[]>;
   /**
    * Aliases as the program gave them; a `parent` of `pulumi.rootStackResource` (the top level)
    * is recorded as `{parent: ""}`.
@@ -176,6 +320,17 @@ export interface RecordedRegistration {
    * resolved with secret wrappers kept.
    */
   exposed?: Record<string, unknown>;
+}
+
+/** The options beyond protect/retainOnDelete/aliases that the program set (undefined left out). */
+function definedOptions(opts: pulumi.CustomResourceOptions): Partial<RecordedRegistration> {
+  const out: Partial<RecordedRegistration> = {};
+  if (opts.replaceOnChanges !== undefined) out.replaceOnChanges = opts.replaceOnChanges;
+  if (opts.deleteBeforeReplace !== undefined) out.deleteBeforeReplace = opts.deleteBeforeReplace;
+  if (opts.ignoreChanges !== undefined) out.ignoreChanges = opts.ignoreChanges;
+  if (opts.customTimeouts !== undefined) out.customTimeouts = opts.customTimeouts;
+  if (opts.transforms !== undefined) out.transforms = opts.transforms;
+  return out;
 }
 
 interface PendingRegistration {
@@ -238,6 +393,19 @@ async function finishRegistration(p: PendingRegistration): Promise<RecordedRegis
   return p.record;
 }
 
+/** The names of the hooks in a binding, by hook type; undefined without hooks. */
+function hookNames(
+  binding: pulumi.ResourceHookBinding | undefined,
+): Record<string, string[]> | undefined {
+  if (!binding) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const [type, hooks] of Object.entries(binding) as [string, unknown[] | undefined][]) {
+    if (!hooks?.length) continue;
+    out[type] = hooks.map((h) => (h instanceof pulumi.ResourceHook ? h.name : "(function)"));
+  }
+  return out;
+}
+
 /** The outcome of `evaluateProgram`: its error, if loading it threw, and what it registered. */
 export interface ProgramAttempt {
   /** What loading the program threw, if anything. */
@@ -271,6 +439,8 @@ export async function evaluateProgram(
           parentUrn: "",
           protect: args.opts.protect,
           retainOnDelete: (args.opts as pulumi.CustomResourceOptions).retainOnDelete,
+          ...definedOptions(args.opts),
+          ...(args.opts.hooks ? { hooks: hookNames(args.opts.hooks) } : {}),
           aliases: [],
           dependsOn: [],
         },
@@ -310,6 +480,7 @@ export async function evaluateProgram(
     find: (type, name) => findIn(resources, type, name),
     ofType: (type) => resources.filter((r) => r.type === type),
     registrations,
+    requests: recorder.requests ?? [],
   };
   return { run, resources, registrations };
 }

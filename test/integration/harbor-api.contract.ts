@@ -48,6 +48,7 @@ const OPERATIONS = [
   "DELETE /robots/{robot_id}",
   "POST /retentions",
   "GET /retentions/{id}",
+  "GET /retentions/{id}/executions",
   "PUT /retentions/{id}",
   "DELETE /retentions/{id}",
   "GET /projects/{project_name_or_id}/immutabletagrules",
@@ -136,13 +137,13 @@ function isUndeclaredStatus(v: { message: string }): boolean {
         ),
       ].sort();
       // Each is what Harbor's handler answers (src/server/v2.0/handler) where the document lists
-      // no such status: a missing object is a 404, an existing one a 409.
+      // no such status: a missing object is a 404, an existing one a 409. (A missing retention
+      // policy is asked through its executions, which answer 400; an immutable rule of the same
+      // patterns is looked for before a POST, since Harbor would accept a duplicate.)
       assert.deepEqual(undeclared, [
         "GET /projects/{project_name_or_id} -> 404",
         "GET /projects/{project_name_or_id}/immutabletagrules -> 404",
         "GET /replication/policies/{id} -> 404",
-        "GET /retentions/{id} -> 404",
-        "POST /projects/{project_name_or_id}/immutabletagrules -> 409",
         "POST /robots -> 409",
       ]);
     });

@@ -7,9 +7,23 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "@harbor-k8s/pulumi";
-import { HarborMocks, type MockedResource } from "@harbor-k8s/pulumi/testing";
+import { HarborMocks, isSecretWrapper, type MockedResource } from "@harbor-k8s/pulumi/testing";
 
 const INDEX = path.resolve(__dirname, "..", "index.ts");
+
+/** Whether `needle` occurs in `value` outside every secret wrapper. */
+function inPlainText(value: unknown, needle: string): boolean {
+  if (isSecretWrapper(value)) return false;
+  if (typeof value === "string") return value.includes(needle);
+  if (Array.isArray(value)) return value.some((v) => inPlainText(v, needle));
+  if (value !== null && typeof value === "object") {
+    return Object.values(value).some((v) => inPlainText(v, needle));
+  }
+  return false;
+}
+
+/** Resource options the program gave, by resource name (a stack transformation sees them). */
+const options = new Map<string, { protect?: boolean; retainOnDelete?: boolean }>();
 
 type Program = Record<string, pulumi.Output<unknown>>;
 
@@ -32,6 +46,13 @@ async function load(config: Record<string, string>): Promise<Program> {
   delete require.cache[INDEX];
   let program: Program = {};
   await pulumi.runtime.runInPulumiStack(() => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      options.set(`${args.type}::${args.name}`, {
+        protect: args.opts.protect,
+        retainOnDelete: (args.opts as pulumi.CustomResourceOptions).retainOnDelete,
+      });
+      return undefined;
+    });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     program = require(INDEX) as Program;
     return Promise.resolve({});
@@ -143,12 +164,58 @@ describe("examples/platform: Harbor as a component of another program", function
       );
     });
 
-    it("bad settings fail with the stack configuration's messages, naming the key", async () => {
+    it("the RandomPassword's result is Harbor's admin password, a secret wherever it goes", async () => {
+      const password = mocks.find("random:index/randomPassword:RandomPassword", "registry-admin");
+      const secret = password.state.result as string;
+      const release = mocks.find("kubernetes:helm.sh/v3:Release", "registry-release");
+      assert.equal(
+        (release.inputs.values as { harborAdminPassword: string }).harborAdminPassword,
+        secret,
+      );
+      const carriers = mocks.resources.filter((r) => JSON.stringify(r.inputs).includes(secret));
+      assert.deepEqual(
+        carriers.map((r) => r.type),
+        // The auth-mode guard asks Harbor's API (as admin) whether a mode change is safe.
+        ["pulumi-nodejs:dynamic/harbor:AuthModeGuard", "kubernetes:helm.sh/v3:Release"],
+      );
+      for (const r of carriers) assert.equal(inPlainText(r.rawInputs, secret), false, r.type);
+      assert.equal(await value(program.adminPassword), secret);
+    });
+
+    it("protect is the program's own choice, not derived from the stack's name", () => {
+      const ns = mocks
+        .ofType("kubernetes:core/v1:Namespace")
+        .find((r) => (r.inputs.metadata as { name: string }).name === "registry");
+      assert.ok(ns);
+      // The example's stack is named "example": nothing about it is derived from that name.
+      assert.deepEqual(options.get(`kubernetes:core/v1:Namespace::${ns.name}`), {
+        protect: true,
+        retainOnDelete: true,
+      });
+    });
+
+    it("resources and chart values the program gives reach the release's values", () => {
+      const release = mocks.find("kubernetes:helm.sh/v3:Release", "registry-release");
+      const values = release.inputs.values as {
+        imagePullSecrets: unknown;
+        registry: { registry: { resources: unknown } };
+        core: { resources: unknown };
+      };
+      assert.deepEqual(values.imagePullSecrets, [{ name: "mirror-pull" }]);
+      assert.deepEqual(values.registry.registry.resources, {
+        requests: { cpu: "250m", memory: "512Mi" },
+      });
+      assert.deepEqual(values.core.resources, { requests: { cpu: "100m", memory: "256Mi" } });
+    });
+
+    it("bad settings fail naming the component and the argument, before anything registers", async () => {
       const before = mocks.resources.length;
       await assert.rejects(
         load({ ...CONFIG, "platform:registryHostname": "Registry_Example" }),
         (err: unknown) =>
-          err instanceof ConfigError && /^harbor:hostname /m.test(err.problems.join("\n")),
+          err instanceof ConfigError &&
+          err.message ===
+            'Harbor "registry": args.hostname must be a lower-case DNS name or an IP address without scheme, port or path (harbor.example.com, 192.168.1.10), got "Registry_Example"',
       );
       assert.equal(
         mocks.resources.slice(before).filter((r) => r.type.startsWith("harbor:")).length,

@@ -2,11 +2,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Harbor, harborArgs, harborStackOutputs, type HarborOutputs } from "@harbor-k8s/pulumi";
+import { Harbor, harborStackOutputs, type HarborOutputs } from "@harbor-k8s/pulumi";
 
 const password = new random.RandomPassword("admin", { length: 24, special: false });
-const args = harborArgs({ hostname: "registry.example.com", namespace: "registry" });
-const harbor = new Harbor("registry", { ...args, adminPassword: password.result });
+const harbor = new Harbor("registry", {
+  hostname: "registry.example.com",
+  namespace: "registry",
+  adminPassword: password.result,
+  protect: false,
+});
 
 const shop = new k8s.core.v1.Namespace("shop", { metadata: { name: "shop" } });
 export const registry = harbor.registry;
