@@ -147,7 +147,7 @@ export const backupConfigShape = {
   backup: backupSchema.optional().meta({
     description: "Scheduled backups.",
     docNotes:
-      "See [Backups and restore](#backups-and-restore) and [docs/backups.md](docs/backups.md).",
+      "What each target holds, restore and upgrades: [docs/backups.md](docs/backups.md).",
   }),
   restore: restoreSchema
     .optional()

@@ -1,7 +1,7 @@
 /**
  * The configuration reference is generated from the zod schema (`npm run docs`): the committed
- * README section and Pulumi.yaml's `config:` block must be exactly what the generator writes, and
- * every key must carry a description.
+ * docs/configuration.md, README.md's table of the most-used keys and Pulumi.yaml's `config:` block
+ * must be exactly what the generator writes, and every key must carry a description.
  */
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -15,19 +15,29 @@ import {
 } from "../config/registry-content";
 import {
   END_MARKER,
+  REFERENCE_FILE,
+  SUMMARY_KEYS,
   assertNewStackPasses,
   START_MARKER,
   committedDocs,
   configReference,
+  firstSentence,
   generateDocs,
+  rebaseLink,
+  sampleConfigError,
 } from "../scripts/docs";
 
 describe("generated configuration reference", function () {
   this.timeout(60000);
 
-  it("README.md and Pulumi.yaml are what `npm run docs` writes", async () => {
+  it("docs/configuration.md, README.md and Pulumi.yaml are what `npm run docs` writes", async () => {
     const committed = committedDocs();
     const generated = await generateDocs(committed.readme, committed.project);
+    assert.equal(
+      committed.reference,
+      generated.reference,
+      `${REFERENCE_FILE} is stale: run npm run docs`,
+    );
     assert.equal(committed.readme, generated.readme, "README.md is stale: run npm run docs");
     assert.equal(committed.project, generated.project, "Pulumi.yaml is stale: run npm run docs");
   });
@@ -59,8 +69,8 @@ describe("generated configuration reference", function () {
   });
 
   it("tables show types, defaults, required keys and the variants that take each key", () => {
-    const { readme } = configReference();
-    const row = (key: string) => readme.split("\n").find((l) => l.startsWith(`| ${key} |`));
+    const { reference } = configReference();
+    const row = (key: string) => reference.split("\n").find((l) => l.startsWith(`| ${key} |`));
     assert.equal(
       row("`hostname`"),
       "| `hostname` | string | required | DNS name or IP address clients use (`docker login <hostname>`). An IP goes into the certificate's IP SANs. Must be a DNS name for `ingress` and `route`. |",
@@ -78,7 +88,7 @@ describe("generated configuration reference", function () {
     assert.match(row("`validityDays`")!, /^\| `validityDays` \| integer \| `365` \|/);
     assert.match(row("`schedule`")!, /^\| `schedule` \| all \| string \| `0 3 \* \* \*` \|/);
     assert.match(row("`bucket`")!, /^\| `bucket` \| `s3` \| string \| required \|/);
-    assert.ok(readme.includes("### backup"));
+    assert.ok(reference.includes("\n## backup\n"));
   });
 
   it("Pulumi.yaml declares the required key and the scalar keys with a fixed default, nothing optional without one", () => {
@@ -131,9 +141,56 @@ describe("generated configuration reference", function () {
     );
   });
 
-  it("the README section sits between its markers", () => {
+  it("README.md's key table sits between its markers and links each key into the reference", () => {
     const { readme } = committedDocs();
-    assert.ok(readme.indexOf(START_MARKER) >= 0 && readme.indexOf(END_MARKER) > 0);
+    const start = readme.indexOf(START_MARKER);
+    const end = readme.indexOf(END_MARKER);
+    assert.ok(start >= 0 && end > start);
+    const keys = [...readme.slice(start, end).matchAll(/^\| \[`(\w+)`\]\(([^)]+)\)/gm)];
+    assert.deepEqual(
+      keys.map((m) => m[1]),
+      [...SUMMARY_KEYS],
+    );
+    assert.equal(keys.find((m) => m[1] === "storage")?.[2], "docs/configuration.md#storage");
+    // A scalar key has no section of its own: it links to the top-level table.
+    assert.equal(keys.find((m) => m[1] === "hostname")?.[2], "docs/configuration.md#top-level");
+  });
+
+  it("the reference's sample error is the loader's own message for that configuration", () => {
+    assert.equal(
+      sampleConfigError(),
+      [
+        "error: Invalid Harbor configuration (2 problems):",
+        "  - harbor:expose.nodePort.https must be 30000-32767, got 443",
+        "  - harbor:storage.sise is not a known key (did you mean harbor:storage.sizes?); harbor:storage takes variant, className, reclaimPolicy, sizes, existingClaims, accessMode, localPath",
+      ].join("\n"),
+    );
+    assert.ok(committedDocs().reference.includes(sampleConfigError()));
+  });
+
+  it("rebases the descriptions' root-relative links for the file they are written into", () => {
+    assert.equal(
+      rebaseLink("docs/backups.md#restore-a-backup", REFERENCE_FILE),
+      "backups.md#restore-a-backup",
+    );
+    assert.equal(rebaseLink("docs/safety.md", "README.md"), "docs/safety.md");
+    assert.equal(rebaseLink("Pulumi.ha.yaml", REFERENCE_FILE), "../Pulumi.ha.yaml");
+    // `#key` is a heading of the reference page: kept there, pointed at it from elsewhere.
+    assert.equal(rebaseLink("#expose", REFERENCE_FILE), "#expose");
+    assert.equal(rebaseLink("#expose", "README.md"), "docs/configuration.md#expose");
+    assert.equal(
+      rebaseLink("https://helm.goharbor.io", REFERENCE_FILE),
+      "https://helm.goharbor.io",
+    );
+  });
+
+  it("takes a description's first sentence, not a full stop inside code or parentheses", () => {
+    assert.equal(firstSentence("Helm release name. Objects are named."), "Helm release name.");
+    assert.equal(
+      firstSentence("Use `a. b` (see x. y) here. Then more."),
+      "Use `a. b` (see x. y) here.",
+    );
+    assert.equal(firstSentence("No full stop"), "No full stop");
   });
 });
 
