@@ -235,9 +235,7 @@ function stackLines(
             : within
               ? ` (settings of this kind go inside harbor:${within})`
               : "";
-          lines.push(
-            `${full} is not a known setting${hint}; see ${CONFIG_REFERENCE}`,
-          );
+          lines.push(`${full} is not a known setting${hint}; see ${CONFIG_REFERENCE}`);
         } else {
           const s = suggest(k, allowed);
           lines.push(

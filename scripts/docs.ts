@@ -407,7 +407,12 @@ export function firstSentence(text: string): string {
     if (c === "`") inCode = !inCode;
     else if (!inCode && (c === "(" || c === "[")) depth++;
     else if (!inCode && (c === ")" || c === "]")) depth--;
-    else if (!inCode && depth === 0 && c === "." && (i + 1 === text.length || text[i + 1] === " ")) {
+    else if (
+      !inCode &&
+      depth === 0 &&
+      c === "." &&
+      (i + 1 === text.length || text[i + 1] === " ")
+    ) {
       return text.slice(0, i + 1);
     }
   }
@@ -564,7 +569,11 @@ export function assertNewStackPasses(
 
 /** The committed files, read from the project root. */
 export function committedDocs() {
-  return { readme: read("README.md"), project: read("Pulumi.yaml"), reference: read(REFERENCE_FILE) };
+  return {
+    readme: read("README.md"),
+    project: read("Pulumi.yaml"),
+    reference: read(REFERENCE_FILE),
+  };
 }
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
