@@ -146,8 +146,7 @@ export const restoreSchema = requiredKeysObject(
 export const backupConfigShape = {
   backup: backupSchema.optional().meta({
     description: "Scheduled backups.",
-    docNotes:
-      "See [Backups and restore](#backups-and-restore) and [docs/backups.md](docs/backups.md).",
+    docNotes: "What each target holds, restore and upgrades: [docs/backups.md](docs/backups.md).",
   }),
   restore: restoreSchema
     .optional()

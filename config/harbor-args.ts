@@ -1736,10 +1736,13 @@ export interface HarborArgs {
       }
     | undefined;
   /**
-   * Protect the namespace, StorageClass, CA, token key and encryption key from deletion and
-   * replacement; see [docs/safety.md](docs/safety.md).
+   * Protect what holds data or cannot be made again (the namespace, StorageClass, Ceph pool,
+   * CloudNativePG Cluster, Rook bucket, backup claim, CA, token key, encryption key, generated
+   * admin and database passwords) from deletion and replacement; see
+   * [docs/safety.md](docs/safety.md#data-protection).
    *
-   * Default: `true` (the stack program passes `false` for stacks named `dev`/`dev-*`).
+   * Default: `true` (the stack program passes `false` for a stack named `dev` or starting with
+   * `dev-`, `dev_` or `dev.`).
    */
   protect?: boolean | undefined;
   /**

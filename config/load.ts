@@ -123,7 +123,10 @@ export function kubernetesStackSettings(): KubernetesStackSettings {
   return settings;
 }
 
-/** Stacks named `dev` (or `dev-*`) are labs: data protection is off unless asked for. */
+/**
+ * Stacks named `dev` (or `dev-*`, `dev_*`, `dev.*`) are labs: data protection is off unless asked
+ * for. Any other name, a copy of the dev stack's file included, is protected.
+ */
 export function isDevStack(stack: string): boolean {
   return /^dev([-_.].*)?$/.test(stack);
 }

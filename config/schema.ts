@@ -933,7 +933,7 @@ export const rawConfigSchema = strictObject({
   auth: authSchema.meta({
     description: "Directory login.",
     docNotes:
-      "These settings reach Harbor as `CONFIG_OVERWRITE_JSON` (the chart's `core.configureUserSettings`): Harbor applies them at every start, so they become read-only in its UI. See [docs/production.md](docs/production.md).",
+      "With `ldap` or `oidc` these settings, and the `system` settings, reach Harbor as `CONFIG_OVERWRITE_JSON` (the chart's `core.configureUserSettings`): Harbor applies them at every start and then makes its whole configuration read-only, in its UI and its API. See [docs/production.md](docs/production.md#directory-login).",
   }),
   database: databaseSchema.describe("Harbor's PostgreSQL."),
   redis: redisSchema.describe("Harbor's Redis."),
@@ -1021,10 +1021,12 @@ export const rawConfigSchema = strictObject({
       "Given, `Harbor` builds its own Kubernetes provider from it (`<name>-kubernetes`, a child of the component) for everything it declares. Do not also pass a Kubernetes provider in the resource options (`provider`, `providers`, or one inherited from a parent): the component refuses the combination rather than guess which cluster is meant.",
   }),
   protect: bool().optional().meta({
-    argsDefault: "`true` (the stack program passes `false` for stacks named `dev`/`dev-*`)",
-    docDefault: "`false` for stacks named `dev`/`dev-*`, else `true`",
+    argsDefault:
+      "`true` (the stack program passes `false` for a stack named `dev` or starting with `dev-`, `dev_` or `dev.`)",
+    docDefault:
+      "`false` for a stack named `dev` or starting with `dev-`, `dev_` or `dev.`, else `true` (`true` for a program building `Harbor`)",
     description:
-      "Protect the namespace, StorageClass, CA, token key and encryption key from deletion and replacement; see [docs/safety.md](docs/safety.md).",
+      "Protect what holds data or cannot be made again (the namespace, StorageClass, Ceph pool, CloudNativePG Cluster, Rook bucket, backup claim, CA, token key, encryption key, generated admin and database passwords) from deletion and replacement; see [docs/safety.md](docs/safety.md#data-protection).",
   }),
   caCertificate: pemText()
     .optional()

@@ -2,7 +2,8 @@
  * Generates `HarborArgs`, the `Harbor` component's input interface, from the zod schema
  * (config/schema.ts and its fragments), which stays the one definition of the configuration:
  *
- *   npm run docs   (also writes README.md's reference and Pulumi.yaml's config block)
+ *   npm run docs   (also writes docs/configuration.md, README.md's key table and Pulumi.yaml's
+ *                   config block)
  *
  * writes config/harbor-args.ts. Each field's JSDoc is its key's description (`.describe()` /
  * `.meta()`), with its default; a nested key without a description of its own points at its

@@ -3,23 +3,48 @@
  *
  *   npm run docs
  *
- * rewrites README.md between `<!-- config-reference:start -->` and `<!-- config-reference:end -->`
- * (a table of the top-level keys, then one table per structured key) and the `config:` block of
- * Pulumi.yaml (every scalar, non-secret top-level key). Descriptions come from each key's schema
- * (`.describe()`, called last so that it sits on the key's outermost schema); a key without one
- * is an error naming it. test/docs.test.ts fails when the committed files differ from the output.
- * It also writes `HarborArgs` (config/harbor-args.ts, see scripts/args-type.ts).
+ * writes docs/configuration.md (how keys are set, a real error for a bad configuration, a table
+ * of the top-level keys, then one table per structured key), README.md's table of the most-used
+ * keys between `<!-- config-summary:start -->` and `<!-- config-summary:end -->`, and the
+ * `config:` block of Pulumi.yaml (the required key and the scalar keys with a fixed default).
+ * Descriptions come from each key's schema (`.describe()`, called last so that it sits on the
+ * key's outermost schema); a key without one is an error naming it. Their links are written
+ * relative to the project root (as HarborArgs' JSDoc reads them) and rebased for each file.
+ * test/docs.test.ts fails when the committed files differ from the output. It also writes
+ * `HarborArgs` (config/harbor-args.ts, see scripts/args-type.ts).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";
 import { z } from "zod";
+import { ConfigError } from "../config/errors";
+import { loadConfig } from "../config/load";
 import { OBJECT_KEYS, SECRET_KEYS, rawConfigSchema } from "../config/schema";
 import { parseProject, stackValue, validateStackConfig } from "./runtime/pulumi-config";
 import { ARGS_FILE, generateHarborArgs } from "./args-type";
 
-export const START_MARKER = "<!-- config-reference:start -->";
-export const END_MARKER = "<!-- config-reference:end -->";
+/** The generated reference page, relative to the project root. */
+export const REFERENCE_FILE = "docs/configuration.md";
+/** README.md's table of the most-used keys sits between these markers. */
+export const START_MARKER = "<!-- config-summary:start -->";
+export const END_MARKER = "<!-- config-summary:end -->";
+/** The top-level keys README.md's table lists: what a first stack decides. */
+export const SUMMARY_KEYS = [
+  "hostname",
+  "expose",
+  "tls",
+  "storage",
+  "trust",
+  "adminPassword",
+  "namespace",
+  "releaseName",
+  "chart",
+  "auth",
+  "database",
+  "backup",
+  "kubernetes",
+  "protect",
+] as const;
 const ROOT = path.join(__dirname, "..");
 
 interface Def {
@@ -236,31 +261,50 @@ function isStructured(schema: unknown): boolean {
   return ["object", "union"].includes(def.type);
 }
 
-/** The generated README section (between the markers, unformatted) and Pulumi.yaml's keys. */
+/** A top-level key's row, as the reference's first table shows it. */
+export interface TopRow {
+  key: string;
+  type: string;
+  default: string;
+  meaning: string;
+  /** For a key with variants: the values of its discriminator (`` `ingress` \| `nodePort` ``). */
+  choices?: string;
+  /** Whether the key has a section (a table of its own keys) after the top-level table. */
+  section: boolean;
+}
+
+/**
+ * The reference's tables (unformatted markdown, links relative to the project root), its top-level
+ * rows, and Pulumi.yaml's keys.
+ */
 export function configReference(schema: z.ZodObject = rawConfigSchema) {
   const missing: string[] = [];
   const shape = schema.shape as Record<string, unknown>;
   const secret = (k: string) => (SECRET_KEYS as readonly string[]).includes(k);
-  const top: string[][] = [];
+  const topRows: TopRow[] = [];
   const sections: string[] = [];
   for (const [key, keySchema] of Object.entries(shape)) {
     const meaning = describeOrMissing(keySchema, key, key, missing);
     // A secret is one value in the stack file, whatever its JSON holds (registrySecrets).
     const structured = isStructured(keySchema) && !secret(key);
-    top.push([
-      code(key),
-      secret(key) ? "secret" : typeOf(keySchema),
-      structured && docMeta(keySchema).docDefault === undefined
-        ? docMeta(keySchema).variants
-          ? defaultOf(keySchema)
-          : (keySchema as z.ZodType).safeParse(undefined).data === undefined
-            ? "none"
-            : `see [${key}](#${key.toLowerCase()})`
-        : defaultOf(keySchema),
-      structured ? `${meaning} See [${key}](#${key.toLowerCase()}).` : meaning,
-    ]);
+    const row: TopRow = {
+      key,
+      type: secret(key) ? "secret" : typeOf(keySchema),
+      default:
+        structured && docMeta(keySchema).docDefault === undefined
+          ? docMeta(keySchema).variants
+            ? defaultOf(keySchema)
+            : (keySchema as z.ZodType).safeParse(undefined).data === undefined
+              ? "none"
+              : `see [${key}](#${key.toLowerCase()})`
+          : defaultOf(keySchema),
+      meaning: structured ? `${meaning} See [${key}](#${key.toLowerCase()}).` : meaning,
+      section: structured,
+    };
+    topRows.push(row);
     if (!structured) continue;
     const rows = rowsOf(keySchema, "", key, missing);
+    if (docMeta(keySchema).variants) row.choices = rows[0].type;
     const withVariants = rows.some((r) => r.variants !== undefined);
     const header = withVariants
       ? ["Key", "Variant", "Type", "Default", "Meaning"]
@@ -275,16 +319,19 @@ export function configReference(schema: z.ZodObject = rawConfigSchema) {
     const notes = docMeta(keySchema).docNotes;
     const intro =
       core(keySchema).type === "record" ? `Each entry, \`harbor:${key}.<name>\`, takes:\n\n` : "";
-    sections.push(`### ${key}\n\n${intro}${table(header, body)}${notes ? `\n\n${notes}` : ""}`);
+    sections.push(`## ${key}\n\n${intro}${table(header, body)}${notes ? `\n\n${notes}` : ""}`);
   }
   if (missing.length > 0) {
     throw new Error(
       `every key needs a description (.describe() as the key's last call in config/): ${[...new Set(missing)].join(", ")}`,
     );
   }
-  const readme = [
-    "### Top level",
-    table(["Key", "Type", "Default", "Meaning"], top),
+  const reference = [
+    "## Top level",
+    table(
+      ["Key", "Type", "Default", "Meaning"],
+      topRows.map((r) => [code(r.key), r.type, r.default, r.meaning]),
+    ),
     ...sections,
   ].join("\n\n");
 
@@ -312,7 +359,7 @@ export function configReference(schema: z.ZodObject = rawConfigSchema) {
       description: docMeta(keySchema).description!,
     };
   }
-  return { readme, declared, undeclared };
+  return { reference, topRows, declared, undeclared };
 }
 
 /** Wraps words into comment lines of at most `width` characters. */
@@ -329,7 +376,131 @@ function commentLines(text: string, indent: string, width = 100): string[] {
   return [...lines, line];
 }
 
-/** README.md and Pulumi.yaml as `npm run docs` writes them, formatted by Prettier. */
+/**
+ * A link target written relative to the project root (as the schema's descriptions are) as seen
+ * from `file`. `#anchor` alone means a heading of the reference page itself.
+ */
+export function rebaseLink(target: string, file: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return target; // https:, mailto:
+  const fromDir = path.posix.dirname(file);
+  if (target.startsWith("#")) {
+    return file === REFERENCE_FILE
+      ? target
+      : `${path.posix.relative(fromDir, REFERENCE_FILE)}${target}`;
+  }
+  const [pathPart, anchor] = target.split("#", 2);
+  const rebased = path.posix.relative(fromDir, pathPart) || path.posix.basename(pathPart);
+  return anchor === undefined ? rebased : `${rebased}#${anchor}`;
+}
+
+/** Every markdown link of `text` rebased for `file` (see `rebaseLink`). */
+export function rebaseLinks(text: string, file: string): string {
+  return text.replace(/\]\(([^()\s]+)\)/g, (_, target: string) => `](${rebaseLink(target, file)})`);
+}
+
+/** The first sentence of a description (up to a `. ` outside code and parentheses). */
+export function firstSentence(text: string): string {
+  let depth = 0;
+  let inCode = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "`") inCode = !inCode;
+    else if (!inCode && (c === "(" || c === "[")) depth++;
+    else if (!inCode && (c === ")" || c === "]")) depth--;
+    else if (
+      !inCode &&
+      depth === 0 &&
+      c === "." &&
+      (i + 1 === text.length || text[i + 1] === " ")
+    ) {
+      return text.slice(0, i + 1);
+    }
+  }
+  return text;
+}
+
+/**
+ * The problems the program reports for a small bad configuration, as `pulumi preview` prints
+ * them: the reference shows the real message, so it cannot drift from the loader's.
+ */
+export function sampleConfigError(): string {
+  try {
+    loadConfig({
+      stack: "dev",
+      values: {
+        hostname: "harbor.example.com",
+        expose: JSON.stringify({ type: "nodePort", nodePort: { https: 443 } }),
+        storage: JSON.stringify({ sise: { registry: "20Gi" } }),
+      },
+      isSecret: () => false,
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) return `error: ${e.message}`;
+    throw e;
+  }
+  throw new Error("the sample bad configuration was accepted");
+}
+
+/** docs/configuration.md, unformatted. */
+function referencePage(ref: ReturnType<typeof configReference>): string {
+  const sections = [...ref.reference.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+  const toc = sections
+    .map((name) => `[${name}](#${name.toLowerCase().replace(/ /g, "-")})`)
+    .join(" · ");
+  const declared = Object.entries(ref.declared)
+    .map(([key, d]) => `\`${key}\`${d.default === undefined ? " (required)" : ""}`)
+    .join(", ");
+  return `<!-- Generated by \`npm run docs\` (scripts/docs.ts) from the schema in config/: edit the
+descriptions there and run it again; test/docs.test.ts fails when this file is stale. -->
+
+# Configuration reference
+
+Every key the program reads, in the \`harbor:\` namespace of \`Pulumi.<stack>.yaml\`. A program
+that builds the \`Harbor\` component passes the same keys as \`HarborArgs\` (\`args.<key>\`, every
+secret a \`pulumi.Input<string>\`; see [library.md](library.md)).
+
+- Scalar keys: \`pulumi config set harbor:hostname registry.example.com\`.
+- Structured keys are YAML maps in the stack file; one field can be set with
+  \`pulumi config set --path harbor:expose.type nodePort\`.
+- Secrets (type \`secret\` below): \`pulumi config set --secret harbor:<key>\`, which prompts
+  for the value when it is left out. A secret key stored in plain text is refused.
+- \`Pulumi.yaml\` declares only these keys, with their defaults:
+  ${declared}.
+  The Pulumi CLI treats a declared key without a default as required and checks declared types
+  before the program runs; the program checks every key.
+
+Unknown keys anywhere are errors, and every problem is reported at once, each naming its key,
+before anything is deployed:
+
+\`\`\`
+${sampleConfigError()}
+\`\`\`
+
+${toc}
+
+${rebaseLinks(ref.reference, REFERENCE_FILE)}
+`;
+}
+
+/** README.md's table of the most-used keys, unformatted. */
+function summaryTable(ref: ReturnType<typeof configReference>): string {
+  const rows = SUMMARY_KEYS.flatMap((key) => {
+    const row = ref.topRows.find((r) => r.key === key);
+    if (row === undefined) return [];
+    const anchor = `${REFERENCE_FILE}#${row.section ? key.toLowerCase() : "top-level"}`;
+    return [
+      [
+        `[\`${key}\`](${anchor})`,
+        row.choices ?? row.type,
+        rebaseLinks(row.default, "README.md"),
+        rebaseLinks(firstSentence(row.meaning), "README.md"),
+      ],
+    ];
+  });
+  return table(["Key", "Type", "Default", "Meaning"], rows);
+}
+
+/** The generated files as `npm run docs` writes them, formatted by Prettier. */
 export async function generateDocs(readme: string, project: string, schema?: z.ZodObject) {
   const ref = configReference(schema);
   const start = readme.indexOf(START_MARKER);
@@ -338,14 +509,16 @@ export async function generateDocs(readme: string, project: string, schema?: z.Z
     throw new Error(`README.md must contain ${START_MARKER} followed by ${END_MARKER}`);
   }
   const newReadme =
-    readme.slice(0, start + START_MARKER.length) + `\n\n${ref.readme}\n\n` + readme.slice(end);
+    readme.slice(0, start + START_MARKER.length) +
+    `\n\n${summaryTable(ref)}\n\n` +
+    readme.slice(end);
 
   const at = project.search(/^config:$/m);
   if (at < 0) throw new Error("Pulumi.yaml must end with its config: block");
   const objectKeys = OBJECT_KEYS.join(", ");
   const secretKeys = SECRET_KEYS.join(", ");
   const comment = commentLines(
-    `Generated by \`npm run docs\` from config/schema.ts. Declared here: the required key and the scalar keys with a fixed default (the Pulumi CLI requires every declared key that has no default). Optional keys without a fixed default (${ref.undeclared.join(", ")}), structured keys (${objectKeys}) and the secrets (${secretKeys}) are described in README.md and validated by the program at preview time.`,
+    `Generated by \`npm run docs\` from config/schema.ts. Declared here: the required key and the scalar keys with a fixed default (the Pulumi CLI requires every declared key that has no default). Optional keys without a fixed default (${ref.undeclared.join(", ")}), structured keys (${objectKeys}) and the secrets (${secretKeys}) are described in ${REFERENCE_FILE} and validated by the program at preview time.`,
     "  ",
   );
   const entries = Object.entries(ref.declared).flatMap(([key, d]) => [
@@ -362,7 +535,11 @@ export async function generateDocs(readme: string, project: string, schema?: z.Z
   };
   const formatted = await format(newProject, "Pulumi.yaml");
   assertNewStackPasses(formatted, ref.declared);
-  return { readme: await format(newReadme, "README.md"), project: formatted };
+  return {
+    readme: await format(newReadme, "README.md"),
+    project: formatted,
+    reference: await format(referencePage(ref), REFERENCE_FILE),
+  };
 }
 
 /**
@@ -393,18 +570,23 @@ export function assertNewStackPasses(
 /** The committed files, read from the project root. */
 export function committedDocs() {
   return {
-    readme: readFileSync(path.join(ROOT, "README.md"), "utf8"),
-    project: readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"),
+    readme: read("README.md"),
+    project: read("Pulumi.yaml"),
+    reference: read(REFERENCE_FILE),
   };
 }
 
+const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
+
 async function main() {
-  const current = committedDocs();
-  const docs = await generateDocs(current.readme, current.project);
+  const docs = await generateDocs(read("README.md"), read("Pulumi.yaml"));
+  writeFileSync(path.join(ROOT, REFERENCE_FILE), docs.reference);
   writeFileSync(path.join(ROOT, "README.md"), docs.readme);
   writeFileSync(path.join(ROOT, "Pulumi.yaml"), docs.project);
   writeFileSync(path.join(ROOT, ARGS_FILE), await generateHarborArgs());
-  console.log(`README.md, Pulumi.yaml and ${ARGS_FILE} regenerated from config/schema.ts`);
+  console.log(
+    `${REFERENCE_FILE}, README.md's key table, Pulumi.yaml and ${ARGS_FILE} regenerated from config/schema.ts`,
+  );
 }
 
 if (require.main === module) {

@@ -2163,7 +2163,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "a misspelt top-level key gets a suggestion",
     config: { hostname: "harbor.example.com", hostnmae: "harbor.example.com" },
     expected: [
-      "harbor:hostnmae is not a known setting (did you mean harbor:hostname?); see the configuration reference in README.md",
+      "harbor:hostnmae is not a known setting (did you mean harbor:hostname?); see the configuration reference, docs/configuration.md",
     ],
   },
   {
@@ -2171,7 +2171,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
     title: "an unknown top-level key is not ignored",
     config: { hostname: "harbor.example.com", storageClass: "fast" },
     expected: [
-      "harbor:storageClass is not a known setting (settings of this kind go inside harbor:storage); see the configuration reference in README.md",
+      "harbor:storageClass is not a known setting (settings of this kind go inside harbor:storage); see the configuration reference, docs/configuration.md",
     ],
   },
   // backup and restore
@@ -2962,7 +2962,7 @@ describe("bad configuration is rejected before anything is registered", () => {
       "harbor:namespace must be a lower-case DNS-1123 label of at most 63 characters (letters, digits, '-'), got \"Bad_NS\"",
       "harbor:tls.validityDays must be 1-397 days (browsers reject longer server certificates), got 500",
       "harbor:storage.sise is not a known key (did you mean harbor:storage.sizes?); harbor:storage takes variant, className, reclaimPolicy, sizes, existingClaims, accessMode, localPath",
-      "harbor:hostnmae is not a known setting (did you mean harbor:hostname?); see the configuration reference in README.md",
+      "harbor:hostnmae is not a known setting (did you mean harbor:hostname?); see the configuration reference, docs/configuration.md",
       "harbor:databasePassword is required when harbor:database.type is external: set it with `pulumi config set --secret harbor:databasePassword <value>`",
     ];
     assert.deepEqual(error.problems, expected);

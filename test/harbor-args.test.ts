@@ -134,7 +134,7 @@ describe("Harbor args: messages for program authors", function () {
     assert.equal(b.resources.length, 0);
   });
 
-  it("a misspelt argument gets a suggestion and no pointer to the stack's README", () => {
+  it("a misspelt argument gets a suggestion and no pointer to the stack's reference page", () => {
     const e = problemsOf(() =>
       validateHarborArgs("r", { hostname: HOST, hostnmae: HOST } as unknown as HarborArgs),
     );
