@@ -24,7 +24,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { compareVersions } from "../lib/chart";
+import { DEFAULT_RELEASE_NAME, PART_OF_LABEL, compareVersions } from "../config/facts";
 
 /** What the gate records. */
 export interface VersionGuardInputs {
@@ -265,7 +265,7 @@ export function releaseDowngradeRefusal(view: ReleaseHookView): string | undefin
   const wanted = text(view.newInputs?.version);
   if (running === undefined || wanted === undefined) return;
   if (compareVersions(wanted, running) >= 0) return;
-  const name = text(status.name) ?? text(view.oldOutputs?.name) ?? "harbor";
+  const name = text(status.name) ?? text(view.oldOutputs?.name) ?? DEFAULT_RELEASE_NAME;
   const app = text(status.appVersion);
   return (
     `harbor:chart.version ${wanted} is lower than the chart version the Helm release ${name} runs ` +
@@ -332,7 +332,7 @@ export function deployedVersionRecord(
         namespace: args.namespace,
         labels: {
           "app.kubernetes.io/name": "harbor-deployed-version",
-          "app.kubernetes.io/part-of": "harbor",
+          ...PART_OF_LABEL,
           "app.kubernetes.io/managed-by": "pulumi",
         },
       },

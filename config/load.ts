@@ -2,7 +2,7 @@
  * The one place that reads `harbor:` configuration: raw values in, a validated `HarborConfig` out,
  * or a `ConfigError` listing every problem before anything is deployed.
  */
-import type { RegistrySecret } from "./registry-facts";
+import type { RegistrySecret } from "./facts";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, formatIssues, issueMessage, show, type Audience } from "./errors";
 import type { HarborArgs } from "./harbor-args";
@@ -19,6 +19,7 @@ import {
   type RawConfig,
   type SecretKey,
 } from "./schema";
+import { DEFAULT_HOSTS_DIRS } from "./facts";
 
 /** Where raw configuration comes from: the Pulumi runtime, or a plain map in tests. */
 export interface ConfigSource {
@@ -350,9 +351,7 @@ function toObjectStorage(c: RawConfig, inputs: SecretInputs) {
 
 function toTrust(c: RawConfig) {
   const nodes = c.trust.nodes;
-  const hostsDir =
-    nodes.hostsDir ??
-    (nodes.runtime === "containerd" ? "/etc/containerd/certs.d" : "/etc/docker/certs.d");
+  const hostsDir = nodes.hostsDir ?? DEFAULT_HOSTS_DIRS[nodes.runtime];
   return { nodes: { ...nodes, hostsDir }, namespaces: c.trust.namespaces };
 }
 

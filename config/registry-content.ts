@@ -31,7 +31,7 @@ import {
   type Quota,
   type RegistrySecret,
   type Role,
-} from "./registry-facts";
+} from "./facts";
 import { ConfigError, formatIssues, issueMessage, keyName } from "./errors";
 import { certificateCovers, parseCertificates } from "./pem";
 import {

@@ -9,9 +9,13 @@ import {
   DEFAULT_CHART_REPOSITORY,
   DEFAULT_CHART_VERSION,
   SUPPORTED_CHART_VERSIONS,
+  chartDerivedNames,
+  chartFullname,
   compareVersions,
-  releaseNameProblem,
-} from "./chart-versions";
+  type ChartFeatures,
+  DEFAULT_NAMESPACE,
+  DEFAULT_RELEASE_NAME,
+} from "./facts";
 import { BACKUP_OBJECT_KEYS, BACKUP_SECRET_KEYS, backupConfigShape, backupIssues } from "./backup";
 import { issueMessage } from "./errors";
 import { checkHighAvailability, cloudNativePgDatabaseSchema, rookObjectStorageSchema } from "./ha";
@@ -174,6 +178,26 @@ export function namespaceWarnings(namespace: string): string[] {
         `harbor:namespace is ${namespace}: the kube- prefix is where Kubernetes keeps its own namespaces (kube-system, kube-public, kube-node-lease), so tools may treat it as a system namespace. It is used as Harbor's own: labelled for Pod Security baseline and protected.`,
       ]
     : [];
+}
+
+/**
+ * Why a release name breaks a Kubernetes limit for these features (the object with the largest
+ * overflow, and the longest release name that fits), or undefined.
+ */
+export function releaseNameProblem(
+  releaseName: string,
+  features: ChartFeatures,
+): string | undefined {
+  const names = chartDerivedNames(releaseName, features);
+  const worst = names
+    .filter((n) => n.name.length > n.max)
+    .sort((a, b) => b.name.length - b.max - (a.name.length - a.max))[0];
+  if (worst === undefined) return undefined;
+  const full = chartFullname(releaseName);
+  const fullMax = Math.min(...names.map((n) => n.max - (n.name.length - full.length)));
+  const withHarbor = fullMax;
+  const without = fullMax - "-harbor".length;
+  return `is too long for this configuration: the chart names its ${worst.kind} ${JSON.stringify(worst.name)} (${worst.name.length} characters), and ${worst.limit}; use at most ${withHarbor} characters for a release name containing "harbor", ${without} otherwise (the chart appends -harbor)`;
 }
 
 /** Where credentials go instead of a proxy URL. */
@@ -886,12 +910,12 @@ export const rawConfigSchema = strictObject({
     "DNS name or IP address clients use (`docker login <hostname>`). An IP goes into the certificate's IP SANs. Must be a DNS name for `ingress` and `route`.",
   ),
   namespace: harborNamespace()
-    .default("harbor")
+    .default(DEFAULT_NAMESPACE)
     .describe(
       "Namespace the program creates for Harbor (Pod Security `baseline`). Not a system namespace (`default`, `kube-system`, `kube-public`, `kube-node-lease`); another `kube-*` name gets a warning.",
     ),
   releaseName: dns1035Label(53)
-    .default("harbor")
+    .default(DEFAULT_RELEASE_NAME)
     .describe(
       "Helm release name. Objects are named `<release>-<component>` when the name contains `harbor`, else `<release>-harbor-<component>` (the chart's rule). Starts with a letter (Service names derive from it); at most 43 characters with `harbor` in it and 36 without while the chart runs its database StatefulSet (52-character limit), else 52/45 (Service names, 63).",
     ),

@@ -34,7 +34,8 @@ import {
   type RegistryType,
   type Role,
   type Severity,
-} from "../../config/registry-facts";
+  ADMIN_USERNAME,
+} from "../../config/facts";
 
 // ---------------------------------------------------------------------------------------------
 // Inputs shared by every object
@@ -72,7 +73,7 @@ export function connectionOf(inputs: ConnectionInputs): HarborConnection {
   return {
     url: inputs.apiUrl,
     caCertificate: inputs.apiCaCertificate,
-    username: "admin",
+    username: ADMIN_USERNAME,
     password: inputs.adminPassword,
     healthTimeoutSeconds: inputs.healthTimeoutSeconds,
   };
