@@ -4,7 +4,8 @@
  */
 import { Harbor } from "./components/harbor";
 import { kubernetesProvider } from "./components/provider";
-import { kubernetesStackSettings, loadConfig, pulumiConfigSource, stackArgs } from "./config/load";
+import { kubernetesStackSettings } from "./config/kubernetes";
+import { loadConfig, pulumiConfigSource, stackArgs } from "./config/load";
 
 const config = loadConfig(pulumiConfigSource());
 const provider = kubernetesProvider("kubernetes", config.kubernetes, kubernetesStackSettings());

@@ -7,7 +7,7 @@
 import * as assert from "node:assert/strict";
 import { isLabelValue, isQualifiedName } from "../config/primitives";
 import { type ChartFeatures, chartDerivedNames } from "../config/facts";
-import { releaseNameProblem } from "../config/schema";
+import { releaseNameProblem } from "../config/scalars";
 import { problemsOf } from "./helpers";
 import { runProgram } from "./harness";
 
