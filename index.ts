@@ -3,9 +3,13 @@
  * export what other stacks need.
  */
 import { Harbor } from "./components/harbor";
+import { deferPromiseStackTraces } from "./components/promise-stacks";
 import { kubernetesProvider } from "./components/provider";
-import { kubernetesStackSettings, loadConfig, pulumiConfigSource, stackArgs } from "./config/load";
+import { kubernetesStackSettings } from "./config/kubernetes";
+import { loadConfig, pulumiConfigSource, stackArgs } from "./config/load";
 
+// A preview maps ~2,000 stack traces the SDK keeps only for diagnostics; map them when printed.
+deferPromiseStackTraces();
 const config = loadConfig(pulumiConfigSource());
 const provider = kubernetesProvider("kubernetes", config.kubernetes, kubernetesStackSettings());
 const harbor = new Harbor("harbor", stackArgs(config), { providers: [provider] });

@@ -17,13 +17,8 @@ export {
 } from "./components/harbor";
 export { kubernetesProvider, providerArgs } from "./components/provider";
 export { ConfigError } from "./config/errors";
-export {
-  loadConfig,
-  stackArgs,
-  type ConfigSource,
-  type HarborConfig,
-  type KubernetesStackSettings,
-} from "./config/load";
+export { type KubernetesStackSettings } from "./config/kubernetes";
+export { loadConfig, stackArgs, type ConfigSource, type HarborConfig } from "./config/load";
 export { DEFAULT_RESOURCES, RESOURCE_COMPONENTS, type ResourceComponent } from "./config/resources";
 export { OWNED_CHART_VALUES, type OwnedValue } from "./config/chart-values";
 export type { StackImage } from "./lib/chart";

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { RookStorage } from "../config/types";
+import { PART_OF_LABEL } from "../config/facts";
 
 export interface CephBlockPoolArgs {
   /** Name of the CephBlockPool, and so of the Ceph pool the StorageClass's `pool` parameter names. */
@@ -51,7 +52,7 @@ export class CephBlockPool extends pulumi.ComponentResource {
           name: args.name,
           namespace: args.namespace,
           labels: {
-            "app.kubernetes.io/part-of": "harbor",
+            ...PART_OF_LABEL,
             "app.kubernetes.io/managed-by": "pulumi",
           },
         },

@@ -5,6 +5,7 @@ import * as tls from "@pulumi/tls";
 import type { CaProvidedTls, GeneratedTls, KeyAlgorithm, ProvidedTls } from "../config/types";
 import { forProgramAuthors, type Audience } from "../config/errors";
 import { lifetimeWarnings, parseCertificates } from "../config/pem";
+import { PART_OF_LABEL } from "../config/facts";
 
 export interface CertificatesArgs {
   /** Namespace of the TLS Secret. */
@@ -189,7 +190,7 @@ export class Certificates extends pulumi.ComponentResource {
         metadata: {
           name: args.secretName,
           namespace: args.namespace,
-          labels: { "app.kubernetes.io/part-of": "harbor", "app.kubernetes.io/component": "tls" },
+          labels: { ...PART_OF_LABEL, "app.kubernetes.io/component": "tls" },
         },
         type: "kubernetes.io/tls",
         stringData: pulumi.secret({

@@ -9,6 +9,7 @@ import {
   cloudNativePgClusterName,
 } from "../lib/high-availability";
 import { podPlacement } from "../lib/values";
+import { PART_OF_LABEL } from "../config/facts";
 
 /** Requests and limits of each PostgreSQL instance. */
 export interface DatabaseResources {
@@ -112,7 +113,7 @@ export function cloudNativePgClusterSpec(args: CloudNativePgClusterArgs): Record
     // with a single instance they would block every drain, so they are off then.
     enablePDB: replicated,
     monitoring: { enablePodMonitor: false },
-    inheritedMetadata: { labels: { "app.kubernetes.io/part-of": "harbor" } },
+    inheritedMetadata: { labels: { ...PART_OF_LABEL } },
   };
 }
 
@@ -151,7 +152,7 @@ export class CloudNativePgCluster extends pulumi.ComponentResource {
           name: args.name,
           namespace: args.namespace,
           labels: {
-            "app.kubernetes.io/part-of": "harbor",
+            ...PART_OF_LABEL,
             "app.kubernetes.io/managed-by": "pulumi",
           },
           annotations: { "pulumi.com/waitFor": "condition=Ready" },

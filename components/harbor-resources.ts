@@ -7,7 +7,7 @@
  * endpoint by its Pulumi `id` (Harbor's numeric ID), which stays known in a preview of an update,
  * so a quota change does not show the project's members as replaced.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type {
   GcScheduleInputs,
   ImmutableRuleInputs,
@@ -33,6 +33,7 @@ import {
   systemSettingsProvider,
 } from "../lib/harbor-api/providers";
 import { type AuthModeInputs, authModeGuardProvider } from "../lib/harbor-api/providers/auth-mode";
+import { DynamicResource } from "./dynamic-resource";
 
 /** The inputs of a provider, each one a Pulumi Input. */
 export type Args<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -58,7 +59,7 @@ function secretOptions(
 }
 
 /** A registry endpoint (`harbor:registries.<name>`): an upstream for proxy caches and replication. */
-export class HarborRegistryEndpoint extends pulumi.dynamic.Resource {
+export class HarborRegistryEndpoint extends DynamicResource {
   declare public readonly name: pulumi.Output<string>;
   declare public readonly type: pulumi.Output<string>;
   declare public readonly registryId: pulumi.Output<number>;
@@ -80,7 +81,7 @@ export class HarborRegistryEndpoint extends pulumi.dynamic.Resource {
 }
 
 /** A project (`harbor:projects.<name>`), optionally a proxy cache of a registry endpoint. */
-export class HarborProject extends pulumi.dynamic.Resource {
+export class HarborProject extends DynamicResource {
   declare public readonly name: pulumi.Output<string>;
   declare public readonly projectId: pulumi.Output<number>;
 
@@ -97,7 +98,7 @@ export class HarborProject extends pulumi.dynamic.Resource {
 }
 
 /** A project member: a user, an LDAP group (by DN) or an OIDC group, with a role. */
-export class HarborProjectMember extends pulumi.dynamic.Resource {
+export class HarborProjectMember extends DynamicResource {
   declare public readonly role: pulumi.Output<string>;
 
   constructor(name: string, args: Args<ProjectMemberInputs>, opts?: pulumi.CustomResourceOptions) {
@@ -113,7 +114,7 @@ export class HarborProjectMember extends pulumi.dynamic.Resource {
 }
 
 /** A system-level robot account; `secret` is the credential Harbor shows once (a secret). */
-export class HarborRobot extends pulumi.dynamic.Resource {
+export class HarborRobot extends DynamicResource {
   declare public readonly username: pulumi.Output<string>;
   declare public readonly robotId: pulumi.Output<number>;
   declare public readonly secret: pulumi.Output<string>;
@@ -133,14 +134,14 @@ export class HarborRobot extends pulumi.dynamic.Resource {
 }
 
 /** A project's tag retention policy. */
-export class HarborRetention extends pulumi.dynamic.Resource {
+export class HarborRetention extends DynamicResource {
   constructor(name: string, args: Args<RetentionInputs>, opts?: pulumi.CustomResourceOptions) {
     super(retentionProvider, name, { ...args }, secretOptions(opts), DYNAMIC_MODULE, "Retention");
   }
 }
 
 /** An immutable tag rule of a project. */
-export class HarborImmutableTagRule extends pulumi.dynamic.Resource {
+export class HarborImmutableTagRule extends DynamicResource {
   constructor(name: string, args: Args<ImmutableRuleInputs>, opts?: pulumi.CustomResourceOptions) {
     super(
       immutableRuleProvider,
@@ -154,7 +155,7 @@ export class HarborImmutableTagRule extends pulumi.dynamic.Resource {
 }
 
 /** A replication rule (pull from or push to a registry endpoint). */
-export class HarborReplication extends pulumi.dynamic.Resource {
+export class HarborReplication extends DynamicResource {
   constructor(name: string, args: Args<ReplicationInputs>, opts?: pulumi.CustomResourceOptions) {
     super(
       replicationProvider,
@@ -168,14 +169,14 @@ export class HarborReplication extends pulumi.dynamic.Resource {
 }
 
 /** The garbage-collection schedule (one per Harbor). */
-export class HarborGcSchedule extends pulumi.dynamic.Resource {
+export class HarborGcSchedule extends DynamicResource {
   constructor(name: string, args: Args<GcScheduleInputs>, opts?: pulumi.CustomResourceOptions) {
     super(gcScheduleProvider, name, { ...args }, secretOptions(opts), DYNAMIC_MODULE, "GcSchedule");
   }
 }
 
 /** The scan-all schedule (one per Harbor). */
-export class HarborScanAllSchedule extends pulumi.dynamic.Resource {
+export class HarborScanAllSchedule extends DynamicResource {
   constructor(
     name: string,
     args: Args<ScanAllScheduleInputs>,
@@ -193,7 +194,7 @@ export class HarborScanAllSchedule extends pulumi.dynamic.Resource {
 }
 
 /** System settings an operator sets once (project creation, robot token lifetime). */
-export class HarborSystemSettings extends pulumi.dynamic.Resource {
+export class HarborSystemSettings extends DynamicResource {
   constructor(name: string, args: Args<SystemSettingsInputs>, opts?: pulumi.CustomResourceOptions) {
     super(
       systemSettingsProvider,
@@ -210,7 +211,7 @@ export class HarborSystemSettings extends pulumi.dynamic.Resource {
  * Refuses a change of `harbor:auth.mode` that Harbor would refuse (users exist) in every preview,
  * before anything changes (lib/harbor-api/providers/auth-mode.ts).
  */
-export class HarborAuthModeGuard extends pulumi.dynamic.Resource {
+export class HarborAuthModeGuard extends DynamicResource {
   constructor(name: string, args: Args<AuthModeInputs>, opts?: pulumi.CustomResourceOptions) {
     super(
       authModeGuardProvider,

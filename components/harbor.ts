@@ -10,15 +10,14 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { validateHarborArgs } from "../config/args";
 import { ConfigError, forProgramAuthors, type Audience } from "../config/errors";
+import { ADMIN_USERNAME, SUPPORTED_CHART_VERSIONS, chartFullname } from "../config/facts";
 import { validatedStackConfig } from "../config/load";
 import type { HarborArgs } from "../config/harbor-args";
 import { hasRegistryContent } from "../config/registry-content";
 import { userSettingsJson } from "../lib/auth";
 import type { RegistryClaim } from "../lib/backup";
 import {
-  SUPPORTED_CHART_VERSIONS,
   chartClaimNames,
-  chartFullname,
   configMapsWithRedisUrls,
   harborObjectNames,
   stackImages,
@@ -417,7 +416,7 @@ export class Harbor extends pulumi.ComponentResource {
     this.storageClassName = storage.className;
     this.caCertificate = certificates ? certificates.caCertificate : pulumi.output("");
     this.tlsSecretName = certificates ? certificates.secretName : pulumi.output("");
-    this.adminUsername = pulumi.output("admin");
+    this.adminUsername = pulumi.output(ADMIN_USERNAME);
     this.adminPassword = pulumi.secret(credentials.adminPassword);
     this.clientTrustPaths = pulumi.output(trustPaths(args, args.trust.nodes));
     this.chartValues = pulumi.output(reviewableValues(args, valuesContext)) as pulumi.Output<

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { mirrorImage } from "../lib/chart";
+import { PART_OF_LABEL } from "../config/facts";
 
 /**
  * rancher/local-path-provisioner, declared as Kubernetes resources (upstream publishes no Helm
@@ -199,7 +200,7 @@ export class LocalPathProvisioner extends pulumi.ComponentResource {
     const labels = {
       ...selector,
       "app.kubernetes.io/version": LOCAL_PATH_PROVISIONER_VERSION,
-      "app.kubernetes.io/part-of": "harbor",
+      ...PART_OF_LABEL,
       "app.kubernetes.io/managed-by": "pulumi",
     };
 

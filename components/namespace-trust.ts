@@ -4,6 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PART_OF_LABEL } from "../config/facts";
 
 export interface NamespaceTrustArgs {
   /** Existing namespaces that get the ConfigMap (`harbor:trust.namespaces`). */
@@ -17,7 +18,7 @@ export interface NamespaceTrustArgs {
 /** Labels of every CA ConfigMap. */
 export const CA_CONFIGMAP_LABELS: Readonly<Record<string, string>> = {
   "app.kubernetes.io/component": "ca",
-  "app.kubernetes.io/part-of": "harbor",
+  ...PART_OF_LABEL,
   "app.kubernetes.io/managed-by": "pulumi",
 };
 

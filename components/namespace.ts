@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PART_OF_LABEL } from "../config/facts";
 
 export interface HarborNamespaceArgs {
   /** Namespace name. */
@@ -56,7 +57,7 @@ export class HarborNamespace extends pulumi.ComponentResource {
         metadata: {
           name: args.name,
           labels: {
-            "app.kubernetes.io/part-of": "harbor",
+            ...PART_OF_LABEL,
             "app.kubernetes.io/managed-by": "pulumi",
             ...podSecurityLabels(args.podSecurityReport),
             ...args.labels,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DeployMode, NfsStorage } from "../config/types";
 import { mirrorImage } from "../lib/chart";
 import { installChart, type HelmInstall } from "./helm";
+import { PART_OF_LABEL } from "../config/facts";
 
 /** An upstream Helm chart, pinned. */
 export interface PinnedChart {
@@ -123,7 +124,7 @@ export function nfsSubdirValues(args: NfsProvisionerArgs): NfsSubdirValues {
       ...(args.mountOptions.length > 0 ? { mountOptions: args.mountOptions } : {}),
     },
     storageClass: { create: false, provisionerName: args.provisionerName },
-    labels: { "app.kubernetes.io/part-of": "harbor" },
+    labels: { ...PART_OF_LABEL },
     ...(args.imageRegistry
       ? { image: { repository: mirrorImage(NFS_SUBDIR_IMAGE.repository, args.imageRegistry) } }
       : {}),
@@ -223,7 +224,7 @@ export class NfsProvisioner extends pulumi.ComponentResource {
             metadata: {
               name: args.namespace,
               labels: {
-                "app.kubernetes.io/part-of": "harbor",
+                ...PART_OF_LABEL,
                 "app.kubernetes.io/managed-by": "pulumi",
                 // The provisioner runs as root and mounts the export (an nfs volume or a PVC).
                 "pod-security.kubernetes.io/enforce": "baseline",

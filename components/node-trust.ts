@@ -13,6 +13,7 @@ import { mirrorFiles, type MirrorFile } from "../lib/mirrors";
 import { fitName } from "../lib/names";
 import { kubernetesEnv } from "../lib/scripts";
 import { sha256 } from "./certificates";
+import { PART_OF_LABEL } from "../config/facts";
 
 export interface NodeTrustArgs {
   /**
@@ -68,12 +69,12 @@ export const MIRRORS_CHECKSUM_ANNOTATION = "checksum/mirrors";
 export const NODE_TRUST_LABELS: Readonly<Record<string, string>> = {
   "app.kubernetes.io/name": NODE_TRUST_NAME,
   "app.kubernetes.io/component": "node-trust",
-  "app.kubernetes.io/part-of": "harbor",
+  ...PART_OF_LABEL,
 };
 
 /** Labels of the component's namespace: Pod Security `privileged`, for the hostPath volume. */
 export const NODE_TRUST_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
-  "app.kubernetes.io/part-of": "harbor",
+  ...PART_OF_LABEL,
   "app.kubernetes.io/managed-by": "pulumi",
   "pod-security.kubernetes.io/enforce": "privileged",
 };

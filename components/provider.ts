@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KubernetesStackSettings } from "../config/load";
+import type { KubernetesStackSettings } from "../config/kubernetes";
 import type { KubernetesSpec } from "../config/types";
 
 /** The provider's `clusterIdentifier` unless the stack sets `kubernetes:clusterIdentifier`. */

@@ -7,7 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { RegistryContentSettings } from "../config/registry-content";
-import type { RegistrySecret } from "../config/registry-facts";
+import type { RegistrySecret } from "../config/facts";
 import {
   configKey,
   dockerConfigJson,

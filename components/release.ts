@@ -4,6 +4,7 @@ import type { ChartSpec, DeployMode } from "../config/types";
 import type { HarborValues } from "../lib/harbor-values";
 import { installChart, type HelmInstall } from "./helm";
 import { engineRegistersHooks, releaseVersionHook } from "./version-guard";
+import { CHART_NAME, PART_OF_LABEL } from "../config/facts";
 
 export interface HarborReleaseArgs {
   /** Namespace to install into (created by the program). */
@@ -70,7 +71,7 @@ export function chartSource(chart: ChartSpec): {
   repositoryOpts?: { repo: string };
 } {
   if (chart.path !== undefined) return { chart: chart.path };
-  return { chart: "harbor", version: chart.version, repositoryOpts: { repo: chart.repository } };
+  return { chart: CHART_NAME, version: chart.version, repositoryOpts: { repo: chart.repository } };
 }
 
 /**
@@ -140,7 +141,7 @@ export class HarborRelease extends pulumi.ComponentResource {
             metadata: {
               name: args.s3Credentials.secretName,
               namespace: args.namespace,
-              labels: { "app.kubernetes.io/part-of": "harbor" },
+              labels: { ...PART_OF_LABEL },
             },
             type: "Opaque",
             stringData: pulumi.secret({

@@ -8,6 +8,7 @@ import {
   rookBucketProvisioner,
 } from "../lib/high-availability";
 import { STORAGE_CLASS_REPLACEMENT } from "./storage";
+import { PART_OF_LABEL } from "../config/facts";
 
 /** A bucket StorageClass the program creates for a CephObjectStore. */
 export interface ObjectStoreBucketClass {
@@ -123,7 +124,7 @@ export class RookBucket extends pulumi.ComponentResource {
   constructor(name: string, args: RookBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("harbor:storage:RookBucket", name, {}, opts);
     const labels = {
-      "app.kubernetes.io/part-of": "harbor",
+      ...PART_OF_LABEL,
       "app.kubernetes.io/managed-by": "pulumi",
     };
     const guard = { protect: args.protect, retainOnDelete: args.protect };

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PART_OF_LABEL } from "../config/facts";
 
 export interface RouteCertificateGrantArgs {
   /** Harbor's namespace, where the TLS Secret lives. */
@@ -45,7 +46,7 @@ export class RouteCertificateGrant extends pulumi.ComponentResource {
         metadata: {
           name: `${args.secretName}-gateways`,
           namespace: args.namespace,
-          labels: { "app.kubernetes.io/part-of": "harbor" },
+          labels: { ...PART_OF_LABEL },
         },
         spec: referenceGrantSpec(args),
       },

@@ -5,6 +5,7 @@ import { fitName } from "../lib/names";
 import { CephBlockPool } from "./ceph-block-pool";
 import { LocalPathProvisioner } from "./local-path-provisioner";
 import { NfsProvisioner } from "./nfs-provisioner";
+import { PART_OF_LABEL } from "../config/facts";
 
 export interface HarborStorageArgs {
   /** The storage variant and its settings. */
@@ -236,7 +237,7 @@ export class HarborStorage extends pulumi.ComponentResource {
           metadata: {
             name: storage.className,
             labels: {
-              "app.kubernetes.io/part-of": "harbor",
+              ...PART_OF_LABEL,
               "app.kubernetes.io/managed-by": "pulumi",
             },
           },

@@ -20,7 +20,7 @@ import { parseRaw, toHarborConfig, validatedStackConfig, type HarborConfig } fro
 import { SECRET_KEYS, UNKNOWN_SECRET, type SecretKey } from "./schema";
 
 /**
- * Secrets the schema checks against each other (`checkProvidedTls` in config/schema.ts: the key
+ * Secrets the schema checks against each other (`checkProvidedTls` in config/tls.ts: the key
  * matches the certificate, the CA signed it): given as Outputs, they are checked together once all
  * are known.
  */

@@ -22,6 +22,9 @@ import {
   strictObject,
   variants,
 } from "./primitives";
+import type { RawConfig } from "./schema";
+import type { SecretInputs } from "./secrets";
+import { storageClassName } from "./storage";
 
 /** Secret keys of the backup target (set with `pulumi config set --secret`). */
 export const BACKUP_SECRET_KEYS = ["backupS3AccessKey", "backupS3SecretKey"] as const;
@@ -395,4 +398,36 @@ export function toBackupSpecs(
         },
       };
   return { backup: { ...common, engine: "job", target }, restore };
+}
+
+/** What the backup cross-checks and settings need from the rest of the configuration. */
+export function backupContext(c: {
+  namespace: string;
+  database: { type: string };
+  objectStorage?: unknown;
+  storage: { variant: string; className?: string };
+}) {
+  return {
+    databaseType: c.database.type,
+    objectStorage: c.objectStorage !== undefined,
+    storageVariant: c.storage.variant,
+    storageClassName: c.storage.className,
+    effectiveStorageClassName: storageClassName(c),
+  };
+}
+
+/**
+ * The backup and restore settings, with a program's Output S3 keys in place of their stand-ins.
+ */
+export function toBackup(c: RawConfig, inputs: SecretInputs) {
+  const specs = toBackupSpecs(c, { ...backupContext(c), namespace: c.namespace });
+  const backup = specs.backup;
+  if (backup?.engine === "job" && backup.target.type === "s3") {
+    const { accessKey, secretKey } = backup.target.credentials;
+    backup.target.credentials = {
+      accessKey: inputs.backupS3AccessKey ? pulumi.secret(inputs.backupS3AccessKey) : accessKey,
+      secretKey: inputs.backupS3SecretKey ? pulumi.secret(inputs.backupS3SecretKey) : secretKey,
+    };
+  }
+  return specs;
 }

@@ -5,7 +5,7 @@
  * store), with the cross-checks they need against the rest of the configuration.
  */
 import { z } from "zod";
-import { chartFullname } from "./chart-versions";
+import { chartFullname } from "./facts";
 import { imageRef, intRange, k8sName, k8sSubdomain, quantity, strictObject } from "./primitives";
 
 /**

@@ -1,24 +1,28 @@
 /**
  * The one place that reads `harbor:` configuration: raw values in, a validated `HarborConfig` out,
- * or a `ConfigError` listing every problem before anything is deployed.
+ * or a `ConfigError` listing every problem before anything is deployed. The schema is composed in
+ * schema.ts; `toHarborConfig` composes each section's mapping to the typed configuration.
  */
-import type { RegistrySecret } from "./registry-facts";
 import * as pulumi from "@pulumi/pulumi";
+import { adminPasswordWarnings, toAuth } from "./auth";
+import { backupContext, backupWarnings, toBackup } from "./backup";
+import { toDatabase, toRedis } from "./database";
 import { ConfigError, formatIssues, issueMessage, show, type Audience } from "./errors";
 import type { HarborArgs } from "./harbor-args";
-import { backupWarnings, toBackupSpecs } from "./backup";
+import { toObjectStorage } from "./object-storage";
+import { toRegistryContent } from "./registry-content";
+import { namespaceWarnings } from "./scalars";
 import {
   OBJECT_KEYS,
   SECRET_KEYS,
   UNKNOWN_SECRET,
-  adminPasswordWarnings,
-  backupContext,
-  namespaceWarnings,
   rawConfigSchema,
-  storageClassName,
   type RawConfig,
-  type SecretKey,
 } from "./schema";
+import { optionalSecret, type SecretInputs } from "./secrets";
+import { toStorage } from "./storage";
+import { toTls } from "./tls";
+import { toTrust } from "./trust";
 
 /** Where raw configuration comes from: the Pulumi runtime, or a plain map in tests. */
 export interface ConfigSource {
@@ -49,79 +53,6 @@ export function pulumiConfigSource(): ConfigSource {
 const runtimeSecrets = pulumi.runtime as typeof pulumi.runtime & {
   isConfigSecret?: (key: string) => boolean;
 };
-
-/**
- * The kubernetes provider's own stack settings (`pulumi config set kubernetes:context lab`), the
- * provider's configuration keys (pulumi-kubernetes provider/pkg/provider/provider.go `Configure`
- * reads each as `kubernetes:config:<key>`). The default provider reads them itself; the program's
- * explicit provider does not, so they are passed on.
- */
-export interface KubernetesStackSettings {
-  context?: string;
-  cluster?: string;
-  /** Only a change of this value replaces the provider (and so every resource); see provider.ts. */
-  clusterIdentifier?: string;
-  kubeconfig?: pulumi.Input<string>;
-  namespace?: string;
-  renderYamlToDirectory?: string;
-  enableServerSideApply?: boolean;
-  /** Patch Secrets in place instead of replacing them (the program turns it on unless set). */
-  enableSecretMutable?: boolean;
-  /** Patch ConfigMaps in place instead of replacing them (the program turns it on unless set). */
-  enableConfigMapMutable?: boolean;
-  /** Server-side apply takes over an object that already exists instead of failing the create. */
-  upsertExistingObjects?: boolean;
-  enablePatchForce?: boolean;
-  alwaysRender?: boolean;
-  skipUpdateUnreachable?: boolean;
-  deleteUnreachable?: boolean;
-  suppressDeprecationWarnings?: boolean;
-  suppressHelmHookWarnings?: boolean;
-  helmReleaseSettings?: Record<string, unknown>;
-  kubeClientSettings?: Record<string, unknown>;
-}
-
-const KUBERNETES_STRING_SETTINGS = [
-  "context",
-  "cluster",
-  "clusterIdentifier",
-  "namespace",
-  "renderYamlToDirectory",
-] as const;
-const KUBERNETES_BOOLEAN_SETTINGS = [
-  "enableServerSideApply",
-  "enableSecretMutable",
-  "enableConfigMapMutable",
-  "upsertExistingObjects",
-  "enablePatchForce",
-  "alwaysRender",
-  "skipUpdateUnreachable",
-  "deleteUnreachable",
-  "suppressDeprecationWarnings",
-  "suppressHelmHookWarnings",
-] as const;
-const KUBERNETES_OBJECT_SETTINGS = ["helmReleaseSettings", "kubeClientSettings"] as const;
-
-/** Reads the running stack's `kubernetes:` settings from the Pulumi runtime. */
-export function kubernetesStackSettings(): KubernetesStackSettings {
-  const config = new pulumi.Config("kubernetes");
-  const settings: KubernetesStackSettings = {};
-  for (const key of KUBERNETES_STRING_SETTINGS) {
-    const value = config.get(key);
-    if (value) settings[key] = value;
-  }
-  for (const key of KUBERNETES_BOOLEAN_SETTINGS) {
-    const value = config.getBoolean(key);
-    if (value !== undefined) settings[key] = value;
-  }
-  for (const key of KUBERNETES_OBJECT_SETTINGS) {
-    const value = config.getObject<Record<string, unknown>>(key);
-    if (value !== undefined) settings[key] = value;
-  }
-  const kubeconfig = config.getSecret("kubeconfig");
-  if (kubeconfig !== undefined) settings.kubeconfig = kubeconfig;
-  return settings;
-}
 
 /**
  * Stacks named `dev` (or `dev-*`, `dev_*`, `dev.*`) are labs: data protection is off unless asked
@@ -224,182 +155,6 @@ function toStackArgs(c: RawConfig, protect: boolean): HarborArgs {
       ? {}
       : { registrySecrets }),
   };
-}
-
-/**
- * A secret as the typed configuration carries it: any Input, wrapped as a Pulumi secret here and
- * again by every component that passes it on (a library user may hand in a plain string).
- */
-export type SecretInput = pulumi.Input<string>;
-
-const secret = (value: string): SecretInput => pulumi.secret(value);
-
-/** Secrets whose value is one string (`registrySecrets` is a map). */
-type TextSecretKey = Exclude<SecretKey, "registrySecrets">;
-
-/**
- * Secrets a program gave as Outputs, already wrapped with their content checks (config/args.ts):
- * the parsed configuration holds stand-ins (`UNKNOWN_SECRET`) for them.
- */
-export type SecretInputs = Partial<Record<TextSecretKey, pulumi.Input<string>>> & {
-  registrySecrets?: pulumi.Input<Record<string, RegistrySecret>>;
-};
-
-/**
- * A secret the schema's cross-checks already required (`requireSecret`): reaching this without one
- * is a bug in those checks, reported as a configuration error rather than a crash.
- */
-function requiredText(c: RawConfig, key: TextSecretKey | "caCertificate"): string {
-  const value = c[key];
-  if (value === undefined) {
-    throw new ConfigError([
-      `harbor:${key} is required: set it with \`pulumi config set${key === "caCertificate" ? "" : " --secret"} harbor:${key} <value>\``,
-    ]);
-  }
-  return value;
-}
-
-const required = (c: RawConfig, key: TextSecretKey, inputs: SecretInputs): SecretInput =>
-  inputs[key] ?? secret(requiredText(c, key));
-
-const optionalSecret = (
-  c: RawConfig,
-  key: TextSecretKey,
-  inputs: SecretInputs,
-): SecretInput | undefined => {
-  const value = c[key];
-  return inputs[key] ?? (value === undefined ? undefined : secret(value));
-};
-
-function toTls(c: RawConfig, inputs: SecretInputs) {
-  const common = {
-    dnsNames: c.tls.dnsNames,
-    ipAddresses: c.tls.ipAddresses,
-    validityDays: c.tls.validityDays,
-    caValidityDays: c.tls.caValidityDays,
-    renewBeforeDays: c.tls.renewBeforeDays,
-    keyAlgorithm: c.tls.keyAlgorithm,
-  };
-  switch (c.tls.mode) {
-    case "provided":
-      return {
-        ...common,
-        mode: "provided" as const,
-        certificate: required(c, "tlsCertificate", inputs),
-        privateKey: required(c, "tlsPrivateKey", inputs),
-        /** The CA is public: plain text (unless a program gave an Output), shown and checked. */
-        caCertificate: (inputs.tlsCaCertificate ?? requiredText(c, "tlsCaCertificate")) as
-          string | pulumi.Output<string>,
-      };
-    case "ca-provided":
-      return {
-        ...common,
-        mode: "ca-provided" as const,
-        caCertificate: requiredText(c, "caCertificate"),
-        caPrivateKey: required(c, "caPrivateKey", inputs),
-      };
-    case "generated":
-      return { ...common, mode: "generated" as const };
-    case "disabled":
-      return { ...common, mode: "disabled" as const };
-  }
-}
-
-function toStorage(c: RawConfig) {
-  const s = c.storage;
-  const className = storageClassName(c);
-  const accessMode =
-    s.accessMode ?? (s.variant === "nfs" ? ("ReadWriteMany" as const) : ("ReadWriteOnce" as const));
-  return { ...s, className, accessMode };
-}
-
-function toAuth(c: RawConfig, inputs: SecretInputs) {
-  switch (c.auth.mode) {
-    case "ldap":
-      return { ...c.auth, searchPassword: optionalSecret(c, "ldapSearchPassword", inputs) };
-    case "oidc":
-      return { ...c.auth, clientSecret: required(c, "oidcClientSecret", inputs) };
-    default:
-      return c.auth;
-  }
-}
-
-function toDatabase(c: RawConfig, inputs: SecretInputs) {
-  return c.database.type === "external"
-    ? { ...c.database, password: required(c, "databasePassword", inputs) }
-    : c.database;
-}
-
-function toRedis(c: RawConfig, inputs: SecretInputs) {
-  return c.redis.type === "external"
-    ? { ...c.redis, password: optionalSecret(c, "redisPassword", inputs) }
-    : c.redis;
-}
-
-function toObjectStorage(c: RawConfig, inputs: SecretInputs) {
-  const o = c.objectStorage;
-  if (o === undefined) return undefined;
-  // A Rook bucket's keys stay in the Secret Rook creates for the claim.
-  if (o.type !== "s3") return o;
-  const credentials =
-    c.s3AccessKey !== undefined && c.s3SecretKey !== undefined
-      ? {
-          accessKey: required(c, "s3AccessKey", inputs),
-          secretKey: required(c, "s3SecretKey", inputs),
-        }
-      : undefined;
-  return { ...o, credentials };
-}
-
-function toTrust(c: RawConfig) {
-  const nodes = c.trust.nodes;
-  const hostsDir =
-    nodes.hostsDir ??
-    (nodes.runtime === "containerd" ? "/etc/containerd/certs.d" : "/etc/docker/certs.d");
-  return { nodes: { ...nodes, hostsDir }, namespaces: c.trust.namespaces };
-}
-
-/**
- * The registry-content keys as the `RegistryContent` component takes them, the registry secrets
- * wrapped as one Pulumi secret. In a plan without the stack's secrets (`UNKNOWN_SECRET`) the map is
- * empty: nothing is deployed from a plan.
- */
-function toRegistryContent(c: RawConfig, inputs: SecretInputs) {
-  const secrets = c.registrySecrets === UNKNOWN_SECRET ? {} : c.registrySecrets;
-  return {
-    api: c.api,
-    registries: c.registries,
-    registrySecrets:
-      inputs.registrySecrets !== undefined
-        ? pulumi.secret(inputs.registrySecrets)
-        : secrets === undefined
-          ? undefined
-          : pulumi.secret(secrets),
-    projects: c.projects,
-    robots: c.robots,
-    pullSecrets: c.pullSecrets,
-    mirrors: c.mirrors,
-    replications: c.replications,
-    gc: c.gc,
-    scanAll: c.scanAll,
-    system: c.system,
-  };
-}
-
-/**
- * The backup and restore settings, with a program's Output S3 keys in place of their stand-ins.
- */
-function toBackup(c: RawConfig, inputs: SecretInputs) {
-  const specs = toBackupSpecs(c, { ...backupContext(c), namespace: c.namespace });
-  const backup = specs.backup;
-  if (backup?.engine === "job" && backup.target.type === "s3") {
-    const { accessKey, secretKey } = backup.target.credentials;
-    backup.target.credentials = {
-      accessKey: inputs.backupS3AccessKey ? pulumi.secret(inputs.backupS3AccessKey) : accessKey,
-      secretKey: inputs.backupS3SecretKey ? pulumi.secret(inputs.backupS3SecretKey) : secretKey,
-    };
-  }
-  return specs;
 }
 
 /**

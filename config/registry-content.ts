@@ -9,6 +9,7 @@
  * `checkRegistryContent` called from its cross-key checks; `parseRegistryContent` runs both on
  * their own.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
   DEFAULT_REGISTRY_URLS,
@@ -31,7 +32,7 @@ import {
   type Quota,
   type RegistrySecret,
   type Role,
-} from "./registry-facts";
+} from "./facts";
 import { ConfigError, formatIssues, issueMessage, keyName } from "./errors";
 import { certificateCovers, parseCertificates } from "./pem";
 import {
@@ -50,6 +51,8 @@ import {
   UNKNOWN_SECRET,
   urlAuthority,
 } from "./primitives";
+import type { RawConfig } from "./schema";
+import { known, type SecretInputs } from "./secrets";
 
 /** Keys of this fragment whose values are JSON objects or lists in the stack file. */
 export const REGISTRY_CONTENT_OBJECT_KEYS = [
@@ -1118,4 +1121,64 @@ export function parseRegistryContent(
   return registrySecrets === UNKNOWN_SECRET || registrySecrets === undefined
     ? rest
     : { ...rest, registrySecrets };
+}
+
+/** What the cross-checks read from the rest of a stack's parsed configuration. */
+export function registryContentContext(c: RawConfig): RegistryContentContext {
+  return {
+    authMode: c.auth.mode,
+    trivyEnabled: c.trivy.enabled,
+    nodeTrust: { enabled: c.trust.nodes.enabled, runtime: c.trust.nodes.runtime },
+    hostname: c.hostname,
+    ldap: c.auth.mode === "ldap" ? c.auth.ldap : undefined,
+    imageRegistry: c.imageRegistry,
+    serving:
+      typeof c.hostname === "string"
+        ? {
+            hostname: c.hostname,
+            externalURL: c.externalURL,
+            tlsMode: c.tls.mode,
+            dnsNames: c.tls.dnsNames,
+            ipAddresses: c.tls.ipAddresses,
+            certificate:
+              c.tlsCertificate !== undefined && known(c.tlsCertificate)
+                ? c.tlsCertificate
+                : undefined,
+            nodePorts: c.expose.type === "nodePort" ? c.expose.nodePort : undefined,
+            serviceIp:
+              c.expose.type === "loadBalancer"
+                ? c.expose.loadBalancer.ip
+                : c.expose.type === "clusterIP"
+                  ? c.expose.clusterIP.ip
+                  : undefined,
+          }
+        : undefined,
+  };
+}
+
+/**
+ * The registry-content keys as the `RegistryContent` component takes them, the registry secrets
+ * wrapped as one Pulumi secret. In a plan without the stack's secrets (`UNKNOWN_SECRET`) the map is
+ * empty: nothing is deployed from a plan.
+ */
+export function toRegistryContent(c: RawConfig, inputs: SecretInputs) {
+  const secrets = c.registrySecrets === UNKNOWN_SECRET ? {} : c.registrySecrets;
+  return {
+    api: c.api,
+    registries: c.registries,
+    registrySecrets:
+      inputs.registrySecrets !== undefined
+        ? pulumi.secret(inputs.registrySecrets)
+        : secrets === undefined
+          ? undefined
+          : pulumi.secret(secrets),
+    projects: c.projects,
+    robots: c.robots,
+    pullSecrets: c.pullSecrets,
+    mirrors: c.mirrors,
+    replications: c.replications,
+    gc: c.gc,
+    scanAll: c.scanAll,
+    system: c.system,
+  };
 }

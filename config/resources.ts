@@ -111,3 +111,12 @@ export const resourcesSchema = strictObject(
     ReturnType<typeof componentResources>
   >,
 ).prefault({});
+
+/** The keys, in the order the schema lists them. */
+export const resourceKeys = {
+  resources: resourcesSchema.meta({
+    docDefault: "the chart's: `100m`/`256Mi` requests, Trivy `200m`/`512Mi` with limits `1`/`1Gi`",
+    description:
+      "CPU and memory `requests` and `limits` per component (`core`, `portal`, `registry`, `jobservice`, `database`, `redis`, `trivy`, `nginx`, `exporter`), Kubernetes quantities (`500m`, `2`; `256Mi`, `1Gi`); a limit is never below its request. Defaults from the chart's values.yaml; see [docs/production.md](docs/production.md#resources).",
+  }),
+};

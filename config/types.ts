@@ -3,7 +3,8 @@
  * `HarborConfig`, which is inferred from the zod schema (config/schema.ts) through `toHarborConfig`
  * (config/load.ts): a key added to the schema appears here without being written twice.
  */
-import type { HarborConfig, SecretInput } from "./load";
+import type { HarborConfig } from "./load";
+import type { SecretInput } from "./secrets";
 
 export type { HarborConfig, SecretInput };
 

@@ -8,7 +8,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { BackupTarget, JobBackupSpec, VeleroBackupSpec } from "../config/backup";
 import type { PodPlacement } from "./harbor-values";
 import { SCRIPTS_MOUNT_PATH, VELERO_DATABASE_DUMP_HOOK, scriptCommand } from "./backup-scripts";
-import { chartFullname, mirrorImage } from "./chart";
+import { CHART_NAME, PART_OF_LABEL, chartFullname } from "../config/facts";
+import { mirrorImage } from "./chart";
 import { fitName } from "./names";
 
 /**
@@ -78,7 +79,7 @@ export function chartObjects(releaseName: string): ChartObjects {
 
 /** Labels the chart puts on a component's pods (`harbor.matchLabels` plus `component`). */
 export function chartPodLabels(releaseName: string, component: string): Record<string, string> {
-  return { release: releaseName, app: "harbor", component };
+  return { release: releaseName, app: CHART_NAME, component };
 }
 
 /** Names of the objects the backup program creates, derived from the release (and version). */
@@ -148,7 +149,7 @@ export function backupLabels(component: string): Record<string, string> {
   return {
     "app.kubernetes.io/name": "harbor-backup",
     "app.kubernetes.io/component": component,
-    "app.kubernetes.io/part-of": "harbor",
+    ...PART_OF_LABEL,
     "app.kubernetes.io/managed-by": "pulumi",
   };
 }

@@ -1,23 +1,10 @@
 /**
- * Facts about goharbor's `harbor` chart that the program depends on: the chart versions whose
- * values it was written against, object names the chart derives from the release name, and the
- * images it runs.
+ * What the program builds from goharbor's `harbor` chart beyond its facts (config/facts.ts: the
+ * supported versions and the names derived from the release): the claim and object names the
+ * chart uses, and the images it runs.
  */
+import { chartFullname } from "../config/facts";
 import type { VolumeName } from "../config/types";
-
-import { chartFullname } from "../config/chart-versions";
-
-export {
-  DEFAULT_CHART_REPOSITORY,
-  DEFAULT_CHART_VERSION,
-  SUPPORTED_CHART_VERSIONS,
-  chartDerivedNames,
-  chartFullname,
-  compareVersions,
-  releaseNameProblem,
-  type ChartFeatures,
-  type DerivedName,
-} from "../config/chart-versions";
 
 /** Names of the PersistentVolumeClaims the chart creates for a release (for `existingClaims`). */
 export function chartClaimNames(releaseName: string): Record<VolumeName, string> {

@@ -9,8 +9,8 @@ import {
   DATABASE_RESERVED_CONNECTIONS,
   cloudNativePgNames,
 } from "../config/ha";
+import { chartFullname } from "../config/facts";
 import type { HarborSettings } from "../config/types";
-import { chartFullname } from "./chart";
 
 export {
   DATABASE_MAX_CONNECTIONS,

@@ -24,7 +24,8 @@ import {
   harborLdapGroupDn,
   type RegistrySecret,
   type Role,
-} from "../config/registry-facts";
+  PART_OF_LABEL,
+} from "../config/facts";
 
 /** Harbor's default robot name prefix (`robot_name_prefix`). */
 export const ROBOT_PREFIX = "robot$";
@@ -218,6 +219,6 @@ export function pullSecretName(releaseName: string): string {
 /** Labels of the pull Secrets. */
 export const PULL_SECRET_LABELS: Readonly<Record<string, string>> = {
   "app.kubernetes.io/component": "pull-secret",
-  "app.kubernetes.io/part-of": "harbor",
+  ...PART_OF_LABEL,
   "app.kubernetes.io/managed-by": "pulumi",
 };

@@ -5,6 +5,7 @@
  */
 import { isIP } from "node:net";
 import type { ExposeSpec, TlsSpec } from "../config/types";
+import { DEFAULT_HOSTS_DIRS } from "../config/facts";
 
 export interface AddressInput {
   hostname: string;
@@ -102,7 +103,7 @@ export function trustPaths(
   const root = (runtime: NodeTrustDirectory["runtime"], standard: string) =>
     nodes?.runtime === runtime ? nodes.hostsDir.replace(/\/+$/, "") : standard;
   return {
-    docker: `${root("docker", "/etc/docker/certs.d")}/${address}/ca.crt`,
-    containerd: `${root("containerd", "/etc/containerd/certs.d")}/${address}/`,
+    docker: `${root("docker", DEFAULT_HOSTS_DIRS.docker)}/${address}/ca.crt`,
+    containerd: `${root("containerd", DEFAULT_HOSTS_DIRS.containerd)}/${address}/`,
   };
 }

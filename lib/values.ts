@@ -16,7 +16,8 @@ import type {
 import { mergeChartValues } from "../config/chart-values";
 import type { ResourceComponent } from "../config/resources";
 import type { HarborSettings, VolumeName } from "../config/types";
-import { HARBOR_IMAGES, SUPPORTED_CHART_VERSIONS, harborImageRepository } from "./chart";
+import { SUPPORTED_CHART_VERSIONS } from "../config/facts";
+import { HARBOR_IMAGES, harborImageRepository } from "./chart";
 import {
   BUCKET_KEYS,
   HARBOR_DATABASE,

@@ -3,14 +3,8 @@
  * references an air-gapped site copies to its mirror.
  */
 import * as assert from "node:assert/strict";
-import {
-  chartClaimNames,
-  chartFullname,
-  compareVersions,
-  fullImageRef,
-  mirrorImage,
-  stackImages,
-} from "../lib/chart";
+import { chartFullname, compareVersions } from "../config/facts";
+import { chartClaimNames, fullImageRef, mirrorImage, stackImages } from "../lib/chart";
 
 describe("lib/chart.ts", () => {
   it("derives the chart's fullname and claim names from the release name", () => {

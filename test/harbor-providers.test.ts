@@ -5,7 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { quotaBytes } from "../config/registry-facts";
+import { quotaBytes } from "../config/facts";
 import { diffInputs, PROJECT_RULES } from "../lib/harbor-api/model";
 import {
   gcScheduleProvider,

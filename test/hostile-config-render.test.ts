@@ -24,7 +24,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
-import { harborLdapGroupDn } from "../config/registry-facts";
+import { harborLdapGroupDn } from "../config/facts";
 import {
   ACCEPTED,
   CLASSES,
@@ -40,7 +40,7 @@ import {
   type StackInput,
   type Values,
 } from "./hostile-config-cases";
-import { chartDerivedNames } from "../lib/chart";
+import { chartDerivedNames } from "../config/facts";
 import {
   REGISTRY_CONTENT_OBJECT_KEYS,
   REGISTRY_CONTENT_SECRET_KEYS,

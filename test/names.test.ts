@@ -6,7 +6,8 @@
  */
 import * as assert from "node:assert/strict";
 import { isLabelValue, isQualifiedName } from "../config/primitives";
-import { chartDerivedNames, releaseNameProblem, type ChartFeatures } from "../lib/chart";
+import { type ChartFeatures, chartDerivedNames } from "../config/facts";
+import { releaseNameProblem } from "../config/scalars";
 import { problemsOf } from "./helpers";
 import { runProgram } from "./harness";
 

@@ -20,7 +20,7 @@ import {
   ldapDnUnder,
   parseLdapDn,
   sameLdapDn,
-} from "../config/registry-facts";
+} from "../config/facts";
 import {
   memberSpecs,
   nameSlug,

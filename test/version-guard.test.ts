@@ -19,7 +19,7 @@ import {
   type VersionGuardInputs,
   type VersionGuardState,
 } from "../components/version-guard";
-import { SUPPORTED_CHART_VERSIONS } from "../lib/chart";
+import { SUPPORTED_CHART_VERSIONS } from "../config/facts";
 import {
   evaluateProgram,
   installMocks,

@@ -2,10 +2,10 @@
  * A small client for Harbor's v2.0 REST API: basic authentication as the admin user, TLS verified
  * against the stack's CA (never skipped), bounded timeouts, and errors that say what to do.
  *
- * The dynamic providers (`providers.ts`) run this code after Pulumi has serialized it into the
- * state, so the module keeps to what Pulumi's closure serializer can carry: plain functions, no
- * classes, no module-level imports other than types; Node's `http`/`https` are required inside the
- * function that uses them.
+ * The dynamic providers (`providers.ts`) run this code in the provider host from the state, where
+ * it travels as the providers' module (lib/provider-module.ts), so the module keeps to what that
+ * can carry: plain functions, no classes, no module-level imports other than types and the
+ * providers' own modules; Node's `http`/`https` are required inside the function that uses them.
  */
 import type * as nodeHttp from "node:http";
 import type { IncomingHttpHeaders } from "node:http";
@@ -240,7 +240,7 @@ export function harborRequest<T>(
 ): Promise<ApiResponse<T>> {
   const url = new URL(apiUrl(conn.url, path, options.query));
   const secure = url.protocol === "https:";
-  /* eslint-disable @typescript-eslint/no-require-imports -- required here so the serialized provider carries no module objects */
+  /* eslint-disable @typescript-eslint/no-require-imports -- required here so the provider's module carries no module objects */
   const transport = secure
     ? (require("node:https") as typeof nodeHttps)
     : (require("node:http") as typeof nodeHttp);

@@ -3,8 +3,8 @@
  * bodies built from them, the view of Harbor's answers in the same shape (for drift detection) and
  * the diff rules (what Harbor changes in place, what needs a replacement).
  *
- * Pure functions and constants only, with type-only imports: the providers that use this module are
- * serialized by Pulumi (see client.ts).
+ * Pure functions and constants only, importing only config/facts.ts and types: the providers that
+ * use this module carry it into the state (see client.ts).
  */
 import type { HarborConnection } from "./client";
 import type {
@@ -34,7 +34,8 @@ import {
   type RegistryType,
   type Role,
   type Severity,
-} from "../../config/registry-facts";
+  ADMIN_USERNAME,
+} from "../../config/facts";
 
 // ---------------------------------------------------------------------------------------------
 // Inputs shared by every object
@@ -72,7 +73,7 @@ export function connectionOf(inputs: ConnectionInputs): HarborConnection {
   return {
     url: inputs.apiUrl,
     caCertificate: inputs.apiCaCertificate,
-    username: "admin",
+    username: ADMIN_USERNAME,
     password: inputs.adminPassword,
     healthTimeoutSeconds: inputs.healthTimeoutSeconds,
   };
@@ -746,7 +747,7 @@ export function diffInputs(
     if (rules.optional?.includes(f) && news[f] === undefined) return false;
     return !same(f);
   });
-  // The connection and the provider's own code (`__provider`, serialized by Pulumi): a change
+  // The connection and the provider's own code (`__provider`, the provider's module): a change
   // updates the state only, so deletes and refreshes use the current credentials and code.
   const connection = [...CONNECTION_FIELDS, "__provider"].filter(
     (f) => !sameValue(olds[f], news[f]),

@@ -4,11 +4,12 @@
  * members, robots, retention, immutable rules, replication: POST, on 409 adopt and PUT) and
  * singletons (GC and scan-all schedules, system settings).
  *
- * Pulumi serializes each provider object (with everything it references) into the state and runs
- * it in a separate process. So these modules and those they use at run time (client.ts, model.ts)
+ * Each provider goes into the state as its module and the modules it imports, built from their
+ * sources (lib/provider-module.ts, components/dynamic-resource.ts), and runs in a separate
+ * process. So these modules and those they use at run time (client.ts, model.ts, config/facts.ts)
  * keep to plain functions and data: no classes, no module-level imports except each other (and
- * types); Node modules are required inside functions. A test serializes every provider and runs
- * the result in a fresh process.
+ * types); Node modules are required inside functions. A test runs every provider's code in a
+ * fresh process.
  *
  * Reachability: create, update and delete first wait (bounded) for Harbor's health endpoint. A
  * read (every `pulumi preview`/`up` refreshes, see Pulumi.yaml) drops an object only on Harbor's

@@ -4,9 +4,9 @@
  * built with: `collectionProvider` (objects Harbor keeps many of: POST, on 409 adopt and PUT) and
  * `singletonProvider` (the one GC schedule, scan-all schedule, system settings).
  *
- * Pulumi serializes each provider object with everything it references into the state and runs it
- * in a separate process (see ../client.ts): plain functions and data only, no module objects; Node
- * modules are required inside functions.
+ * Each provider goes into the state as its module with the modules it imports
+ * (lib/provider-module.ts) and runs in a separate process (see ../client.ts): plain functions and
+ * data only, no module objects; Node modules are required inside functions.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {

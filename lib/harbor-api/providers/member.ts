@@ -1,7 +1,7 @@
 /** Project members (`harbor:projects.<name>.members`): /projects/{id}/members. */
 import { type HarborConnection, harborRequest, idFromLocation, listAll } from "../client";
 import { type ProjectMemberInputs, MEMBER_RULES, harborGroupDn, memberCreateBody } from "../model";
-import { ROLE_IDS, roleOf } from "../../../config/registry-facts";
+import { ROLE_IDS, roleOf } from "../../../config/facts";
 import type { ProjectMemberEntity, UserGroup } from "../types";
 import { collectionProvider, deleteIfPresent, type Props } from "./common";
 

@@ -13,7 +13,7 @@ import {
   projectCreateBody,
   projectUpdateBody,
 } from "../model";
-import { quotaBytes } from "../../../config/registry-facts";
+import { quotaBytes } from "../../../config/facts";
 import type { Project, Quota } from "../types";
 import { changed, collectionProvider, deleteIfPresent, type Props, refusal } from "./common";
 

@@ -1,11 +1,139 @@
 /**
- * Facts about Harbor 2.15.1 (chart 1.19.1) that the configuration checks and the API model share:
- * registry adapters, which of them can back a proxy cache, roles, severities, the permissions a
- * robot can get on a project, and storage quotas.
+ * Facts about Harbor, its chart and the clusters it runs on that the configuration (config/) and
+ * what is built from it (lib/, components/) share: the chart versions this program was written
+ * against and the names the chart derives from a release, the defaults of an installation (its
+ * namespace and release name, the admin user, the label on everything the program creates, the
+ * container runtimes' certificate directories), and Harbor 2.15.1's registry model (adapters,
+ * proxy caches, roles, severities, robot permissions, quotas, Quay secrets, LDAP group DNs).
  *
  * Constants and pure functions only, with no imports: the dynamic providers that use them through
- * lib/harbor-api/model.ts are serialized by Pulumi into the state.
+ * lib/harbor-api/model.ts carry them into the state, and nothing here may pull zod or Pulumi in.
  */
+
+// ---------------------------------------------------------------------------------------------
+// Harbor's chart
+
+/** Chart versions this program supports, with the Harbor version each one installs. */
+export const SUPPORTED_CHART_VERSIONS: Readonly<Record<string, string>> = {
+  "1.17.0": "v2.13.0",
+  "1.17.1": "v2.13.1",
+  "1.17.2": "v2.13.2",
+  "1.17.3": "v2.13.3",
+  "1.17.4": "v2.13.4",
+  "1.18.0": "v2.14.0",
+  "1.18.1": "v2.14.1",
+  "1.18.2": "v2.14.2",
+  "1.18.3": "v2.14.3",
+  "1.18.4": "v2.14.4",
+  "1.19.0": "v2.15.0",
+  "1.19.1": "v2.15.1",
+};
+
+/** The chart's name in its repository, and its `app` label on every pod (`harbor.name`). */
+export const CHART_NAME = "harbor";
+
+export const DEFAULT_CHART_VERSION = "1.19.1";
+export const DEFAULT_CHART_REPOSITORY = "https://helm.goharbor.io";
+
+/** Compares dotted versions numerically: negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map(Number);
+  const pb = b.split(/[.-]/).map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** The chart's `harbor.fullname`: the release name when it contains "harbor", else `<release>-harbor`. */
+export function chartFullname(releaseName: string): string {
+  const full = releaseName.includes("harbor") ? releaseName : `${releaseName}-harbor`;
+  return full.slice(0, 63).replace(/-+$/, "");
+}
+
+/** Which of the chart's optional workloads a configuration runs (they add named objects). */
+export interface ChartFeatures {
+  /** The chart's PostgreSQL StatefulSet (`database.type: internal`). */
+  internalDatabase: boolean;
+  /** The chart's Redis StatefulSet (`redis.type: internal`). */
+  internalRedis: boolean;
+  /** Trivy's StatefulSet. */
+  trivy: boolean;
+  /** The metrics exporter's Deployment and Service. */
+  metrics: boolean;
+}
+
+/** An object the chart names after the release, with the Kubernetes limit its name must meet. */
+export interface DerivedName {
+  kind: "Service" | "StatefulSet";
+  name: string;
+  /** Longest name Kubernetes accepts for it. */
+  max: number;
+  /** Why, in a sentence. */
+  limit: string;
+}
+
+const SERVICE_LIMIT =
+  "Service names are DNS-1035 labels of at most 63 characters (they become DNS names)";
+const STATEFULSET_LIMIT =
+  "a StatefulSet's pods carry the label controller-revision-hash=<name>-<hash of up to 10 characters>, and label values are limited to 63, so its name is limited to 52";
+
+/**
+ * The names goharbor's chart (1.17-1.19) derives from the release whose length Kubernetes limits:
+ * every Service (`<fullname>-jobservice` is the longest) and StatefulSet (`<fullname>-database`).
+ * Names of ConfigMaps, Secrets, Deployments and the Ingress only need to be DNS-1123 subdomains of
+ * 253 characters, which a 53-character release name never exceeds.
+ */
+export function chartDerivedNames(releaseName: string, features: ChartFeatures): DerivedName[] {
+  const full = chartFullname(releaseName);
+  const service = (suffix: string): DerivedName => ({
+    kind: "Service",
+    name: `${full}-${suffix}`,
+    max: 63,
+    limit: SERVICE_LIMIT,
+  });
+  const statefulSet = (suffix: string): DerivedName => ({
+    kind: "StatefulSet",
+    name: `${full}-${suffix}`,
+    max: 52,
+    limit: STATEFULSET_LIMIT,
+  });
+  const names = [service("core"), service("jobservice"), service("portal"), service("registry")];
+  if (features.internalDatabase) names.push(service("database"), statefulSet("database"));
+  if (features.internalRedis) names.push(service("redis"), statefulSet("redis"));
+  if (features.trivy) names.push(service("trivy"), statefulSet("trivy"));
+  if (features.metrics) names.push(service("exporter"));
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------------
+// An installation
+
+/** The namespace the program creates for Harbor unless `harbor:namespace` says otherwise. */
+export const DEFAULT_NAMESPACE = "harbor";
+
+/** The Helm release name unless `harbor:releaseName` says otherwise. */
+export const DEFAULT_RELEASE_NAME = "harbor";
+
+/** Harbor's built-in administrator (user ID 1), whose initial password the program sets. */
+export const ADMIN_USERNAME = "admin";
+
+/** The label on every object the program creates outside the chart. */
+export const PART_OF_LABEL = { "app.kubernetes.io/part-of": "harbor" } as const;
+
+/**
+ * Where each container runtime looks for a registry's CA by default (`<dir>/<host[:port]>/`):
+ * the `config_path` containerd's registry documentation configures (containerd/containerd/docs/hosts.md),
+ * and Docker's `certs.d`. k3s and RKE2 keep theirs elsewhere (`harbor:trust.nodes.hostsDir`).
+ */
+export const DEFAULT_HOSTS_DIRS = {
+  containerd: "/etc/containerd/certs.d",
+  docker: "/etc/docker/certs.d",
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Harbor's registry model (Harbor 2.15.1, chart 1.19.1)
 
 /** Registry adapters of Harbor 2.15.1 (`src/pkg/reg/model`, `src/pkg/reg/adapter`). */
 export const REGISTRY_TYPES = [
