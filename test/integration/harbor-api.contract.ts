@@ -7,11 +7,16 @@
  */
 import * as assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { FakeHarbor } from "../fixtures/fake-harbor";
-import { ADMIN_PASSWORD, LDAP_DN, projectInputs, runScenario } from "../fixtures/harbor-scenario";
+import { FakeHarbor } from "../support/fixtures/fake-harbor";
+import {
+  ADMIN_PASSWORD,
+  LDAP_DN,
+  projectInputs,
+  runScenario,
+} from "../support/fixtures/harbor-scenario";
 import { harborRequest } from "../../lib/harbor-api/client";
 import { projectProvider } from "../../lib/harbor-api/providers";
-import { DOCUMENTED_DEVIATIONS, OpenApiProxy, type Exchange } from "./openapi-proxy";
+import { DOCUMENTED_DEVIATIONS, OpenApiProxy, type Exchange } from "../support/openapi-proxy";
 
 const SPEC = process.env.HARBOR_API_SPEC;
 

@@ -16,7 +16,7 @@
 import { CLOCK_SHIFT_MS } from "./shift-clock";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { runProgram } from "../harness";
+import { runProgram } from "./harness";
 import { PROJECT_ROOT, loadExampleStack } from "./example-stacks";
 
 export interface EvaluatedResource {

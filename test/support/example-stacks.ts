@@ -4,8 +4,8 @@
  * secret configuration an operator would set (test/fixtures/stack-secrets.ts).
  */
 import * as path from "node:path";
-import { readStackFile, runProgram, type ProgramRun, type StackConfig } from "../harness";
-import { stackSecrets } from "../fixtures/stack-secrets";
+import { readStackFile, runProgram, type ProgramRun, type StackConfig } from "./harness";
+import { stackSecrets } from "./fixtures/stack-secrets";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
