@@ -7,7 +7,7 @@
  * (a table of the top-level keys, then one table per structured key) and the `config:` block of
  * Pulumi.yaml (every scalar, non-secret top-level key). Descriptions come from each key's schema
  * (`.describe()`, called last so that it sits on the key's outermost schema); a key without one
- * is an error naming it. test/docs.test.ts fails when the committed files differ from the output.
+ * is an error naming it. test/unit/docs.test.ts fails when the committed files differ from the output.
  * It also writes `HarborArgs` (config/harbor-args.ts, see scripts/args-type.ts).
  */
 import { readFileSync, writeFileSync } from "node:fs";

@@ -2,7 +2,7 @@
  * Every object the real charts render with the program's values is valid for the Kubernetes API
  * (test/support/kube-schema.ts: Kubernetes 1.36 schemas, unknown fields refused, GA APIs only;
  * custom resources against their CRDs or packaged schemas). For every example stack and every
- * seed's stack (test/fixtures/seed-stacks.ts), each Helm install the program declares is rendered
+ * seed's stack (test/support/fixtures/seed-stacks.ts), each Helm install the program declares is rendered
  * with `helm template` (goharbor/harbor 1.19.1 from HARBOR_CHART, nfs-subdir-external-provisioner
  * 4.0.18 from NFS_SUBDIR_CHART) and each rendered object is checked.
  *

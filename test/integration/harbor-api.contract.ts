@@ -1,6 +1,6 @@
 /**
  * Contract test: every request each registry-content operation makes (the scenario of
- * test/fixtures/harbor-scenario.ts: create, read, update, delete of every kind, conflicts,
+ * test/support/fixtures/harbor-scenario.ts: create, read, update, delete of every kind, conflicts,
  * adoption, refusals) is validated against Harbor 2.15.1's OpenAPI document by Stoplight Prism, and
  * every answer of the fake Harbor too. The document's path comes from HARBOR_API_SPEC
  * (`.ci/run` sets it to ../shared/reference/harbor-2.15.1-swagger.yaml when that file exists).

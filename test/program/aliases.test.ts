@@ -9,7 +9,7 @@
  * leaves out are the resource's own, so `{parent: root}` and `{type: old}` given separately never
  * produce an URN that differs in both (issue 18, item 4).
  *
- * The old state is test/fixtures/pre-component-urns.ts: the URNs the pre-refactor program
+ * The old state is test/support/fixtures/pre-component-urns.ts: the URNs the pre-refactor program
  * declared for each example stack.
  */
 import * as assert from "node:assert/strict";

@@ -42,7 +42,7 @@ const KEY_MATERIAL: readonly { type: string; suffix: string; what: string }[] = 
     suffix: "-secretKey",
     what: "encryption key",
   },
-  // PostgreSQL and Harbor keep the first value (test/credentials-protect.test.ts).
+  // PostgreSQL and Harbor keep the first value (test/program/credentials-protect.test.ts).
   {
     type: "random:index/randomPassword:RandomPassword",
     suffix: "-databasePassword",
@@ -201,7 +201,7 @@ describe("moving everything into the Harbor component keeps existing stacks' res
         assert.deepEqual(child.aliases, []);
         continue;
       }
-      // One alias per old URN (test/aliases.test.ts resolves them as the engine does).
+      // One alias per old URN (test/program/aliases.test.ts resolves them as the engine does).
       const expected =
         child.type === "harbor:core:HarborRelease"
           ? [{ parent: "", type: "harbor:core:Harbor" }]

@@ -5,7 +5,7 @@
  * their CRDs from HARBOR_CRDS_DIR (`.ci/run` sets it; those tests skip without it). Unknown fields,
  * wrong types, wrong enum values, missing required fields and beta API versions all fail.
  *
- * The objects the charts render are validated by test/chart-schema.test.ts (`npm run test:charts`).
+ * The objects the charts render are validated by test/charts/chart-schema.test.ts (`npm run test:charts`).
  */
 import { strict as assert } from "node:assert";
 import {

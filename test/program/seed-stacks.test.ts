@@ -1,10 +1,10 @@
 /**
  * No valid setup from the operators' write-ups is refused: each seed's setup, written as a stack
- * (test/fixtures/seed-stacks.ts), runs through the whole program under the mocks, reaches Harbor's
+ * (test/support/fixtures/seed-stacks.ts), runs through the whole program under the mocks, reaches Harbor's
  * chart as the operator meant it, and every object it declares is valid for the Kubernetes API
  * (test/support/kube-schema.ts). Seed 003's `kube-ops` namespace and managed PostgreSQL roles such
  * as `harbor@pg-prod` were refused before. The chart renders of the same stacks are in
- * test/chart-schema.test.ts (`npm run test:charts`).
+ * test/charts/chart-schema.test.ts (`npm run test:charts`).
  */
 import { strict as assert } from "node:assert";
 import { harborValues, runProgram, type ProgramRun } from "../support/harness";

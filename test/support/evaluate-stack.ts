@@ -4,7 +4,7 @@
  * does not matter) with its inputs as the engine received them (secret wrappers kept), its
  * resource options and registered outputs, and the stack outputs. Two processes evaluating the
  * same stacks, even in another order, must print the same record for each stack
- * (test/idempotence.test.ts).
+ * (test/program/idempotence.test.ts).
  *
  *   TS_NODE_TRANSPILE_ONLY=1 node -r ts-node/register test/support/evaluate-stack.ts \
  *     Pulumi.dev.yaml Pulumi.prod.yaml

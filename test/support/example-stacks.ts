@@ -1,7 +1,7 @@
 /**
  * The example stacks the project ships (`Pulumi.<stack>.yaml` at the project root), by an explicit
  * list: a user's own stack file beside them is never evaluated by the tests. Each comes with the
- * secret configuration an operator would set (test/fixtures/stack-secrets.ts).
+ * secret configuration an operator would set (test/support/fixtures/stack-secrets.ts).
  */
 import * as path from "node:path";
 import { readStackFile, runProgram, type ProgramRun, type StackConfig } from "./harness";

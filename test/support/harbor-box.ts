@@ -20,6 +20,7 @@ import {
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import type { HarborUser } from "./harbor-http";
 
 /** The box directory, or undefined (the suite then skips, saying why). */
 export const BOX = process.env.HARBOR_BOX;
@@ -96,8 +97,13 @@ const PORT_VARS = [
   "JOBSERVICE_PORT",
 ] as const;
 
-/** Starts Harbor; `coreExtraEnv` are NAME=VALUE lines for core (CONFIG_OVERWRITE_JSON). */
-export async function startBox(options: { coreExtraEnv?: string } = {}): Promise<Box> {
+/**
+ * Starts Harbor; `coreExtraEnv` are NAME=VALUE lines for core (CONFIG_OVERWRITE_JSON). Only the
+ * shared box takes ports from the environment (HARBOR_PORT, ...): any other runs beside it.
+ */
+export async function startBox(
+  options: { coreExtraEnv?: string; portsFromEnvironment?: boolean } = {},
+): Promise<Box> {
   const box = BOX!;
   const tmp = mkdtempSync(path.join(tmpdir(), "harbor-test-"));
   // PostgreSQL runs as user postgres (start.sh): it must reach the run directory.
@@ -106,13 +112,12 @@ export async function startBox(options: { coreExtraEnv?: string } = {}): Promise
   const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, RUN_DIR: runDir };
   const taken = new Set<number>();
   for (const name of PORT_VARS) {
-    if (process.env[name] && !options.coreExtraEnv) continue;
+    if (process.env[name] && options.portsFromEnvironment) continue;
     let port = await freePort();
     while (taken.has(port)) port = await freePort();
     taken.add(port);
     env[name] = String(port);
   }
-  // A second Harbor beside the first: never reuse the first one's fixed ports.
   if (options.coreExtraEnv) env.CORE_EXTRA_ENV = options.coreExtraEnv;
   else delete env.CORE_EXTRA_ENV;
   const started = Date.now();
@@ -224,7 +229,7 @@ let shared: Promise<Box> | undefined;
 
 /** The Harbor the suite's files share: started on first use, stopped by hooks.ts after all. */
 export function sharedBox(): Promise<Box> {
-  shared ??= startBox();
+  shared ??= startBox({ portsFromEnvironment: true });
   return shared;
 }
 
@@ -234,4 +239,32 @@ export async function stopSharedBox(): Promise<void> {
   const box = await shared.catch(() => undefined);
   shared = undefined;
   await box?.stop();
+}
+
+/**
+ * Why a file that can run against any Harbor skips, or undefined when it runs: HARBOR_URL with
+ * HARBOR_USERNAME and HARBOR_PASSWORD (a Harbor of your own, for instance one started by hand with
+ * the box's start.sh) overrides the shared box.
+ */
+export function harborSkipReason(): string | undefined {
+  if (process.env.HARBOR_URL) {
+    return process.env.HARBOR_USERNAME && process.env.HARBOR_PASSWORD
+      ? undefined
+      : "HARBOR_URL is set without HARBOR_USERNAME and HARBOR_PASSWORD: skipped";
+  }
+  return skipReason();
+}
+
+/** The Harbor in HARBOR_URL when set, else the shared box; as admin. */
+export async function harborUnderTest(): Promise<HarborUser> {
+  const url = process.env.HARBOR_URL;
+  if (url) {
+    return {
+      url: url.replace(/\/+$/, ""),
+      username: process.env.HARBOR_USERNAME ?? "",
+      password: process.env.HARBOR_PASSWORD ?? "",
+    };
+  }
+  const box = await sharedBox();
+  return { url: box.url, username: "admin", password: box.adminPassword };
 }

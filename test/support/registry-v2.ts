@@ -40,13 +40,16 @@ export function grantedActions(token: string): string[] {
   return (claims.access ?? []).flatMap((a) => a.actions ?? []).sort();
 }
 
-/** Pushes a one-layer OCI image; answers its manifest digest. */
+/**
+ * Pushes a one-layer OCI image of content of its own (a new digest every push); answers its manifest
+ * digest. Without `tag` it is pushed by digest: an untagged artifact.
+ */
 export async function pushImage(
   url: string,
   username: string,
   password: string,
   repository: string,
-  tag: string,
+  tag: string | undefined,
 ): Promise<string> {
   const token = await registryToken(url, username, password, repository, "pull,push");
   const auth = { Authorization: `Bearer ${token}` };
@@ -91,7 +94,7 @@ export async function pushImage(
       },
     ],
   });
-  const put = await fetch(`${url}/v2/${repository}/manifests/${tag}`, {
+  const put = await fetch(`${url}/v2/${repository}/manifests/${tag ?? sha256(manifest)}`, {
     method: "PUT",
     headers: { ...auth, "Content-Type": "application/vnd.oci.image.manifest.v1+json" },
     body: manifest,

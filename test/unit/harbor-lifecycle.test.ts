@@ -1,6 +1,6 @@
 /**
- * The fake Harbor (test/fixtures/fake-harbor.ts) through the same lifecycle cases the real Harbor
- * runs in `npm run test:harbor` (test/fixtures/harbor-lifecycle.ts): a differential test. A case
+ * The fake Harbor (test/support/fixtures/fake-harbor.ts) through the same lifecycle cases the real Harbor
+ * runs in `npm run test:harbor` (test/support/fixtures/harbor-lifecycle.ts): a differential test. A case
  * that passes against the real server and fails here means the fake has drifted from Harbor.
  */
 import { FakeHarbor } from "../support/fixtures/fake-harbor";

@@ -1,5 +1,5 @@
 /**
- * The registry-content providers against an in-memory Harbor (test/fixtures/fake-harbor.ts) on
+ * The registry-content providers against an in-memory Harbor (test/support/fixtures/fake-harbor.ts) on
  * loopback: the requests each operation makes, what it does with Harbor's answers, the errors an
  * operator sees, and the diffs a preview shows.
  */

@@ -67,7 +67,7 @@ const NODE_PORT_REGISTRY = registryAddress({
 /**
  * containerd's hosts.toml for that key: Harbor in a `[host]` table (containerd 1.6 and 1.7 before
  * 1.7.32 need one) and again as the top-level server tried last, both verified with the CA beside
- * it (test/containerd-hosts.test.ts checks it against containerd's parser rules).
+ * it (test/unit/containerd-hosts.test.ts checks it against containerd's parser rules).
  */
 const NODE_PORT_HOSTS_TOML = [
   "# Written by the harbor-node-trust DaemonSet (Pulumi); local changes are overwritten.",

@@ -4,7 +4,7 @@
  * unless `harbor:relocateFrom` names the old place, and in chart mode a lower chart version;
  * the release's own check (a before-update resource hook on the helm.v3.Release) refuses a chart
  * version below the one the release reports running; the deployed record is written after the
- * release. The multi-`up` behaviour is in test/job-lifecycle.test.ts.
+ * release. The multi-`up` behaviour is in test/program/job-lifecycle.test.ts.
  */
 import { strict as assert } from "node:assert";
 import type * as pulumi from "@pulumi/pulumi";
