@@ -162,6 +162,11 @@ export interface MockedResource {
 export interface HarborMocksOptions {
   /** Outputs of the stacks the program reads through `StackReference`, by stack name. */
   stackOutputs?: StackOutputs;
+  /**
+   * Names of the outputs each of those stacks marks secret, by stack name: a `StackReference`
+   * hands them over as secrets, as the engine does. None by default.
+   */
+  stackSecretOutputs?: Record<string, string[]>;
 }
 
 /**
@@ -172,9 +177,11 @@ export class HarborMocks implements pulumi.runtime.Mocks {
   /** Every resource registered so far, in order. */
   public readonly resources: MockedResource[] = [];
   private readonly stackOutputs: StackOutputs;
+  private readonly stackSecretOutputs: Record<string, string[]>;
 
   constructor(options: HarborMocksOptions = {}) {
     this.stackOutputs = options.stackOutputs ?? {};
+    this.stackSecretOutputs = options.stackSecretOutputs ?? {};
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): {
@@ -189,6 +196,9 @@ export class HarborMocks implements pulumi.runtime.Mocks {
       args.type === "pulumi:pulumi:Stack"
         ? {}
         : providerState(args.type, args.name, inputs, this.stackOutputs);
+    if (args.type === "pulumi:pulumi:StackReference") {
+      state.secretOutputNames = this.stackSecretOutputs[String(inputs.name)] ?? [];
+    }
     this.resources.push({
       type: args.type,
       name: args.name,

@@ -21,7 +21,7 @@
  *   `z.custom()`) must say its TypeScript type in `.meta({ tsType })`, or generation fails
  *   naming the key.
  *
- * test/harbor-args.test.ts fails when the committed file differs from this output, and
+ * test/program/harbor-args.test.ts fails when the committed file differs from this output, and
  * config/load.ts's `stackArgs` assigns the schema's own output type to `HarborArgs`, so
  * `npm run build` fails when the generated type refuses something the schema produces.
  */

@@ -30,7 +30,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { runtimeConfigOf } from "../harness";
+import { runtimeConfigOf } from "../support/harness";
 import { loadExampleStack } from "../support/example-stacks";
 
 const ROOT = path.resolve(__dirname, "..", "..");

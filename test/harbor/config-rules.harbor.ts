@@ -10,50 +10,33 @@
  * - OIDC: a user exists in Harbor only after a first login, so it cannot be made a member before
  *   (`src/core/auth/authenticator.go` `SearchAndOnBoardUser`); OIDC groups can.
  *
- * Runs against the Harbor in HARBOR_URL as HARBOR_USERNAME/HARBOR_PASSWORD (the Harbor 2.9.5 box);
- * skipped with a message when they are unset. The OIDC case switches Harbor's auth mode for a
- * moment and restores it; Harbor allows that only while no user but admin exists, so it is
- * skipped otherwise.
+ * Runs against the suite's shared Harbor 2.9.5 box (HARBOR_BOX, test/support/harbor-box.ts), or the
+ * Harbor in HARBOR_URL as HARBOR_USERNAME/HARBOR_PASSWORD when those are set; skipped with a message
+ * without either. The OIDC case switches Harbor's auth mode for a moment and restores it; Harbor
+ * allows that only while no user but admin exists, so it runs on a fresh Harbor of its own (with
+ * HARBOR_URL: on that Harbor, skipped when it has users).
  */
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { parseRegistryContent, type RegistryContentContext } from "../../config/registry-content";
 import { harborCron } from "../../config/cron";
 import { registryAccessKey, registryAccessSecret } from "../../lib/registry-content";
+import { type Box, harborSkipReason, harborUnderTest, startBox } from "../support/harbor-box";
+import { harborCall, harborCreate, type HarborUser } from "../support/harbor-http";
 import {
   registryCreateBody,
   replicationBody,
   type ReplicationInputs,
 } from "../../lib/harbor-api/model";
 
-const URL = process.env.HARBOR_URL?.replace(/\/+$/, "");
-const USER = process.env.HARBOR_USERNAME;
-const PASSWORD = process.env.HARBOR_PASSWORD;
-const SKIP =
-  URL && USER && PASSWORD
-    ? undefined
-    : "HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD unset: skipped (start the Harbor 2.9.5 box and export what start.sh prints)";
-const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString("base64")}`;
+const SKIP = harborSkipReason();
+/** The Harbor under test, as admin (set by the suite's `before`). */
+let harbor: HarborUser;
 const RUN = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${URL}/api/v2.0${path}`, {
-    method,
-    headers: {
-      Authorization: AUTH,
-      Accept: "application/json",
-      ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, headers: response.headers, text: await response.text() };
-}
-
-async function create(path: string, body: unknown): Promise<number> {
-  const answer = await call("POST", path, body);
-  assert.equal(answer.status, 201, `POST ${path}: ${answer.text}`);
-  return Number(answer.headers.get("location")!.split("/").pop());
-}
+const call = (method: string, path: string, body?: unknown) =>
+  harborCall(harbor, method, path, body);
+const create = (path: string, body: unknown) => harborCreate(harbor, path, body);
 
 const CONTEXT: RegistryContentContext = {
   authMode: "database",
@@ -71,30 +54,32 @@ function verdict(raw: Record<string, unknown>, context = CONTEXT): string[] {
   }
 }
 
-const connection = {
-  apiUrl: URL ?? "",
+/** The connection part of the inputs the program sends (`lib/harbor-api/model.ts`). */
+const connection = () => ({
+  apiUrl: harbor.url,
   apiCaCertificate: "",
-  adminPassword: PASSWORD ?? "",
+  adminPassword: harbor.password,
   healthTimeoutSeconds: 60,
   adopt: false,
-};
+});
 
 describe("configuration rules that are Harbor's rules (real Harbor)", function () {
   this.timeout(120_000);
-  before(function () {
+  before(async function () {
     if (SKIP) {
       console.log(`      ${SKIP}`);
       this.skip();
     }
+    harbor = await harborUnderTest();
   });
 
   it("replication schedules: the program refuses exactly the crons Harbor refuses", async function () {
     const registryId = await create("/registries", {
       name: `self-${RUN}`,
       type: "harbor",
-      url: URL,
+      url: harbor.url,
       insecure: false,
-      credential: { type: "basic", access_key: USER, access_secret: PASSWORD },
+      credential: { type: "basic", access_key: harbor.username, access_secret: harbor.password },
     });
     const results: [string, string, number][] = [];
     for (const schedule of ["* 2 * * *", "0 * 2 * * *", "*/15 * * * *", "0 2 * * *"]) {
@@ -110,7 +95,7 @@ describe("configuration rules that are Harbor's rules (real Harbor)", function (
       const six = harborCron(schedule);
       assert.ok(six.ok);
       const inputs = {
-        ...connection,
+        ...connection(),
         configKey: `harbor:replications.${name}`,
         name,
         description: "",
@@ -156,7 +141,7 @@ describe("configuration rules that are Harbor's rules (real Harbor)", function (
     const parsed = parseRegistryContent(raw(document), CONTEXT);
     const body = (secret: string) =>
       registryCreateBody({
-        ...connection,
+        ...connection(),
         configKey: "harbor:registries.quay",
         name: `quay-${RUN}-${randomBytes(2).toString("hex")}`,
         type: "quay",
@@ -177,18 +162,42 @@ describe("configuration rules that are Harbor's rules (real Harbor)", function (
     const withPassword = await call("POST", "/registries", body("r0b0t-t0ken"));
     assert.equal(withPassword.status, 500, withPassword.text);
   });
+});
+
+describe("configuration rules that are Harbor's rules: OIDC (a real Harbor of its own)", function () {
+  this.timeout(180_000);
+  // Harbor changes its auth mode only while no user but admin exists, and a mode left behind by a
+  // failed run would change the Harbor of every later file: this case gets a fresh Harbor of its
+  // own, stopped after it. Against HARBOR_URL it uses that Harbor, and skips when it has users.
+  let own: Box | undefined;
+  let oidc: HarborUser;
+  before(async function () {
+    if (SKIP) {
+      console.log(`      ${SKIP}`);
+      this.skip();
+    }
+    if (process.env.HARBOR_URL) {
+      oidc = await harborUnderTest();
+    } else {
+      own = await startBox();
+      oidc = { url: own.url, username: "admin", password: own.adminPassword };
+    }
+  });
+  after(async function () {
+    await own?.stop();
+  });
 
   it("OIDC: a user who never logged in cannot be a member; a group can", async function () {
-    const users = await call("GET", "/users?page_size=2");
+    const users = await harborCall(oidc, "GET", "/users?page_size=2");
     if ((JSON.parse(users.text) as unknown[]).length > 0) {
       console.log("      users other than admin exist: Harbor cannot switch to OIDC, skipped");
       this.skip();
     }
-    const projectId = await create("/projects", {
+    const projectId = await harborCreate(oidc, "/projects", {
       project_name: `oidc-${RUN}`,
       metadata: { public: "false" },
     });
-    const switched = await call("PUT", "/configurations", {
+    const switched = await harborCall(oidc, "PUT", "/configurations", {
       auth_mode: "oidc_auth",
       oidc_name: "test",
       oidc_endpoint: "https://127.0.0.1:1",
@@ -198,19 +207,19 @@ describe("configuration rules that are Harbor's rules (real Harbor)", function (
     });
     assert.equal(switched.status, 200, switched.text);
     try {
-      const user = await call("POST", `/projects/${projectId}/members`, {
+      const user = await harborCall(oidc, "POST", `/projects/${projectId}/members`, {
         role_id: 2,
         member_user: { username: "alice" },
       });
       assert.equal(user.status, 404, user.text);
       assert.match(user.text, /alice not found/);
-      const group = await call("POST", `/projects/${projectId}/members`, {
+      const group = await harborCall(oidc, "POST", `/projects/${projectId}/members`, {
         role_id: 2,
         member_group: { group_name: "platform", group_type: 3 },
       });
       assert.equal(group.status, 201, group.text);
     } finally {
-      const restored = await call("PUT", "/configurations", { auth_mode: "db_auth" });
+      const restored = await harborCall(oidc, "PUT", "/configurations", { auth_mode: "db_auth" });
       assert.equal(restored.status, 200, restored.text);
     }
   });

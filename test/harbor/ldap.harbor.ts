@@ -6,25 +6,25 @@
  * `readOnlyForAll`; `UpdateUserConfigs` answers 403). Issue 19 item 1.
  */
 import * as assert from "node:assert/strict";
-import { projectInputs } from "../fixtures/harbor-scenario";
+import { projectInputs } from "../support/fixtures/harbor-scenario";
 import {
   type HarborTarget,
   capturingStderr,
   portal,
   rejects,
   targetConnection,
-} from "../fixtures/harbor-lifecycle";
-import { configOf } from "../helpers";
-import { resolve } from "../harness";
+} from "../support/fixtures/harbor-lifecycle";
+import { configOf } from "../support/config";
+import { resolve } from "../support/harness";
 import { userSettingsJson } from "../../lib/auth";
-import { memberInputs, systemInputs } from "../fixtures/harbor-scenario";
+import { memberInputs, systemInputs } from "../support/fixtures/harbor-scenario";
 import {
   projectMemberProvider,
   projectProvider,
   systemSettingsProvider,
 } from "../../lib/harbor-api/providers";
 import { authModeGuardProvider } from "../../lib/harbor-api/providers/auth-mode";
-import { type Box, skipReason, startBox } from "./box";
+import { type Box, skipReason, startBox } from "../support/harbor-box";
 
 const reason = skipReason();
 

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
-import { projectInputs, robotInputs } from "../fixtures/harbor-scenario";
+import { projectInputs, robotInputs } from "../support/fixtures/harbor-scenario";
 import {
   LIFECYCLE,
   type HarborTarget,
@@ -15,12 +15,12 @@ import {
   portal,
   rejects,
   targetConnection,
-} from "../fixtures/harbor-lifecycle";
-import { Pki } from "../fixtures/openssl";
+} from "../support/fixtures/harbor-lifecycle";
+import { Pki } from "../support/fixtures/openssl";
 import { projectProvider, robotProvider } from "../../lib/harbor-api/providers";
 import { authModeGuardProvider } from "../../lib/harbor-api/providers/auth-mode";
-import { type Box, sharedBox, skipReason } from "./box";
-import { grantedActions, pullImage, pushImage, registryToken } from "./registry-v2";
+import { type Box, sharedBox, skipReason } from "../support/harbor-box";
+import { grantedActions, pullImage, pushImage, registryToken } from "../support/registry-v2";
 
 type Props = Record<string, unknown>;
 const props = (v: unknown) => v as Props;

@@ -10,170 +10,45 @@
  * `tagSelectExclude`); a proxy cache project starts with a policy keeping what was pulled in the
  * last 7 days (`src/server/v2.0/handler/project.go`, `policy.WithNDaysSinceLastPull`).
  *
- * Runs against the Harbor in HARBOR_URL as HARBOR_USERNAME/HARBOR_PASSWORD (the Harbor 2.9.5 box
- * prints them: `../shared/reference/harbor-2.9.5/start.sh`), with jobservice and the registry;
- * skipped with a message when they are unset. Every run makes projects of its own.
+ * Runs against the suite's shared Harbor 2.9.5 box (HARBOR_BOX, test/support/harbor-box.ts), or the
+ * Harbor in HARBOR_URL as HARBOR_USERNAME/HARBOR_PASSWORD when those are set, with jobservice and
+ * the registry; skipped with a message without either. Every run makes projects of its own.
  */
 import * as assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { parseRegistryContent, type RegistryContentContext } from "../../config/registry-content";
 import { retentionRules } from "../../lib/registry-content";
 import { observeRetention, retentionBody, type RetentionInputs } from "../../lib/harbor-api/model";
 import type { RetentionPolicy } from "../../lib/harbor-api/types";
+import { harborSkipReason, harborUnderTest } from "../support/harbor-box";
+import { harborApi, harborCall, harborCreate, type HarborUser } from "../support/harbor-http";
+import { pullImage as pullImageAs, pushImage as pushImageAs } from "../support/registry-v2";
 
-const URL = process.env.HARBOR_URL?.replace(/\/+$/, "");
-const USER = process.env.HARBOR_USERNAME;
-const PASSWORD = process.env.HARBOR_PASSWORD;
-const SKIP =
-  URL && USER && PASSWORD
-    ? undefined
-    : "HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD unset: skipped (start the Harbor 2.9.5 box and export what start.sh prints)";
-
-const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString("base64")}`;
+const SKIP = harborSkipReason();
+/** The Harbor under test, as admin (set by the suite's first `before`). */
+let harbor: HarborUser;
 const RUN = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  accept = "application/json",
-): Promise<Answer> {
-  const response = await fetch(`${URL}/api/v2.0${path}`, {
-    method,
-    headers: {
-      Authorization: AUTH,
-      Accept: accept,
-      ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, headers: response.headers, text: await response.text() };
-}
-
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const answer = await call(method, path, body);
-  if (answer.status >= 300) {
-    throw new Error(`${method} ${path}: HTTP ${answer.status} ${answer.text.slice(0, 300)}`);
-  }
-  return (answer.text ? JSON.parse(answer.text) : undefined) as T;
-}
-
-/** The ID at the end of a 201's Location. */
-async function create(path: string, body: unknown): Promise<number> {
-  const answer = await call("POST", path, body);
-  assert.equal(answer.status, 201, `POST ${path}: ${answer.text}`);
-  return Number(answer.headers.get("location")!.split("/").pop());
-}
+const call = (method: string, path: string, body?: unknown, accept?: string) =>
+  harborCall(harbor, method, path, body, accept);
+const api = <T>(method: string, path: string, body?: unknown) =>
+  harborApi<T>(harbor, method, path, body);
+const create = (path: string, body: unknown) => harborCreate(harbor, path, body);
 
 // --- the registry protocol (/v2), as docker and containerd speak it
 
-async function token(repository: string, actions: string): Promise<string> {
-  const r = await fetch(
-    `${URL}/service/token?service=harbor-registry&scope=repository:${repository}:${actions}`,
-    { headers: { Authorization: AUTH } },
-  );
-  assert.equal(r.status, 200, `token for ${repository}`);
-  return ((await r.json()) as { token: string }).token;
-}
-
-async function pushBlob(repository: string, bearer: string, data: Buffer): Promise<string> {
-  const digest = `sha256:${createHash("sha256").update(data).digest("hex")}`;
-  const start = await fetch(`${URL}/v2/${repository}/blobs/uploads/`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${bearer}` },
-  });
-  assert.equal(start.status, 202, `blob upload of ${repository}`);
-  const location = start.headers.get("location")!;
-  const target = new globalThis.URL(location, URL);
-  target.searchParams.set("digest", digest);
-  const put = await fetch(target, {
-    method: "PUT",
-    headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/octet-stream" },
-    body: data,
-  });
-  assert.equal(put.status, 201, `blob ${digest}`);
-  return digest;
-}
-
-const MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-
 /** Pushes a small image of its own content; `tag` undefined pushes it by digest (untagged). */
 async function pushImage(repository: string, tag: string | undefined): Promise<string> {
-  const bearer = await token(repository, "pull,push");
-  const layer = Buffer.from(
-    `layer ${repository} ${tag ?? "untagged"} ${randomBytes(8).toString("hex")}`,
-  );
-  const config = Buffer.from(
-    JSON.stringify({
-      architecture: "amd64",
-      os: "linux",
-      rootfs: {
-        type: "layers",
-        diff_ids: [`sha256:${createHash("sha256").update(layer).digest("hex")}`],
-      },
-      config: {},
-    }),
-  );
-  const configDigest = await pushBlob(repository, bearer, config);
-  const layerDigest = await pushBlob(repository, bearer, layer);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: MANIFEST,
-      config: {
-        mediaType: "application/vnd.oci.image.config.v1+json",
-        digest: configDigest,
-        size: config.length,
-      },
-      layers: [
-        {
-          mediaType: "application/vnd.oci.image.layer.v1.tar",
-          digest: layerDigest,
-          size: layer.length,
-        },
-      ],
-    }),
-  );
-  const digest = `sha256:${createHash("sha256").update(manifest).digest("hex")}`;
-  const put = await fetch(`${URL}/v2/${repository}/manifests/${tag ?? digest}`, {
-    method: "PUT",
-    headers: { Authorization: `Bearer ${bearer}`, "Content-Type": MANIFEST },
-    body: manifest,
-  });
-  assert.equal(put.status, 201, `manifest ${repository}:${tag ?? digest}`);
+  const digest = await pushImageAs(harbor.url, harbor.username, harbor.password, repository, tag);
   // Push times are in seconds: keep every push in a second of its own.
   await sleep(1100);
   return digest;
 }
 
 /** Pulls an image (manifest, then its blobs) as a client does; answers the manifest's digest. */
-async function pullImage(repository: string, reference: string): Promise<string> {
-  const bearer = await token(repository, "pull");
-  const r = await fetch(`${URL}/v2/${repository}/manifests/${reference}`, {
-    headers: { Authorization: `Bearer ${bearer}`, Accept: MANIFEST },
-  });
-  assert.equal(r.status, 200, `pull ${repository}:${reference}`);
-  const body = Buffer.from(await r.arrayBuffer());
-  const manifest = JSON.parse(body.toString()) as {
-    config: { digest: string };
-    layers: { digest: string }[];
-  };
-  for (const blob of [manifest.config, ...manifest.layers]) {
-    const b = await fetch(`${URL}/v2/${repository}/blobs/${blob.digest}`, {
-      headers: { Authorization: `Bearer ${bearer}` },
-    });
-    assert.equal(b.status, 200, `blob ${blob.digest} of ${repository}`);
-    await b.arrayBuffer();
-  }
-  return `sha256:${createHash("sha256").update(body).digest("hex")}`;
-}
+const pullImage = (repository: string, reference: string) =>
+  pullImageAs(harbor.url, harbor.username, harbor.password, repository, reference);
 
 interface Artifact {
   digest: string;
@@ -270,11 +145,12 @@ async function dryRun(policyId: number): Promise<Record<string, string>> {
 
 describe("retention on a real Harbor: what a stack's retention keeps and deletes", function () {
   this.timeout(300_000);
-  before(function () {
+  before(async function () {
     if (SKIP) {
       console.log(`      ${SKIP}`);
       this.skip();
     }
+    harbor = await harborUnderTest();
   });
 
   describe("untagged artifacts", function () {
@@ -450,9 +326,13 @@ describe("retention on a real Harbor: what a stack's retention keeps and deletes
       const registryId = await create("/registries", {
         name: `upstream-${RUN}`,
         type: "harbor",
-        url: URL,
+        url: harbor.url,
         insecure: false,
-        credential: { type: "basic", access_key: USER, access_secret: PASSWORD },
+        credential: {
+          type: "basic",
+          access_key: harbor.username,
+          access_secret: harbor.password,
+        },
       });
       cacheId = await create("/projects", {
         project_name: cache,

@@ -21,9 +21,9 @@ import {
   type MockRecorder,
   type RecordedResource,
 } from "../../scripts/runtime/mock-runtime";
-import { portal } from "../fixtures/harbor-lifecycle";
-import { type Box, sharedBox, skipReason } from "./box";
-import { pullImage, pushImage } from "./registry-v2";
+import { portal } from "../support/fixtures/harbor-lifecycle";
+import { type Box, sharedBox, skipReason } from "../support/harbor-box";
+import { pullImage, pushImage } from "../support/registry-v2";
 
 type Props = Record<string, unknown>;
 const DYNAMIC = "pulumi-nodejs:dynamic/harbor:";

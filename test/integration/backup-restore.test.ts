@@ -28,9 +28,9 @@ import {
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { BACKUP_SCRIPTS_DIR, VELERO_DATABASE_DUMP_HOOK } from "../../lib/backup-scripts";
-import { findPostgresBin, startPostgres, type PostgresServer } from "./postgres";
+import { findPostgresBin, startPostgres, type PostgresServer } from "../support/postgres";
 
-const FAKE_AWS = path.resolve(__dirname, "fixtures", "fake-aws.sh");
+const FAKE_AWS = path.resolve(__dirname, "..", "support", "fixtures", "fake-aws.sh");
 
 /** Harbor-like schema and rows, with quotes, a line break and non-ASCII text in the data. */
 const SEED_SQL = `

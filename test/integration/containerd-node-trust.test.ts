@@ -41,8 +41,8 @@ import {
 import type { HarborConfig } from "../../config/types";
 import { expandKubernetesReferences } from "../../lib/scripts";
 import { registryAddress, serverSans } from "../../lib/urls";
-import { configOf } from "../helpers";
-import { findIn, installMocks, settle, type MockRecorder } from "../harness";
+import { configOf } from "../support/config";
+import { findIn, installMocks, settle, type MockRecorder } from "../support/harness";
 import {
   Namespace,
   criPullImage,
@@ -56,7 +56,7 @@ import {
   which,
   type OciImage,
   type Proc,
-} from "./containerd-lab";
+} from "../support/containerd-lab";
 
 const HTTPS_PORT = 30003;
 const PROJECT = "dockerhub-cache";

@@ -1,17 +1,22 @@
 /**
  * Contract test: every request each registry-content operation makes (the scenario of
- * test/fixtures/harbor-scenario.ts: create, read, update, delete of every kind, conflicts,
+ * test/support/fixtures/harbor-scenario.ts: create, read, update, delete of every kind, conflicts,
  * adoption, refusals) is validated against Harbor 2.15.1's OpenAPI document by Stoplight Prism, and
  * every answer of the fake Harbor too. The document's path comes from HARBOR_API_SPEC
  * (`.ci/run` sets it to ../shared/reference/harbor-2.15.1-swagger.yaml when that file exists).
  */
 import * as assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { FakeHarbor } from "../fixtures/fake-harbor";
-import { ADMIN_PASSWORD, LDAP_DN, projectInputs, runScenario } from "../fixtures/harbor-scenario";
+import { FakeHarbor } from "../support/fixtures/fake-harbor";
+import {
+  ADMIN_PASSWORD,
+  LDAP_DN,
+  projectInputs,
+  runScenario,
+} from "../support/fixtures/harbor-scenario";
 import { harborRequest } from "../../lib/harbor-api/client";
 import { projectProvider } from "../../lib/harbor-api/providers";
-import { DOCUMENTED_DEVIATIONS, OpenApiProxy, type Exchange } from "./openapi-proxy";
+import { DOCUMENTED_DEVIATIONS, OpenApiProxy, type Exchange } from "../support/openapi-proxy";
 
 const SPEC = process.env.HARBOR_API_SPEC;
 

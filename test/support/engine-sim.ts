@@ -50,12 +50,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { chartObjects } from "../../lib/backup";
 import {
   acceptResourceHooks,
-  evaluateProgram,
   mockState,
   plain,
   type MockRecorder,
 } from "../../scripts/runtime/mock-runtime";
-import { runtimeConfigOf, type StackConfig } from "../harness";
+import { evaluateProgram, runtimeConfigOf, type StackConfig } from "./harness";
 
 const INDEX = path.resolve(__dirname, "..", "..", "index.ts");
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";

@@ -4,7 +4,7 @@
  * does not matter) with its inputs as the engine received them (secret wrappers kept), its
  * resource options and registered outputs, and the stack outputs. Two processes evaluating the
  * same stacks, even in another order, must print the same record for each stack
- * (test/idempotence.test.ts).
+ * (test/program/idempotence.test.ts).
  *
  *   TS_NODE_TRANSPILE_ONLY=1 node -r ts-node/register test/support/evaluate-stack.ts \
  *     Pulumi.dev.yaml Pulumi.prod.yaml
@@ -16,7 +16,7 @@
 import { CLOCK_SHIFT_MS } from "./shift-clock";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { runProgram } from "../harness";
+import { runProgram } from "./harness";
 import { PROJECT_ROOT, loadExampleStack } from "./example-stacks";
 
 export interface EvaluatedResource {

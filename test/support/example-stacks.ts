@@ -1,11 +1,11 @@
 /**
  * The example stacks the project ships (`Pulumi.<stack>.yaml` at the project root), by an explicit
  * list: a user's own stack file beside them is never evaluated by the tests. Each comes with the
- * secret configuration an operator would set (test/fixtures/stack-secrets.ts).
+ * secret configuration an operator would set (test/support/fixtures/stack-secrets.ts).
  */
 import * as path from "node:path";
-import { readStackFile, runProgram, type ProgramRun, type StackConfig } from "../harness";
-import { stackSecrets } from "../fixtures/stack-secrets";
+import { readStackFile, runProgram, type ProgramRun, type StackConfig } from "./harness";
+import { stackSecrets } from "./fixtures/stack-secrets";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 

@@ -27,7 +27,7 @@ import * as path from "node:path";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import * as ts from "typescript";
 import { parseAllDocuments } from "yaml";
-import type { ProgramRun } from "../harness";
+import type { ProgramRun } from "./harness";
 import { PROJECT_ROOT } from "./example-stacks";
 
 const MODELS = path.join(PROJECT_ROOT, "node_modules", "kubernetes-models");

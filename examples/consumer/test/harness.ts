@@ -1,42 +1,24 @@
 /**
- * A small test harness for the consumer program: Pulumi mocks that record every resource, a
- * StackReference whose outputs come from the test, and a runner for `index.ts`. Local on purpose:
- * it resolves `@pulumi/pulumi` the same way the consumer's code does, also when the example has its
- * own node_modules.
+ * A small test harness for the consumer program: the mocks of `@harbor-k8s/pulumi/testing` (every
+ * resource recorded, StackReferences answered with the outputs the test gives), the way a team that
+ * tests its own program uses them, and a runner for `index.ts`. `@pulumi/pulumi` is imported here
+ * and not by the testing entry, so it resolves the same way the consumer's code does, also when
+ * the example has its own node_modules.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import {
+  HarborMocks,
+  isSecretWrapper,
+  unwrapSecrets,
+  type MockedResource,
+} from "@harbor-k8s/pulumi/testing";
 
-/** Marker the Pulumi SDK uses for secret values in serialized inputs. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-
-export interface RecordedResource {
-  type: string;
-  name: string;
-  /** Inputs as the engine received them: secrets are wrappers (see `isSecretWrapper`). */
-  rawInputs: Record<string, unknown>;
-  /** Inputs with secret wrappers removed. */
-  inputs: Record<string, unknown>;
-}
-
-export function isSecretWrapper(v: unknown): v is { value: unknown } {
-  return (
-    typeof v === "object" &&
-    v !== null &&
-    (v as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE
-  );
-}
-
+export { isSecretWrapper };
+/** A resource the mocks saw: `inputs` without secret wrappers, `rawInputs` as the engine gets them. */
+export type RecordedResource = MockedResource;
 /** Removes secret wrappers from serialized inputs. */
-export function plain(v: unknown): unknown {
-  if (isSecretWrapper(v)) return plain(v.value);
-  if (Array.isArray(v)) return v.map(plain);
-  if (v && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  }
-  return v;
-}
+export const plain = unwrapSecrets;
 
 /**
  * Installs mocks recording into `resources`; StackReferences read `stackOutputs[stackName]`, and
@@ -47,31 +29,15 @@ export async function installMocks(
   stackOutputs: Record<string, Record<string, unknown>> = {},
   secretOutputs: Record<string, string[]> = {},
 ): Promise<void> {
+  const mocks = new HarborMocks({ stackOutputs, stackSecretOutputs: secretOutputs });
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        const inputs = plain(args.inputs) as Record<string, unknown>;
-        resources.push({
-          type: args.type,
-          name: args.name,
-          rawInputs: args.inputs as Record<string, unknown>,
-          inputs,
-        });
-        const state =
-          args.type === "pulumi:pulumi:StackReference"
-            ? {
-                name: inputs.name,
-                outputs: stackOutputs[String(inputs.name)] ?? {},
-                secretOutputNames: secretOutputs[String(inputs.name)] ?? [],
-              }
-            : inputs;
-        const meta = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
-        const id = meta.namespace
-          ? `${meta.namespace}/${meta.name}`
-          : (meta.name ?? `${args.name}-id`);
-        return { id, state };
+        const answer = mocks.newResource(args);
+        resources.push(mocks.resources[mocks.resources.length - 1]);
+        return answer;
       },
-      call: (args) => args.inputs as Record<string, unknown>,
+      call: (args) => mocks.call(args),
     },
     "harbor-consumer",
     "dev",
