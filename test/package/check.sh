@@ -15,6 +15,8 @@ case "$mode" in
   *) echo "usage: $0 file|git" >&2; exit 2 ;;
 esac
 dir="$(mktemp -d "${TMPDIR:-/tmp}/harbor-consumer-XXXXXX")"
+# Removed at the end unless KEEP_CONSUMER=1 (to look at tsc.log or node_modules).
+[ "${KEEP_CONSUMER:-}" = 1 ] || trap 'rm -rf "$dir"' EXIT
 cp "$root/test/package/consumer/"{index.ts,test.ts,tsconfig.json} "$dir/"
 cd "$dir"
 node -e '
