@@ -14,6 +14,12 @@
  *   (@pulumi/pulumi/cmd/run/run.js) then registers ts-node or loads JavaScript exactly as under the
  *   CLI; only the engine is Pulumi's mock monitor (test/bench/mock-engine.cjs).
  *
+ * - empty program: a TypeScript program of a few lines (it imports those SDKs and zod and declares
+ *   one Namespace), in a project of its own with this project's tsconfig.json, started exactly as a
+ *   stack is. It is what the language host alone costs any TypeScript program on top of the floor
+ *   (ts-node, the host's inspector session for closure serialization, its tracing setup), so
+ *   "stack - empty program" is what this program itself costs.
+ *
  * Runs are interleaved (floor, then each stack, repeated) so that load from other processes on the
  * machine falls on all of them alike; medians are reported. `--before` adds, in the same run, each
  * stack evaluated the way it was before tsconfig.json's `"ts-node": {"swc": true}`: ts-node's
@@ -21,12 +27,15 @@
  * `tsconfig` option, naming a tsconfig that extends the project's with `"swc": false`).
  * Usage:
  *
- *   npm run bench -- [--runs 5] [--stacks dev,prod] [--before] [--max-ratio 1.5]
+ *   npm run bench -- [--runs 5] [--stacks dev,prod] [--before] [--compiled] [--max-ratio 1.5]
+ *
+ * `--compiled` adds each stack compiled by tsc and loaded by plain node with the mocks (no language
+ * host): the program's own cost, as "the same program compiled to JavaScript" was measured.
  *
  * With `--max-ratio`, exits 1 when a stack's median is above that multiple of the floor's.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -99,7 +108,93 @@ function floor(): Measurement {
   return measure(["-e", code], { BENCH_PROJECT: "harbor", BENCH_STACK: "floor" }, "floor");
 }
 
-function program(stackName: string, before = false): Measurement {
+/** The language host's command line for a program (`--monitor` is the mock engine's). */
+function hostArgs(project: string, root: string, pwd: string, stack: string, entry: string) {
+  const runtime = projectRuntime();
+  const run = require.resolve("@pulumi/pulumi/cmd/run", { paths: [ROOT] });
+  return [
+    ...runtime.nodeargs,
+    run,
+    ...["--monitor", "mock", "--project", project, "--root-directory", root],
+    ...["--stack", stack, "--pwd", pwd, "--dry-run", "--parallel", "16", entry],
+  ];
+}
+
+let emptyDir: string | undefined;
+/** A few-line TypeScript program in a project of its own, started as the stacks are. */
+function emptyProgram(): Measurement {
+  const runtime = projectRuntime();
+  if (emptyDir === undefined) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "harbor-bench-empty-"));
+    emptyDir = dir;
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    writeFileSync(
+      path.join(dir, "package.json"),
+      JSON.stringify({ name: "empty", private: true, main: "index.ts" }),
+    );
+    const tsconfig = JSON.parse(readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")) as {
+      include?: string[];
+    };
+    writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({ ...tsconfig, include: ["index.ts"] }),
+    );
+    writeFileSync(
+      path.join(dir, "index.ts"),
+      [
+        'import * as k8s from "@pulumi/kubernetes";',
+        'import * as pulumi from "@pulumi/pulumi";',
+        'import "@pulumi/random";',
+        'import "@pulumi/tls";',
+        'import { z } from "zod";',
+        'const name = z.object({ name: z.string() }).parse({ name: "empty" }).name;',
+        "const ns = new k8s.core.v1.Namespace(name, {});",
+        "export const namespace = pulumi.output(ns.metadata.name);",
+        "",
+      ].join("\n"),
+    );
+  }
+  const env: Record<string, string> = {
+    PULUMI_CONFIG: "{}",
+    BENCH_PROJECT: "empty",
+    BENCH_STACK: "dev",
+  };
+  if (runtime.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
+  const m = measure(hostArgs("empty", emptyDir, emptyDir, "dev", "index.ts"), env, "empty");
+  if ((m.registered["kubernetes:core/v1:Namespace"] ?? 0) !== 1) {
+    throw new Error(`the empty program did not register its Namespace: ${JSON.stringify(m)}`);
+  }
+  return m;
+}
+
+/** How a stack is evaluated: as the host runs it now, as before SWC, or compiled without the host. */
+type Mode = "host" | "before" | "compiled";
+const SUFFIX: Record<Mode, string> = { host: "", before: " (before)", compiled: " (compiled)" };
+
+let compiledDir: string | undefined;
+/** The program compiled by tsc to JavaScript, once per run of the benchmark. */
+function compiledProgram(): string {
+  if (compiledDir === undefined) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "harbor-bench-js-"));
+    compiledDir = dir;
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        require.resolve("typescript/bin/tsc", { paths: [ROOT] }),
+        ...["-p", path.join(ROOT, "tsconfig.json"), "--noEmit", "false", "--outDir", dir],
+        ...["--rootDir", ROOT, "--sourceMap", "false", "--declaration", "false"],
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  }
+  return compiledDir;
+}
+
+function program(stackName: string, mode: Mode = "host"): Measurement {
   const runtime = projectRuntime();
   // Pulumi.yaml's `main` is relative to the project; the host runs from its directory
   // (pkg/engine/project.go, getPwdMain).
@@ -118,15 +213,14 @@ function program(stackName: string, before = false): Measurement {
   };
   if (runtime.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
   if (runtime.tsconfig !== undefined) env.PULUMI_NODEJS_TSCONFIG_PATH = runtime.tsconfig;
-  if (before) env.PULUMI_NODEJS_TSCONFIG_PATH = beforeTsconfig();
-  const run = require.resolve("@pulumi/pulumi/cmd/run", { paths: [ROOT] });
-  const args = [
-    ...runtime.nodeargs,
-    run,
-    ...["--monitor", "mock", "--project", runtime.project, "--root-directory", ROOT],
-    ...["--stack", stackName, "--pwd", pwd, "--dry-run", "--parallel", "16", entry],
-  ];
-  const m = measure(args, env, `stack ${stackName}`);
+  if (mode === "before") env.PULUMI_NODEJS_TSCONFIG_PATH = beforeTsconfig();
+  // Compiled: the program's JavaScript loaded by plain node, without the language host (no
+  // ts-node, no inspector session): the program's own cost. Its Stack resource is the host's.
+  const args =
+    mode === "compiled"
+      ? ["-e", `require(${JSON.stringify(path.join(compiledProgram(), "index.js"))})`]
+      : hostArgs(runtime.project, ROOT, pwd, stackName, entry);
+  const m = measure(args, env, `stack ${stackName}${SUFFIX[mode]}`);
   const releases =
     (m.registered["kubernetes:helm.sh/v3:Release"] ?? 0) +
     (m.registered["kubernetes:helm.sh/v4:Chart"] ?? 0);
@@ -172,17 +266,26 @@ function main(): void {
         .map((l) => l.toFixed(2))
         .join(" ")}`,
   );
-  const before = process.argv.includes("--before");
-  const labels = stacks.flatMap((s) => (before ? [`${s} (before)`, s] : [s]));
+  const modes: Mode[] = [
+    ...(process.argv.includes("--before") ? (["before"] as const) : []),
+    "host",
+    ...(process.argv.includes("--compiled") ? (["compiled"] as const) : []),
+  ];
+  const runsOf = stacks.flatMap((stack) =>
+    modes.map((mode) => ({ stack, mode, label: `${stack}${SUFFIX[mode]}` })),
+  );
+  const labels = runsOf.map((r) => r.label);
   const samples = new Map<string, number[]>([
     ["floor", []],
+    ["empty program", []],
     ...labels.map((s) => [s, []] as [string, number[]]),
   ]);
   let resources = new Map<string, number>();
   for (let i = 0; i < runs; i++) {
     samples.get("floor")!.push(floor().cpuMs);
-    for (const label of labels) {
-      const m = program(label.replace(" (before)", ""), label.endsWith("(before)"));
+    samples.get("empty program")!.push(emptyProgram().cpuMs);
+    for (const { stack, mode, label } of runsOf) {
+      const m = program(stack, mode);
       samples.get(label)!.push(m.cpuMs);
       resources = resources.set(
         label,
@@ -191,22 +294,26 @@ function main(): void {
     }
   }
   const floorMedian = median(samples.get("floor")!);
+  const emptyMedian = median(samples.get("empty program")!);
   console.log(
     `load average after: ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   );
-  console.log(`${"process".padEnd(22)} median CPU   ratio   runs (ms)`);
+  console.log(`${"process".padEnd(22)} median CPU   ratio   beyond empty   runs (ms)`);
   let failed = false;
   for (const [name, xs] of samples) {
     const m = median(xs);
     const ratio = m / floorMedian;
-    if (name !== "floor" && !name.endsWith("(before)") && ratio > maxRatio) failed = true;
-    const label = name === "floor" ? "floor" : `stack ${name}`;
+    const isStack = name !== "floor" && name !== "empty program";
+    if (isStack && !name.includes(" (") && ratio > maxRatio) failed = true;
+    const label = isStack ? `stack ${name}` : name;
+    const beyond = isStack ? `${(m - emptyMedian).toFixed(0)} ms` : "";
     console.log(
       `${label.padEnd(22)} ${`${m.toFixed(0)} ms`.padStart(10)}   ${ratio.toFixed(2).padStart(5)}   ` +
-        `${xs.map((x) => x.toFixed(0)).join(" ")}${name === "floor" ? "" : ` (${resources.get(name)} registrations)`}`,
+        `${beyond.padStart(12)}   ${xs.map((x) => x.toFixed(0)).join(" ")}` +
+        `${isStack ? ` (${resources.get(name)} registrations)` : ""}`,
     );
   }
   if (failed) {
