@@ -419,11 +419,7 @@ class Run {
     const config = runtimeConfigOf(stack);
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     delete require.cache[INDEX];
-    // The SDK takes a stack trace for every promise it tracks (runtime/debuggable.js); with
-    // ts-node's source maps that is most of an evaluation's time, and the simulation needs only
-    // the messages.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    // The harness's evaluateProgram runs it without stack traces (withoutStackTraces).
     const attempt = await evaluateProgram(recorder, () => {
       pulumi.runtime.registerStackTransformation((args) => {
         this.captured.set(key(args.type, args.name), {
@@ -433,7 +429,7 @@ class Run {
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       return require(INDEX) as Record<string, pulumi.Input<unknown>>;
-    }).finally(() => (Error.stackTraceLimit = stackTraceLimit));
+    });
     if (attempt.error !== undefined) {
       this.errors.push(
         attempt.error instanceof Error ? attempt.error.message : JSON.stringify(attempt.error),
