@@ -37,7 +37,8 @@ const RELATIVE_REQUIRE = /\brequire\("(\.{1,2}\/[^"]*)"\)/g;
 /** Any other `require("...")` left in a module: it must name one of Node's own modules. */
 const ANY_REQUIRE = /\brequire\("([^"]*)"\)/g;
 
-const compiled = new Map<string, string>();
+/** Each file's bundle code and imports (null: it cannot be bundled), once per process. */
+const built = new Map<string, { code: string; deps: string[] } | null>();
 const located = new WeakMap<object, ProviderExport | null>();
 const modules = new WeakMap<object, string | null>();
 
@@ -91,17 +92,23 @@ const idOf = (file: string) =>
  * but this package's modules and Node's own).
  */
 function moduleCode(file: string): { code: string; deps: string[] } | undefined {
-  let code = compiled.get(file);
-  if (code === undefined) {
-    const source = readFileSync(file, "utf8");
-    if (file.endsWith(".ts")) {
-      const t = transpile();
-      if (t === null) return undefined;
-      code = t(source, file);
-    } else {
-      code = source.replace(/^\/\/# sourceMappingURL=.*$/m, "");
-    }
-    compiled.set(file, code);
+  let m = built.get(file);
+  if (m === undefined) {
+    m = buildModule(file);
+    built.set(file, m);
+  }
+  return m ?? undefined;
+}
+
+function buildModule(file: string): { code: string; deps: string[] } | null {
+  const source = readFileSync(file, "utf8");
+  let code: string;
+  if (file.endsWith(".ts")) {
+    const t = transpile();
+    if (t === null) return null;
+    code = t(source, file);
+  } else {
+    code = source.replace(/^\/\/# sourceMappingURL=.*$/m, "");
   }
   const deps: string[] = [];
   let bundleable = true;
@@ -120,7 +127,7 @@ function moduleCode(file: string): { code: string; deps: string[] } | undefined 
   for (const m of rewritten.matchAll(ANY_REQUIRE)) {
     if (!m[1].startsWith("node:")) bundleable = false;
   }
-  return bundleable ? { code: rewritten, deps } : undefined;
+  return bundleable ? { code: rewritten, deps } : null;
 }
 
 /** The modules `file` imports, itself included; undefined where one cannot be compiled here. */
@@ -174,31 +181,20 @@ export function providerModule(provider: object): string | undefined {
   if (cached !== undefined) return cached ?? undefined;
   let text: string | null = null;
   const entry = providerExport(provider);
-  if (entry !== undefined) {
-    const parts: string[] = [];
-    const seen = new Set<string>();
-    let complete = true;
-    const visit = (file: string) => {
-      if (seen.has(file) || !complete) return;
-      seen.add(file);
-      const m = moduleCode(file);
-      if (m === undefined) {
-        complete = false;
-        return;
-      }
-      parts.push(`${JSON.stringify(idOf(file))}:function(exports,module){${m.code}\n}`);
-      m.deps.forEach(visit);
-    };
-    visit(entry.file);
-    if (complete) {
-      text =
-        `"use strict";\nconst __harborModules={${parts.join(",\n")}};\n` +
-        "const __harborLoaded={};\n" +
-        "function __harborModule(id){let m=__harborLoaded[id];" +
-        "if(m===undefined){m=__harborLoaded[id]={exports:{}};" +
-        "__harborModules[id].call(m.exports,m.exports,m);}return m.exports;}\n" +
-        `exports.handler=function(){return __harborModule(${JSON.stringify(idOf(entry.file))})[${JSON.stringify(entry.name)}];};\n`;
-    }
+  // The entry's module first, then the modules it imports, depth first.
+  const files = entry === undefined ? undefined : closure(entry.file);
+  if (entry !== undefined && files !== undefined) {
+    const parts = [...files].map(
+      (file) =>
+        `${JSON.stringify(idOf(file))}:function(exports,module){${moduleCode(file)!.code}\n}`,
+    );
+    text =
+      `"use strict";\nconst __harborModules={${parts.join(",\n")}};\n` +
+      "const __harborLoaded={};\n" +
+      "function __harborModule(id){let m=__harborLoaded[id];" +
+      "if(m===undefined){m=__harborLoaded[id]={exports:{}};" +
+      "__harborModules[id].call(m.exports,m.exports,m);}return m.exports;}\n" +
+      `exports.handler=function(){return __harborModule(${JSON.stringify(idOf(entry.file))})[${JSON.stringify(entry.name)}];};\n`;
   }
   modules.set(provider, text);
   return text ?? undefined;
