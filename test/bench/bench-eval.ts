@@ -120,14 +120,20 @@ function hostArgs(project: string, root: string, pwd: string, stack: string, ent
   ];
 }
 
+/** A temporary directory removed when the benchmark exits. */
+function benchDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `harbor-bench-${prefix}-`));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 let emptyDir: string | undefined;
 /** A few-line TypeScript program in a project of its own, started as the stacks are. */
 function emptyProgram(): Measurement {
   const runtime = projectRuntime();
   if (emptyDir === undefined) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "harbor-bench-empty-"));
+    const dir = benchDir("empty");
     emptyDir = dir;
-    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
     symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
     writeFileSync(
       path.join(dir, "package.json"),
@@ -176,9 +182,8 @@ let compiledDir: string | undefined;
 /** The program compiled by tsc to JavaScript, once per run of the benchmark. */
 function compiledProgram(): string {
   if (compiledDir === undefined) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "harbor-bench-js-"));
+    const dir = benchDir("js");
     compiledDir = dir;
-    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
     const tsc = spawnSync(
       process.execPath,
       [
@@ -236,13 +241,11 @@ let beforeConfig: string | undefined;
 /** A tsconfig.json like the project's without SWC: what `pulumi preview` ran before. */
 function beforeTsconfig(): string {
   if (beforeConfig === undefined) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "harbor-bench-tsconfig-"));
-    beforeConfig = path.join(dir, "tsconfig.json");
+    beforeConfig = path.join(benchDir("tsconfig"), "tsconfig.json");
     writeFileSync(
       beforeConfig,
       JSON.stringify({ extends: path.join(ROOT, "tsconfig.json"), "ts-node": { swc: false } }),
     );
-    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   }
   return beforeConfig;
 }
